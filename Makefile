@@ -1,0 +1,87 @@
+# csc-figures: every chart and figure in the desk's stories, rebuilt from the publishers' files.
+# `make all` builds everything from a clean clone; `make test` builds and tests. `make help` lists targets.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules --no-builtin-variables
+
+VENV := .venv
+PY := $(VENV)/bin/python
+ENV := $(VENV)/.installed
+RUN := $(PY) -m csc_figures.run
+RAW_MIRROR ?= ../shared/data/raw
+export RAW_MIRROR
+# Two cores: one polars thread per process keeps `make -j2` from oversubscribing.
+export POLARS_MAX_THREADS ?= 1
+
+SRC := $(shell find src/csc_figures -name '*.py' | sort)
+RAW_NAMES := $(shell sed -n 's/^\[files\."\(.*\)"\]$$/\1/p' data/sources.toml)
+RAW := $(addprefix data/raw/,$(RAW_NAMES))
+NB := outputs/notebooks
+raw = $(addprefix data/raw/,$(1))
+# Each cleaning rule adds its tables, each story its executed notebook.
+PROCESSED_TABLES :=
+STORY_NOTEBOOKS :=
+
+.PHONY: help all env data processed stories docs test check-outputs lab clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# ---- environment ---------------------------------------------------------------------------
+env: $(ENV) ## Create .venv from the lock file and install the package and its Jupyter kernel
+
+$(ENV): pyproject.toml requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock 2> >(grep -v 'is ignored' >&2)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . 2> >(grep -v 'is ignored' >&2)
+	$(PY) -m ipykernel install --sys-prefix --name csc-figures --display-name "Python (csc-figures)" >/dev/null
+	touch $@
+
+# ---- raw data ------------------------------------------------------------------------------
+data: $(ENV) ## Fetch every raw file from RAW_MIRROR (or its URL) and verify every hash
+	$(PY) -m csc_figures.sources
+
+# One target per file, so touching one raw file re-runs only what reads it.
+data/raw/%: data/sources.toml | $(ENV)
+	$(PY) -m csc_figures.sources '$*'
+	touch '$@'
+
+# ---- notebooks -----------------------------------------------------------------------------
+# Every notebook re-runs when its source or the package changes; extra inputs are listed below.
+$(NB)/%.ipynb: notebooks/%.ipynb $(SRC) | $(ENV)
+	$(RUN) $*
+
+# -- cleaning (0x): raw files -> data/processed/ --
+# (rules added per source)
+
+# -- stories (1x): processed tables -> outputs/ --
+# (rules added per story)
+
+processed: $(PROCESSED_TABLES) ## Build every tidy table in data/processed/
+stories: $(STORY_NOTEBOOKS) ## Run every story notebook (charts, tables, figures)
+
+docs: docs/tables.md ## Regenerate the processed-table dictionary
+docs/tables.md: $(SRC) | $(ENV)
+	$(PY) -m csc_figures.docs $@
+
+all: $(ENV) $(RAW) processed stories docs ## Build everything: environment, data, tables, charts, claims report
+
+# ---- checks --------------------------------------------------------------------------------
+test: all ## Build everything, then run every test (pytest, nbval) and check outputs are unchanged
+	$(PY) -m pytest tests
+	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval.cfg -p no:cacheprovider $(NB)
+	$(MAKE) --no-print-directory check-outputs
+
+check-outputs: ## Fail if a build changed a committed output (an unexplained change)
+	@changed=$$(git status --porcelain -- outputs docs data/claims.csv); \
+	if [ -n "$$changed" ]; then echo "Committed outputs changed after the build:"; echo "$$changed"; \
+	  git --no-pager diff --stat -- outputs docs; exit 1; fi; echo "outputs unchanged"
+
+lab: $(ENV) ## Open JupyterLab on notebooks/ with the project's kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+clean: ## Remove built data and run outputs (keeps committed outputs and .venv)
+	rm -rf data/processed outputs/runs outputs/profiles outputs/bench

@@ -1,0 +1,151 @@
+"""House style for charts and the one export routine every story uses.
+
+Every chart carries a title that states the finding, a subtitle, a source line
+and alt text; it is saved as PNG (2x, for the CMS), SVG (print), an offline HTML
+page and the Vega-Lite spec, with the CSV of the numbers behind it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import altair as alt
+import font_source_sans_pro
+import polars as pl
+import vl_convert as vlc
+
+from . import paths
+
+FONT = "Source Sans Pro"  # shipped as a wheel, so every machine draws the same glyphs
+
+# Judgement colours: distinct in hue and in lightness (greyscale L* about 24, 57, 76, 40).
+JUDGEMENT_ORDER = ["outstanding", "good", "requires_improvement", "inadequate"]
+JUDGEMENT_LABELS = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+JUDGEMENT_COLOURS = ["#0b3c5d", "#4a90c2", "#f2b134", "#b2182b"]
+# Lines: England, region, council, neighbours, then more.
+SERIES_COLOURS = ["#222222", "#4a90c2", "#b2182b", "#f2b134", "#6a51a3", "#1b7837"]
+
+
+@alt.theme.register("csc_house", enable=False)
+def house_theme() -> alt.theme.ThemeConfig:
+    return alt.theme.ThemeConfig(
+        config={
+            "font": FONT,
+            "background": "white",
+            "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 300},
+            "title": {"anchor": "start", "fontSize": 18, "fontWeight": "bold", "subtitleFontSize": 13,
+                      "subtitleColor": "#444444", "offset": 12},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6", "domainColor": "#888888",
+                     "tickColor": "#888888"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
+            "range": {"category": SERIES_COLOURS},
+        }
+    )
+
+
+_set_up = False
+
+
+def setup() -> None:
+    """Theme, font and renderer for this process; call at the top of every notebook.
+
+    Sets every piece of global chart state so a reused kernel cannot leak another's.
+    """
+    global _set_up
+    if not _set_up:
+        vlc.register_font_directory(font_source_sans_pro.font_directory)
+        _set_up = True
+    alt.theme.enable("csc_house")
+    alt.renderers.enable("png", scale_factor=1)
+    alt.data_transformers.enable("default")
+
+
+def judgement_scale(field: str = "rating") -> dict:
+    """Colour encoding kwargs for a judgement field, ordered outstanding to inadequate."""
+    return {
+        "scale": alt.Scale(domain=JUDGEMENT_ORDER, range=JUDGEMENT_COLOURS),
+        "sort": JUDGEMENT_ORDER,
+        "legend": alt.Legend(title=None, labelExpr=_label_expr()),
+    }
+
+
+def _label_expr() -> str:
+    cases = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in JUDGEMENT_LABELS.items())
+    return f"{cases} : datum.label"
+
+
+def titled(chart, title: str, subtitle: str | list[str], source: str, alt_text: str):
+    """Add the house title, subtitle, source line and alt text to a chart."""
+    subtitle = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    return (
+        alt.vconcat(chart, _source_line(source))
+        .properties(title=alt.Title(title, subtitle=subtitle), description=alt_text)
+        .configure_concat(spacing=6)
+    )
+
+
+def _source_line(source: str) -> alt.Chart:
+    return (
+        alt.Chart(pl.DataFrame({"source": [source]}))
+        .mark_text(align="left", baseline="top", fontSize=11, color="#555555", font=FONT)
+        .encode(text="source:N", x=alt.value(0), y=alt.value(0))
+        .properties(height=14, width=520)
+    )
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def save_table(table: pl.DataFrame, story: str, name: str) -> Path:
+    """Write the numbers behind a chart (or any output table) to outputs/tables/<story>/<name>.csv."""
+    path = paths.TABLES / story / f"{name}.csv"
+    _write_atomic(path, table.write_csv().encode())
+    return path
+
+
+def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None) -> dict[str, Path]:
+    """Save a chart as PNG, SVG, offline HTML and Vega-Lite JSON, plus its table as CSV.
+
+    Returns the paths written. The alt text is the chart's `description`, which
+    Vega puts in the SVG's aria-label; the HTML page repeats it in visible text.
+    """
+    setup()
+    spec = chart.to_dict()
+    folder = paths.FIGURES / story
+    written = {}
+    spec_json = json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    written["vl.json"] = folder / f"{name}.vl.json"
+    _write_atomic(written["vl.json"], spec_json.encode())
+    written["png"] = folder / f"{name}.png"
+    _write_atomic(written["png"], vlc.vegalite_to_png(spec, scale=2))
+    written["svg"] = folder / f"{name}.svg"
+    _write_atomic(written["svg"], vlc.vegalite_to_svg(spec).encode())
+    written["html"] = folder / f"{name}.html"
+    _write_atomic(written["html"], _offline_html(spec).encode())
+    if table is not None:
+        written["csv"] = save_table(table, story, name)
+    return written
+
+
+def _offline_html(spec: dict) -> str:
+    # vl-convert inlines the Vega JS, so the page makes no network request.
+    page = vlc.vegalite_to_html(spec, bundle=True)
+    alt_text = spec.get("description", "")
+    if alt_text:
+        page = page.replace("<body>", f'<body>\n<p class="alt-text">{_escape(alt_text)}</p>', 1)
+    return page
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,51 @@
+"""Suppressed and missing cells: nulls with the publisher's code kept beside them.
+
+DfE and Ofsted files mark a cell they will not publish with a short code. Such a
+cell is never a zero: it becomes null, and the code goes into a `<column>_flag`
+column so a reader can tell "suppressed" from "not collected".
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# The codes publishers use, with what each means (DfE's own glossary).
+MISSING_CODES = {
+    "x": "not available / suppressed",
+    "c": "confidential (suppressed to protect individuals)",
+    "z": "not applicable",
+    "u": "low reliability",
+    "low": "fewer than 0.5, rounds to zero",
+    "..": "not available",
+    ":": "not available",
+    "": "blank",
+}
+
+
+class UnknownValueError(ValueError):
+    """A cell that is neither a number nor a known missing code."""
+
+
+def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset: int = 2) -> pl.DataFrame:
+    """Turn a text column of numbers and codes into a Float64 column plus `<column>_flag`.
+
+    Raises UnknownValueError naming the file, column and first bad row when a cell
+    is neither a number nor a known code (a header row inside the data, say).
+    """
+    text = pl.col(column).cast(pl.String).str.strip_chars()
+    lowered = text.str.to_lowercase()
+    number = text.str.replace_all(",", "").cast(pl.Float64, strict=False)
+    is_code = lowered.is_in(list(MISSING_CODES)) | text.is_null()
+    checked = df.with_columns(number.alias("__value"), is_code.alias("__is_code"), lowered.alias("__code"))
+    bad = checked.with_row_index("__row").filter(pl.col("__value").is_null() & ~pl.col("__is_code"))
+    if bad.height:
+        first = bad.row(0, named=True)
+        raise UnknownValueError(
+            f"{source}: column {column!r}, row {first['__row'] + rows_offset}: "
+            f"{first[column]!r} is neither a number nor a known missing code "
+            f"({', '.join(repr(c) for c in MISSING_CODES if c)}); {bad.height} such cell(s)"
+        )
+    return checked.with_columns(
+        pl.col("__value").alias(column),
+        pl.when(pl.col("__value").is_null()).then(pl.col("__code").fill_null("")).otherwise(None).alias(f"{column}_flag"),
+    ).drop("__value", "__is_code", "__code")

@@ -1,0 +1,36 @@
+"""Where things live. Every path is derived from the project root, never the cwd."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _find_root() -> Path:
+    # An env var wins (tests and CI may point at a copy); else walk up from the
+    # cwd (notebooks run from outputs/notebooks/); else the editable install.
+    if env := os.environ.get("CSC_FIGURES_ROOT"):
+        return Path(env).resolve()
+    for folder in [Path.cwd(), *Path.cwd().parents]:
+        pyproject = folder / "pyproject.toml"
+        if pyproject.exists() and 'name = "csc-figures"' in pyproject.read_text():
+            return folder
+    return Path(__file__).resolve().parents[2]
+
+
+ROOT = _find_root()
+DATA = ROOT / "data"
+RAW = DATA / "raw"
+PROCESSED = DATA / "processed"
+REPORTED = DATA / "reported"
+SOURCES_TOML = DATA / "sources.toml"
+OUTPUTS = ROOT / "outputs"
+FIGURES = OUTPUTS / "figures"
+TABLES = OUTPUTS / "tables"
+NOTEBOOKS = ROOT / "notebooks"
+ARTICLES = ROOT.parent / "shared" / "articles"
+
+
+def raw_mirror() -> Path:
+    """The local mirror of publishers' files (RAW_MIRROR overrides the default)."""
+    return Path(os.environ.get("RAW_MIRROR", ROOT.parent / "shared" / "data" / "raw")).resolve()

@@ -1,0 +1,99 @@
+"""Run a notebook headlessly with papermill and write a clean, deterministic copy.
+
+    python -m csc_figures.run 10_ratings_vs_workforce                # defaults -> outputs/notebooks/
+    python -m csc_figures.run 11_council_profile -p council=York     # -> outputs/runs/11_council_profile/council=York.ipynb
+
+The executed copy is written to a temporary file and moved into place only when
+the run succeeds, so Make never trusts a half-written notebook. Timings and
+papermill timestamps are stripped so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+
+from . import paths
+
+KERNEL = "csc-figures"
+DEFAULT_OUT = paths.OUTPUTS / "notebooks"
+RUNS_OUT = paths.OUTPUTS / "runs"
+
+
+def parse_params(pairs: list[str]) -> dict:
+    """key=value pairs; values read as JSON when they parse (2022, true), else as text ("007", "York")."""
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"error: parameter {pair!r} is not key=value")
+        try:
+            parsed = json.loads(value)
+            # keep codes such as 007 or 314 as text where the notebook expects text
+            params[key] = parsed if not (isinstance(parsed, (int, float)) and value.startswith("0")) else value
+        except json.JSONDecodeError:
+            params[key] = value
+    return params
+
+
+def run_name(params: dict) -> str:
+    text = ",".join(f"{k}={v}" for k, v in sorted(params.items()))
+    return re.sub(r"[^A-Za-z0-9=,._-]+", "_", text) or "defaults"
+
+
+def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop timings and papermill timestamps; keep tags and outputs."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+    return nb
+
+
+def execute(name: str, params: dict | None = None, out: Path | None = None, cwd: Path | None = None) -> Path:
+    params = params or {}
+    source = paths.NOTEBOOKS / f"{name}.ipynb"
+    if not source.exists():
+        raise SystemExit(f"error: no notebook {source}")
+    if out is None:
+        out = DEFAULT_OUT / f"{name}.ipynb" if not params else RUNS_OUT / name / f"{run_name(params)}.ipynb"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.stem}.tmp.ipynb")
+    os.environ.setdefault("CSC_FIGURES_ROOT", str(paths.ROOT))  # the kernel inherits it
+    try:
+        pm.execute_notebook(
+            str(source), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
+            progress_bar=False, record_timing=False, cwd=str(cwd or out.parent), log_output=False,
+        )
+    except pm.PapermillExecutionError as err:
+        raise SystemExit(f"error: {name} failed in cell {err.exec_count}: {err.ename}: {err.evalue}\n"
+                         f"  (the partial run is in {tmp})") from None
+    nb = strip_volatile(nbformat.read(tmp, as_version=4))
+    nbformat.write(nb, tmp)
+    os.replace(tmp, out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m csc_figures.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebook", help="notebook name without .ipynb, e.g. 10_ratings_vs_workforce")
+    parser.add_argument("-p", "--param", action="append", default=[], help="key=value (repeatable)")
+    parser.add_argument("-o", "--output", type=Path, help="where to write the executed notebook")
+    args = parser.parse_args(argv)
+    out = execute(args.notebook, parse_params(args.param), args.output)
+    print(f"{args.notebook}: wrote {out.relative_to(paths.ROOT) if out.is_relative_to(paths.ROOT) else out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
