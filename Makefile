@@ -55,10 +55,24 @@ $(NB)/%.ipynb: notebooks/%.ipynb $(SRC) | $(ENV)
 	$(RUN) $*
 
 # -- cleaning (0x): raw files -> data/processed/ --
-# (rules added per source)
+# Grouped targets (&:) so a missing table re-runs its notebook. Pattern:
+#   $(NB)/01_x.ipynb data/processed/x.parquet &: notebooks/01_x.ipynb $(SRC) $(call raw,file.csv) | $(ENV)
+#   	$(RUN) 01_x
+#   PROCESSED_TABLES += data/processed/x.parquet
+# [01_geography]
+# [02_inspections]
+# [03_workforce]
+# [04_children]
 
 # -- stories (1x): processed tables -> outputs/ --
-# (rules added per story)
+#   $(NB)/1x_story.ipynb: $(PROCESSED_TABLES-it-reads)     (the pattern rule above runs it)
+#   STORY_NOTEBOOKS += $(NB)/1x_story.ipynb
+# [10_ratings_vs_workforce]
+# [11_council_profile]
+# [12_inspection_judgements]
+# [13_national_trends]
+# [14_reported_figures]
+# [claims]
 
 processed: $(PROCESSED_TABLES) ## Build every tidy table in data/processed/
 stories: $(STORY_NOTEBOOKS) ## Run every story notebook (charts, tables, figures)

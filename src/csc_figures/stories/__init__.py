@@ -1,0 +1,1 @@
+"""One module per story: the analysis behind each article or figure set."""

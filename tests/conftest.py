@@ -1,0 +1,1 @@
+"""Shared fixtures: tests read the real processed tables built by `make all`."""
