@@ -25,7 +25,7 @@ raw = $(addprefix data/raw/,$(1))
 PROCESSED_TABLES :=
 STORY_NOTEBOOKS :=
 
-.PHONY: help all env data processed stories docs test check-outputs lab clean
+.PHONY: help all env data processed stories docs test check-outputs lab clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -99,3 +99,6 @@ lab: $(ENV) ## Open JupyterLab on notebooks/ with the project's kernel
 
 clean: ## Remove built data and run outputs (keeps committed outputs and .venv)
 	rm -rf data/processed outputs/runs outputs/profiles outputs/bench
+
+bench: all ## Benchmark rebuilds, cleaning and profiles against baselines (writes outputs/bench/)
+	$(PY) -m csc_figures.bench

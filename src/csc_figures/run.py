@@ -61,7 +61,9 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def execute(name: str, params: dict | None = None, out: Path | None = None, cwd: Path | None = None) -> Path:
     params = params or {}
-    source = paths.NOTEBOOKS / f"{name}.ipynb"
+    # A name is a notebook in notebooks/; a path to an .ipynb also works (the benchmark's empty notebook).
+    source = Path(name) if name.endswith(".ipynb") else paths.NOTEBOOKS / f"{name}.ipynb"
+    name = source.stem
     if not source.exists():
         raise SystemExit(f"error: no notebook {source}")
     if out is None:
