@@ -62,6 +62,9 @@ $(NB)/%.ipynb: notebooks/%.ipynb $(SRC) | $(ENV)
 # [01_geography]
 # [02_inspections]
 # [03_workforce]
+$(NB)/03_workforce.ipynb data/processed/workforce.parquet &: notebooks/03_workforce.ipynb $(SRC) $(call raw,csww_headline_measures_2017_to_2022.csv csww_indicators_2017_to_2023.csv csww_indicators_2017_to_2024.csv csww_indicators_2017_to_2025.csv) | $(ENV)
+	$(RUN) 03_workforce
+PROCESSED_TABLES += data/processed/workforce.parquet
 # [04_children]
 
 # -- stories (1x): processed tables -> outputs/ --

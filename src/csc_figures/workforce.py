@@ -1,0 +1,327 @@
+"""DfE children's social work workforce: every release we hold as one long panel.
+
+Each release (DfE "reporting year" 2022 to 2025) republishes every year since
+2017, and later releases revise earlier years, so each row carries `vintage`:
+the last reporting year its release holds. `year` is the reporting year
+(2021 = the year to 30 September 2021).
+
+Column names changed between releases (`turnover_rate_fte_%` in 2022,
+`turnover_rate_fte` from 2023); each release layout maps every source column to
+our name explicitly, and a column we do not expect, or one we expect and do not
+find, is a DataError naming the file and the column.
+
+Joint returns. Two pairs of councils send one workforce return between them:
+Kingston upon Thames and Richmond upon Thames (314 and 318, through Achieving
+for Children, every year we hold) and North and West Northamptonshire (940 and
+941, through Northamptonshire Children's Trust, from 2021). The rule:
+- a row is a joint unit (`is_joint` true, `joint_codes` the DfE codes it covers)
+  and is never dropped or split between the councils;
+- releases from 2023 publish it under the joined code ("314 / 318") and joined
+  ONS codes, which we keep as published;
+- the 2022 release publishes the joint figures under the lead council's code
+  (314, 940) and gives the partner (318, 941) a row of `z` (not applicable). We
+  keep both rows as published: the lead row is marked joint with both codes, the
+  partner row stays a single-council row of nulls flagged `z` (checked, so a
+  partner row carrying numbers is an error, not silently mislabelled).
+Compare a joint unit across vintages on `joint_codes`, not `la_code`.
+
+Suppressed cells become nulls with the DfE code in `<measure>_flag`; a measure a
+release does not publish at all (starters before 2023) is null with the flag
+`not_published`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from . import sources, tables
+from .errors import DataError, UserError
+from .missing import UnknownValueError, split_value_and_flag
+
+# Columns that identify a row, the same in every release.
+ID_COLUMNS = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name",
+              "region_code", "region_name", "old_la_code", "new_la_code", "la_name"]
+
+# Source column -> our measure, one dict per release layout.
+LAYOUT_2022 = {
+    "social_worker_fte": "fte",
+    "leaver_fte": "leavers",
+    "turnover_rate_fte_%": "turnover_rate",
+    "working_days_lost_fte": "working_days_lost",
+    "absence_rate_fte_%": "absence_rate",
+    "agency_fte": "agency_fte",
+    "agency_worker_rate_fte_%": "agency_rate",
+    "agency_cover_fte": "agency_cover_fte",
+    "agency_cover_rate_fte_%": "agency_cover_rate",
+    "vacancy_fte": "vacancies",
+    "vacancy_rate_fte_%": "vacancy_rate",
+    "vacancy_agency_cover_rate_fte_%": "vacancy_agency_cover_rate",
+    "case_holders_fte": "case_holders",
+    "cases": "cases",
+    "caseload_fte": "caseload",
+    "social_worker_headcount": "headcount",
+    "leaver_headcount": "leavers_headcount",
+    "turnover_rate_headcount_%": "turnover_rate_headcount",
+    "agency_headcount": "agency_headcount",
+    "agency_worker_rate_headcount_%": "agency_rate_headcount",
+}
+LAYOUT_2023 = {
+    "inpost_fte": "fte",
+    "inpost_headcount": "headcount",
+    "starters_fte": "starters",
+    "starters_headcount": "starters_headcount",
+    "leavers_fte": "leavers",
+    "leavers_headcount": "leavers_headcount",
+    "turnover_rate_fte": "turnover_rate",
+    "turnover_rate_headcount": "turnover_rate_headcount",
+    "agency_fte": "agency_fte",
+    "agency_headcount": "agency_headcount",
+    "agency_rate_fte": "agency_rate",
+    "agency_rate_headcount": "agency_rate_headcount",
+    "agency_cover_fte": "agency_cover_fte",
+    "agency_cover_rate_fte": "agency_cover_rate",
+    "vacancy_fte": "vacancies",
+    "vacancy_rate_fte": "vacancy_rate",
+    "vacancy_agency_cover_rate_fte": "vacancy_agency_cover_rate",
+    "case_holders_fte": "case_holders",
+    "cases": "cases",
+    "caseload_fte": "caseload",
+    "working_days_lost_fte": "working_days_lost",
+    "absence_rate_fte": "absence_rate",
+}
+
+# vintage -> (raw file, layout)
+RELEASES = {
+    2022: ("csww_headline_measures_2017_to_2022.csv", LAYOUT_2022),
+    2023: ("csww_indicators_2017_to_2023.csv", LAYOUT_2023),
+    2024: ("csww_indicators_2017_to_2024.csv", LAYOUT_2023),
+    2025: ("csww_indicators_2017_to_2025.csv", LAYOUT_2023),
+}
+
+# Measures in table order, with what each holds.
+MEASURES = {
+    "fte": "children and family social workers in post, full-time equivalent (FTE)",
+    "headcount": "social workers in post, headcount",
+    "starters": "starters in the year, FTE (published from the 2023 release)",
+    "leavers": "leavers in the year, FTE",
+    "turnover_rate": "turnover rate, FTE: leavers as a % of social workers in post (%)",
+    "agency_fte": "agency workers at 30 September, FTE",
+    "agency_rate": "agency worker rate, FTE: agency workers as a % of all social workers (%)",
+    "vacancies": "vacancies at 30 September, FTE",
+    "vacancy_rate": "vacancy rate, FTE: vacancies as a % of vacancies plus social workers in post (%)",
+    "absence_rate": "sickness absence rate, FTE: working days lost as a % of working days (%)",
+    "working_days_lost": "working days lost to sickness absence, FTE basis",
+    "cases": "cases held by case-holding social workers at 30 September",
+    "case_holders": "case-holding social workers, FTE",
+    "caseload": "average caseload per case-holding social worker (FTE)",
+    "starters_headcount": "starters in the year, headcount (published from the 2023 release)",
+    "leavers_headcount": "leavers in the year, headcount",
+    "turnover_rate_headcount": "turnover rate, headcount basis (%)",
+    "agency_headcount": "agency workers at 30 September, headcount",
+    "agency_rate_headcount": "agency worker rate, headcount basis (%)",
+    "agency_cover_fte": "agency workers covering vacancies, FTE",
+    "agency_cover_rate": "agency workers covering vacancies as a % of agency workers (%)",
+    "vacancy_agency_cover_rate": "vacancies covered by agency workers as a % of vacancies (%)",
+}
+for layout in (LAYOUT_2022, LAYOUT_2023):
+    assert set(layout.values()) <= set(MEASURES), set(layout.values()) - set(MEASURES)
+
+NOT_PUBLISHED = "not_published"
+
+GEOGRAPHIC_LEVELS = {"National": "national", "Regional": "regional", "Local authority": "local_authority"}
+
+# Joint units: (DfE codes) -> first reporting year they made one return.
+JOINT_UNITS = {("314", "318"): 2017, ("940", "941"): 2021}
+
+_FLAG_TEXT = "the suppression code (x, c, z, u, low...), `not_published` if the release lacks the measure, else null"
+
+WORKFORCE = tables.declare(tables.TableSpec(
+    name="workforce",
+    description=("DfE children's social work workforce, every release we hold as one long panel "
+                 "(national, regional and council rows; joint returns kept as flagged joint units)."),
+    columns={
+        "vintage": "the last reporting year the release holds (2022..2025): which DfE release the row is from",
+        "year": "reporting year (2021 = the year to 30 September 2021)",
+        "geographic_level": "national, regional or local_authority",
+        "la_code": "DfE three-digit LA code as published; a joint return's text as published, e.g. '314 / 318'",
+        "ons_code": "ONS area code(s) as published",
+        "la_name": "council name as DfE spells it",
+        "region_code": "ONS region code (Inner and Outer London are regions of their own in these files)",
+        "region_name": "region name as published",
+        "is_joint": "true when the row is one return covering several councils",
+        "joint_codes": "DfE codes the row covers (a single code for a single council)",
+        **{col: desc for m, d in MEASURES.items() for col, desc in ((m, d), (f"{m}_flag", _FLAG_TEXT))},
+    },
+    key=("vintage", "year", "geographic_level", "region_code", "la_code"),
+))
+
+
+def _data_error(source: str, message: str) -> DataError:
+    return DataError(f"{source}: {message}")
+
+
+def check_columns(columns: list[str], layout: dict[str, str], source: str) -> None:
+    """Raise DataError naming the file and column if the header is not exactly the layout's."""
+    expected = ID_COLUMNS + list(layout)
+    unknown = [c for c in columns if c not in expected]
+    if unknown:
+        raise _data_error(source, f"unknown column {unknown[0]!r} (not in the mapping for this release: "
+                                  f"renamed or new? {len(unknown)} unknown: {unknown})")
+    missing = [c for c in expected if c not in columns]
+    if missing:
+        raise _data_error(source, f"expected column {missing[0]!r} is missing ({len(missing)} missing: {missing})")
+    dupes = sorted({c for c in columns if columns.count(c) > 1})
+    if dupes:
+        raise _data_error(source, f"column {dupes[0]!r} appears more than once")
+
+
+def _check_text_column(df: pl.DataFrame, column: str, pattern: str, source: str, what: str,
+                       when: pl.Expr | None = None) -> None:
+    """Every cell of `column` (in rows where `when`) must match `pattern`; else name the first bad row."""
+    rows = df.with_row_index("__row")
+    if when is not None:
+        rows = rows.filter(when)
+    bad = rows.filter(~pl.col(column).fill_null("").str.contains(pattern))
+    if bad.height:
+        first = bad.row(0, named=True)
+        raise _data_error(source, f"column {column!r}, row {first['__row'] + 2}: {first[column]!r} is not {what} "
+                                  f"({bad.height} such row(s); a header row repeated inside the data?)")
+
+
+def read_release(path: Path, layout: dict[str, str], vintage: int, source: str | None = None) -> pl.DataFrame:
+    """One release file as rows of the `workforce` table (every row kept)."""
+    source = source or path.name
+    raw = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+    raw = raw.rename({c: c.lstrip("\ufeff") for c in raw.columns})  # some releases start with a BOM
+    check_columns(raw.columns, layout, source)
+    rows_in = raw.height
+
+    _check_text_column(raw, "time_period", r"^\d{4}$", source, "a four-digit reporting year")
+    _check_text_column(raw, "time_identifier", r"^Reporting year$", source, "'Reporting year'")
+    _check_text_column(raw, "geographic_level", "^(" + "|".join(GEOGRAPHIC_LEVELS) + ")$", source,
+                       f"a known geographic level ({', '.join(GEOGRAPHIC_LEVELS)})")
+    is_la = pl.col("geographic_level") == "Local authority"
+    _check_text_column(raw, "old_la_code", r"^\d{3}( / \d{3})*$", source, "a DfE LA code", is_la)
+    _check_text_column(raw, "new_la_code", r"^E\d{8}( / E\d{8})*$", source, "an ONS area code", is_la)
+    _check_text_column(raw, "region_code", r"^E1[23]\d{6}$", source, "an ONS region code",
+                       pl.col("geographic_level") == "Regional")
+
+    df = raw.rename(layout)
+    for measure in layout.values():
+        try:
+            df = split_value_and_flag(df, measure, source)
+        except UnknownValueError as err:
+            # name the source column, not ours, so the message points into the file
+            source_col = next(k for k, v in layout.items() if v == measure)
+            raise DataError(str(err).replace(f"column {measure!r}", f"column {source_col!r}")) from None
+    for measure in MEASURES:
+        if measure not in layout.values():
+            df = df.with_columns(pl.lit(None, pl.Float64).alias(measure),
+                                 pl.lit(NOT_PUBLISHED, pl.String).alias(f"{measure}_flag"))
+
+    la_code = pl.when(is_la).then(pl.col("old_la_code").str.strip_chars())
+    df = df.with_columns(
+        pl.lit(vintage, pl.Int64).alias("vintage"),
+        pl.col("time_period").cast(pl.Int64).alias("year"),
+        pl.col("geographic_level").replace_strict(GEOGRAPHIC_LEVELS, return_dtype=pl.String),
+        la_code.alias("la_code"),
+        pl.when(is_la).then(pl.col("new_la_code").str.strip_chars()).alias("ons_code"),
+        pl.when(is_la).then(pl.col("la_name")).alias("la_name"),
+        pl.when(~pl.col("geographic_level").eq("National")).then(pl.col("region_code")).alias("region_code"),
+        pl.when(~pl.col("geographic_level").eq("National")).then(pl.col("region_name")).alias("region_name"),
+    )
+    df = _mark_joint_units(df, list(layout.values()), source)
+    df = df.select(list(WORKFORCE.columns))
+    if df.height != rows_in:
+        raise _data_error(source, f"{rows_in} rows in but {df.height} rows out")
+    return df
+
+
+def _mark_joint_units(df: pl.DataFrame, published: list[str], source: str) -> pl.DataFrame:
+    """Set is_joint and joint_codes by the rule in the module docstring."""
+    codes = pl.col("la_code").str.split(" / ")
+    df = df.with_columns(is_joint=pl.col("la_code").str.contains("/").fill_null(False), joint_codes=codes)
+    if df["is_joint"].any():
+        return df  # the release names its joint units itself
+    # Older layout: the lead council's row holds the joint return, the partner's is all `z`.
+    for (lead, *partners), first_year in JOINT_UNITS.items():
+        in_force = pl.col("year") >= first_year
+        partner_rows = df.filter(in_force & pl.col("la_code").is_in(partners))
+        not_z = partner_rows.filter(pl.any_horizontal(pl.col(f"{m}_flag").fill_null("") != "z" for m in published))
+        if not_z.height:
+            row = not_z.row(0, named=True)
+            raise _data_error(source, f"council {row['la_code']} ({row['la_name']}) in {row['year']} carries figures "
+                                      f"of its own, but it is expected in a joint return with {lead}")
+        df = df.with_columns(
+            pl.when(in_force & (pl.col("la_code") == lead)).then(True).otherwise(pl.col("is_joint")).alias("is_joint"),
+            pl.when(in_force & (pl.col("la_code") == lead)).then(pl.lit([lead, *partners]))
+            .otherwise(pl.col("joint_codes")).alias("joint_codes"),
+        )
+    return df
+
+
+def build() -> pl.DataFrame:
+    """Every release we hold, harmonised into one panel, in a stable order."""
+    frames = [read_release(sources.raw_path(name), layout, vintage, name)
+              for vintage, (name, layout) in sorted(RELEASES.items())]
+    level_order = {"national": 0, "regional": 1, "local_authority": 2}
+    df = pl.concat(frames, how="vertical")
+    return df.sort(
+        "vintage", "year", pl.col("geographic_level").replace_strict(level_order, return_dtype=pl.Int8),
+        "region_code", "la_code", nulls_last=False,
+    )
+
+
+def write() -> pl.DataFrame:
+    """Build and write data/processed/workforce.parquet; returns the table."""
+    df = build()
+    tables.write(df, WORKFORCE)
+    return df
+
+
+def vintages() -> list[int]:
+    """The releases we hold."""
+    return sorted(RELEASES)
+
+
+def panel(vintage: int | None = None) -> pl.DataFrame:
+    """The workforce panel from one release (the latest by default)."""
+    df = tables.read("workforce")
+    held = sorted(df["vintage"].unique().to_list())
+    if vintage is None:
+        vintage = held[-1]
+    if vintage not in held:
+        raise UserError(f"no workforce release with vintage {vintage!r}; we hold {', '.join(map(str, held))}")
+    return df.filter(pl.col("vintage") == vintage)
+
+
+def england(year: int | None = None, vintage: int | None = None) -> pl.DataFrame:
+    """England's rows from one release: every year, or one (UserError if the release lacks it)."""
+    df = panel(vintage).filter(pl.col("geographic_level") == "national")
+    if year is not None:
+        years = df["year"].to_list()
+        if year not in years:
+            raise UserError(f"no national workforce figures for {year} in this release; it holds "
+                            f"{min(years)}-{max(years)}")
+        df = df.filter(pl.col("year") == year)
+    return df
+
+
+def council(la_code: str, vintage: int | None = None) -> pl.DataFrame:
+    """A council's rows from one release, including any joint return that covers it."""
+    if not re.fullmatch(r"\d{3}", str(la_code)):
+        raise UserError(f"{la_code!r} is not a DfE three-digit LA code")
+    df = panel(vintage).filter(pl.col("geographic_level") == "local_authority")
+    return df.filter(pl.col("joint_codes").list.contains(str(la_code)))
+
+
+def suppression_counts(df: pl.DataFrame | None = None) -> pl.DataFrame:
+    """How many cells carry each flag, by vintage: the audit of what became null and why."""
+    df = df if df is not None else tables.read("workforce")
+    flags = [c for c in df.columns if c.endswith("_flag")]
+    long = df.select("vintage", *flags).unpivot(index="vintage", variable_name="column", value_name="flag")
+    return (long.drop_nulls("flag").group_by("vintage", "flag").len("cells")
+            .sort("vintage", "flag"))

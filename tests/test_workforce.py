@@ -1,0 +1,164 @@
+"""The workforce panel: real releases (known values, joint units, row counts) and bad input."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from csc_figures import sources, workforce
+from csc_figures.errors import DataError, UserError
+
+
+@pytest.fixture(scope="module")
+def built() -> pl.DataFrame:
+    return workforce.build()
+
+
+def test_rows_in_equal_rows_out(built):
+    for vintage, (name, _) in workforce.RELEASES.items():
+        raw_rows = pl.read_csv(sources.raw_path(name), infer_schema=False).height
+        assert built.filter(pl.col("vintage") == vintage).height == raw_rows, name
+
+
+def test_columns_follow_contract(built):
+    assert built.columns == list(workforce.WORKFORCE.columns)
+    assert built["vintage"].unique().sort().to_list() == [2022, 2023, 2024, 2025]
+    for m in workforce.MEASURES:
+        assert built.schema[m] == pl.Float64
+    assert set(built["geographic_level"].unique()) == {"national", "regional", "local_authority"}
+
+
+def test_key_unique(built):
+    assert built.select(workforce.WORKFORCE.key).is_duplicated().sum() == 0
+
+
+def test_each_release_covers_2017_to_its_vintage(built):
+    for vintage in workforce.RELEASES:
+        years = built.filter(pl.col("vintage") == vintage)["year"].unique().sort().to_list()
+        assert years == list(range(2017, vintage + 1))
+
+
+def test_york_vacancy_rate_2022_release(built):
+    york = built.filter((pl.col("vintage") == 2022) & (pl.col("la_code") == "816"))
+    rate = dict(zip(york["year"], york["vacancy_rate"]))
+    assert rate[2020] == pytest.approx(11.6)
+    assert rate[2021] == pytest.approx(16.1)
+    assert york["ons_code"].unique().to_list() == ["E06000014"]
+
+
+def test_joint_units_kept_and_flagged(built):
+    joint = built.filter(pl.col("is_joint"))
+    for vintage in (2023, 2024, 2025):
+        units = set(joint.filter(pl.col("vintage") == vintage)["la_code"])
+        assert units == {"314 / 318", "940 / 941"}
+    northants = joint.filter(pl.col("la_code") == "940 / 941")
+    assert northants["year"].min() == 2021
+    assert northants["joint_codes"].to_list()[0] == ["940", "941"]
+    # the 2022 release files the joint return under the lead code; the partner's row is all `z`
+    old = built.filter(pl.col("vintage") == 2022)
+    assert old.filter(pl.col("is_joint"))["la_code"].unique().sort().to_list() == ["314", "940"]
+    partner = old.filter(pl.col("la_code") == "318")
+    assert partner["fte"].is_null().all() and (partner["fte_flag"] == "z").all()
+    # same figures in both layouts: Kingston and Richmond's 2020 FTE
+    fte = built.filter((pl.col("year") == 2020) & pl.col("joint_codes").list.contains("318") & pl.col("is_joint"))
+    assert fte["fte"].n_unique() == 1
+
+
+def test_council_rows_keep_both_codes(built):
+    la = built.filter(pl.col("geographic_level") == "local_authority")
+    assert la["la_code"].str.contains(r"^\d{3}( / \d{3})?$").all()
+    assert la["ons_code"].str.contains(r"^E\d{8}( / E\d{8})?$").all()
+    assert built.filter(pl.col("geographic_level") != "local_authority")["la_code"].is_null().all()
+
+
+def test_suppressed_cells_are_null_with_code(built):
+    flagged = built.filter(pl.col("vacancy_rate_flag").is_not_null())
+    assert flagged.height > 0
+    assert flagged["vacancy_rate"].is_null().all()
+    assert built.filter(pl.col("vacancy_rate").is_null())["vacancy_rate_flag"].is_not_null().all()
+    codes = set(workforce.suppression_counts(built)["flag"])
+    assert {"x", "z", "c", "u", "low"} <= codes
+    # starters only exist from the 2023 layout
+    assert (built.filter(pl.col("vintage") == 2022)["starters_flag"] == "not_published").all()
+
+
+def test_panel_default_is_latest_and_rejects_unknown_vintage():
+    assert workforce.panel()["vintage"].unique().to_list() == [max(workforce.RELEASES)]
+    with pytest.raises(UserError, match="2019"):
+        workforce.panel(2019)
+
+
+def test_england_one_row_per_year():
+    eng = workforce.england(vintage=2024)
+    assert eng.height == eng["year"].n_unique() == 8
+    with pytest.raises(UserError):
+        workforce.england(2030)
+
+
+# ---- bad input, with small fixture files -------------------------------------------------------
+
+HEADER = workforce.ID_COLUMNS + list(workforce.LAYOUT_2023)
+GOOD_ROWS = [
+    ["2023", "Reporting year", "National", "E92000001", "England", "", "", "", "", ""] + ["1"] * 22,
+    ["2023", "Reporting year", "Local authority", "E92000001", "England", "E12000004", "East Midlands",
+     "940 / 941", "E06000061 / E06000062", "North Northamptonshire / West Northamptonshire"] + ["2"] * 22,
+    ["2023", "Reporting year", "Local authority", "E92000001", "England", "E12000003", "Yorkshire and The Humber",
+     "816", "E06000014", "York"] + ["3"] * 21 + ["x"],
+]
+
+
+def _write(tmp_path, header, rows, name="fixture.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join(",".join(f'"{c}"' if "," in c else c for c in r) for r in [header, *rows]) + "\n")
+    return path
+
+
+def test_fixture_reads(tmp_path):
+    df = workforce.read_release(_write(tmp_path, HEADER, GOOD_ROWS), workforce.LAYOUT_2023, 2023)
+    assert df.height == 3
+    york = df.filter(pl.col("la_code") == "816").row(0, named=True)
+    assert york["absence_rate"] is None and york["absence_rate_flag"] == "x"
+    assert york["fte"] == 3.0 and york["fte_flag"] is None
+    joint = df.filter(pl.col("is_joint")).row(0, named=True)
+    assert joint["joint_codes"] == ["940", "941"]
+
+
+def test_renamed_column_names_it(tmp_path):
+    header = [("vacancy_rate_fte_pct" if c == "vacancy_rate_fte" else c) for c in HEADER]
+    with pytest.raises(DataError, match=r"fixture\.csv.*'vacancy_rate_fte_pct'"):
+        workforce.read_release(_write(tmp_path, header, GOOD_ROWS), workforce.LAYOUT_2023, 2023)
+
+
+def test_missing_column_names_it(tmp_path):
+    drop = HEADER.index("caseload_fte")
+    header = HEADER[:drop] + HEADER[drop + 1:]
+    rows = [r[:drop] + r[drop + 1:] for r in GOOD_ROWS]
+    with pytest.raises(DataError, match=r"fixture\.csv.*'caseload_fte' is missing"):
+        workforce.read_release(_write(tmp_path, header, rows), workforce.LAYOUT_2023, 2023)
+
+
+def test_header_row_inside_data_names_file_column_row(tmp_path):
+    rows = [GOOD_ROWS[0], HEADER, GOOD_ROWS[1]]
+    with pytest.raises(DataError, match=r"fixture\.csv: column 'time_period', row 3"):
+        workforce.read_release(_write(tmp_path, HEADER, rows), workforce.LAYOUT_2023, 2023)
+
+
+def test_unknown_code_in_a_measure_names_source_column(tmp_path):
+    rows = [GOOD_ROWS[0], GOOD_ROWS[1][:-1] + ["n/a"]]
+    with pytest.raises(DataError, match=r"fixture\.csv: column 'absence_rate_fte', row 3"):
+        workforce.read_release(_write(tmp_path, HEADER, rows), workforce.LAYOUT_2023, 2023)
+
+
+def test_partner_with_figures_in_old_layout_is_an_error(tmp_path):
+    header = workforce.ID_COLUMNS + list(workforce.LAYOUT_2022)
+    rows = [
+        ["2021", "Reporting year", "Local authority", "E92000001", "England", "E13000002", "Outer London",
+         "314", "E09000021", "Kingston upon Thames"] + ["5"] * 20,
+        ["2021", "Reporting year", "Local authority", "E92000001", "England", "E13000002", "Outer London",
+         "318", "E09000027", "Richmond upon Thames"] + ["6"] * 20,
+    ]
+    with pytest.raises(DataError, match="318"):
+        workforce.read_release(_write(tmp_path, header, rows), workforce.LAYOUT_2022, 2022)
+    rows[1] = rows[1][:10] + ["z"] * 20
+    df = workforce.read_release(_write(tmp_path, header, rows), workforce.LAYOUT_2022, 2022)
+    assert df.filter(pl.col("la_code") == "314")["joint_codes"].to_list() == [["314", "318"]]
