@@ -1,0 +1,423 @@
+"""Ofsted's judgements of councils' children's services: what was in force, what was published, what changed.
+
+Reads the processed `inspections` table and `csc_figures.inspections.judgements_in_force`;
+every function that does arithmetic also takes plain frames, so tests run on small
+synthetic tables. Judgements are the four-point scale Ofsted has used since the
+single inspection framework (SIF, November 2013) and its successor ILACS (2018);
+older frameworks (SLAC, CPI, TLAC) graded differently, so by default only SIF and
+ILACS judgements count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import altair as alt
+import polars as pl
+
+from .. import charts
+from ..errors import DataError, UserError
+
+STORY = "inspection_judgements"
+JUDGEMENTS = list(charts.JUDGEMENT_ORDER)  # best first
+RANK = {judgement: i for i, judgement in enumerate(JUDGEMENTS)}
+NOT_GOOD = ("requires_improvement", "inadequate")
+GRADED_FRAMEWORKS = ("SIF", "ILACS")
+NOT_YET = "not_yet_judged"  # no SIF/ILACS judgement in force at the date
+SOURCE = "Source: Ofsted, local authority inspection outcomes and Children's social care in England 2023 data"
+
+try:  # the claims ledger may not exist yet; registering must never break the story
+    from ..claims import register
+except ModuleNotFoundError as err:  # pragma: no cover - depends on the tree
+    if err.name != "csc_figures.claims":
+        raise
+
+    def register(key):
+        return lambda func: func
+
+
+# ---- inputs ---------------------------------------------------------------------------------
+
+def as_date(value: dt.date | str | None, name: str = "as_of") -> dt.date:
+    """A date from a date or 'YYYY-MM-DD' text; a UserError naming the parameter otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise UserError(f"{name}: {value!r} is not a date written YYYY-MM-DD") from None
+
+
+def load_inspections() -> pl.DataFrame:
+    """The processed inspections table (one row per council per inspection)."""
+    from .. import tables
+
+    return tables.read("inspections")
+
+
+def in_force(as_of: dt.date | str) -> pl.DataFrame:
+    """Judgements in force on as_of for every council that existed then."""
+    from ..inspections import judgements_in_force
+
+    return judgements_in_force(as_date(as_of))
+
+
+def _check_judgements(df: pl.DataFrame, column: str, what: str) -> None:
+    bad = df.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(JUDGEMENTS))
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise DataError(f"{what}: column {column} holds {row[column]!r} for council "
+                        f"{row.get('la_code')} {row.get('la_name')}; expected one of {JUDGEMENTS} or null")
+
+
+def latest_publication(inspections: pl.DataFrame) -> dt.date:
+    """The last publication date the inspections table holds."""
+    return inspections["published"].max()
+
+
+# ---- judgements in force at a date ----------------------------------------------------------
+
+def distribution(in_force_frame: pl.DataFrame, frameworks=GRADED_FRAMEWORKS) -> pl.DataFrame:
+    """Councils by judgement in force: counts, and shares of the councils with a judgement.
+
+    A council whose judgement in force comes from another framework, or that has
+    none yet, is counted as `not_yet_judged` (never dropped).
+    """
+    _check_judgements(in_force_frame, "judgement", "judgements in force")
+    counted = in_force_frame.with_columns(
+        pl.when(pl.col("framework").is_in(list(frameworks)) & pl.col("judgement").is_not_null())
+        .then(pl.col("judgement")).otherwise(pl.lit(NOT_YET)).alias("judgement")
+    )
+    order = pl.DataFrame({"judgement": [*JUDGEMENTS, NOT_YET]})
+    counts = order.join(counted.group_by("judgement").agg(pl.len().alias("councils")),
+                        on="judgement", how="left", maintain_order="left")
+    counts = counts.with_columns(pl.col("councils").fill_null(0).cast(pl.Int64))
+    judged = counts.filter(pl.col("judgement") != NOT_YET)["councils"].sum()
+    return counts.with_columns(
+        pl.when((pl.col("judgement") != NOT_YET) & pl.lit(judged > 0))
+        .then(pl.col("councils") / pl.lit(judged) * 100).otherwise(None).cast(pl.Float64)
+        .alias("share_of_judged"),
+    )
+
+
+def share_not_good(dist: pl.DataFrame) -> float | None:
+    """Percentage of judged councils rated requires improvement or inadequate (None if none judged)."""
+    judged = dist.filter(pl.col("judgement").is_in(JUDGEMENTS))["councils"].sum()
+    if judged == 0:
+        return None
+    return dist.filter(pl.col("judgement").is_in(NOT_GOOD))["councils"].sum() / judged * 100
+
+
+def count_of(dist: pl.DataFrame, judgement: str) -> int:
+    """Councils with one judgement (or not_yet_judged) in a distribution."""
+    if judgement not in (*JUDGEMENTS, NOT_YET):
+        raise UserError(f"judgement {judgement!r} is not one of {[*JUDGEMENTS, NOT_YET]}")
+    return int(dist.filter(pl.col("judgement") == judgement)["councils"].sum())
+
+
+def distribution_at(as_of: dt.date | str, frameworks=GRADED_FRAMEWORKS) -> pl.DataFrame:
+    """The distribution of judgements in force on one date, with the date as a column."""
+    day = as_date(as_of)
+    return distribution(in_force(day), frameworks).select(pl.lit(day).alias("as_of"), pl.all())
+
+
+def march_dates(first_year: int, last: dt.date) -> list[dt.date]:
+    """Every 31 March from first_year up to and including the last one on or before `last`."""
+    last_year = last.year if last >= dt.date(last.year, 3, 31) else last.year - 1
+    if last_year < first_year:
+        raise UserError(f"no 31 March between {first_year} and {last}")
+    return [dt.date(year, 3, 31) for year in range(first_year, last_year + 1)]
+
+
+def distribution_over_time(dates: list[dt.date], frameworks=GRADED_FRAMEWORKS) -> pl.DataFrame:
+    """The distribution at each date, stacked: as_of, judgement, councils, share_of_judged."""
+    return pl.concat([distribution_at(day, frameworks) for day in dates])
+
+
+def councils_with(in_force_frame: pl.DataFrame, judgement: str, frameworks=None) -> pl.DataFrame:
+    """The councils holding one judgement in a judgements-in-force frame (any framework by default)."""
+    rows = in_force_frame.filter(pl.col("judgement") == judgement)
+    if frameworks is not None:
+        rows = rows.filter(pl.col("framework").is_in(list(frameworks)))
+    return rows.sort("la_code")
+
+
+def first_published(inspections: pl.DataFrame, judgement: str, frameworks=GRADED_FRAMEWORKS) -> pl.DataFrame:
+    """The first inspection(s) under these frameworks published with this overall judgement."""
+    rows = inspections.filter(pl.col("framework").is_in(list(frameworks)) & (pl.col("overall") == judgement))
+    if rows.height == 0:
+        return rows
+    return rows.filter(pl.col("published") == rows["published"].min()).sort("la_code")
+
+
+# ---- judgements published in a period -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Window:
+    """A rule for 'the inspections of a period': dates, which date, which inspections."""
+
+    name: str
+    start: dt.date
+    end: dt.date  # inclusive
+    on: str = "published"  # or inspection_start / inspection_end
+    frameworks: tuple[str, ...] = ("SIF",)
+    inspection_types: tuple[str, ...] | None = None  # None = every type
+
+
+def published_in(inspections: pl.DataFrame, window: Window) -> pl.DataFrame:
+    """The inspections a window selects (rows whose date is null are not in any window)."""
+    if window.on not in inspections.columns:
+        raise UserError(f"window {window.name}: the inspections table has no column {window.on!r}")
+    rows = inspections.filter(pl.col("framework").is_in(list(window.frameworks)))
+    if window.inspection_types is not None:
+        rows = rows.filter(pl.col("inspection_type").is_in(list(window.inspection_types)))
+    return rows.filter(pl.col(window.on).is_between(window.start, window.end))
+
+
+def judgement_counts(rows: pl.DataFrame) -> dict[str, int]:
+    """Inspections and overall judgements among some inspection rows."""
+    _check_judgements(rows, "overall", "inspections")
+    counts = {"inspections": rows.height}
+    for judgement in JUDGEMENTS:
+        counts[judgement] = int((rows["overall"] == judgement).sum())
+    counts["no_overall"] = int(rows["overall"].is_null().sum())
+    return counts
+
+
+def window_counts(inspections: pl.DataFrame, windows: list[Window]) -> pl.DataFrame:
+    """One row per window: its rule, how many inspections it holds and their judgements.
+
+    `undated` counts the inspections of those frameworks and types whose date
+    column is null, so a window on a date we do not hold says so rather than zero.
+    """
+    rows = []
+    for window in windows:
+        counts = judgement_counts(published_in(inspections, window))
+        chosen = inspections.filter(pl.col("framework").is_in(list(window.frameworks)))
+        if window.inspection_types is not None:
+            chosen = chosen.filter(pl.col("inspection_type").is_in(list(window.inspection_types)))
+        rows.append({
+            "window": window.name, "date_used": window.on, "start": window.start, "end": window.end,
+            "frameworks": "+".join(window.frameworks),
+            "inspection_types": "all" if window.inspection_types is None else "+".join(window.inspection_types),
+            **counts, "undated": int(chosen[window.on].is_null().sum()),
+        })
+    return pl.DataFrame(rows)
+
+
+def mark_reproduces(table: pl.DataFrame, target: dict[str, int]) -> pl.DataFrame:
+    """Add `reproduces`: true where every targeted count equals the article's figure."""
+    unknown = [k for k in target if k not in table.columns]
+    if unknown:
+        raise UserError(f"target counts {unknown} are not columns of {table.columns}")
+    test = pl.all_horizontal([pl.col(k) == v for k, v in target.items()])
+    return table.with_columns(test.alias("reproduces"))
+
+
+def financial_year(first_year: int) -> tuple[dt.date, dt.date]:
+    """1 April first_year to 31 March the next year."""
+    return dt.date(first_year, 4, 1), dt.date(first_year + 1, 3, 31)
+
+
+def windows_for_year(first_year: int, framework_start: dt.date, report_cutoff: dt.date) -> list[Window]:
+    """The plausible readings of 'inspected in <first_year>-<yy>' for a SIF period count."""
+    fy = financial_year(first_year)
+    academic = (dt.date(first_year, 9, 1), dt.date(first_year + 1, 8, 31))
+    calendar = (dt.date(first_year + 1, 1, 1), dt.date(first_year + 1, 12, 31))
+    to_cutoff = (framework_start, report_cutoff)
+    first = ("first",)
+    label = f"{first_year}-{str(first_year + 1)[-2:]}"
+    return [
+        Window(f"financial year {label}, by publication, first SIF", *fy, "published", ("SIF",), first),
+        Window(f"financial year {label}, by publication, all SIF", *fy, "published", ("SIF",), None),
+        Window(f"financial year {label}, by inspection end, first SIF", *fy, "inspection_end", ("SIF",), first),
+        Window(f"financial year {label}, by inspection start, first SIF", *fy, "inspection_start", ("SIF",), first),
+        Window(f"academic year {label}, by publication, first SIF", *academic, "published", ("SIF",), first),
+        Window(f"calendar year {first_year + 1}, by publication, first SIF", *calendar, "published", ("SIF",), first),
+        Window(f"financial year {first_year + 1}-{str(first_year + 2)[-2:]}, by publication, first SIF",
+               *financial_year(first_year + 1), "published", ("SIF",), first),
+        Window(f"SIF start to {report_cutoff.isoformat()}, by publication, first SIF", *to_cutoff, "published",
+               ("SIF",), first),
+        Window(f"SIF start to {report_cutoff.isoformat()}, by publication, all SIF", *to_cutoff, "published",
+               ("SIF",), None),
+    ]
+
+
+def running_counts(inspections: pl.DataFrame, frameworks=("SIF",), inspection_types=("first",)) -> pl.DataFrame:
+    """Cumulative inspections and judgements published up to and including each publication date.
+
+    Also `next_published` (the next publication date, so a cut-off anywhere from
+    `published` to the day before gives the same counts) and `share_not_good`.
+    """
+    rows = inspections.filter(pl.col("framework").is_in(list(frameworks)))
+    if inspection_types is not None:
+        rows = rows.filter(pl.col("inspection_type").is_in(list(inspection_types)))
+    _check_judgements(rows, "overall", "inspections")
+    daily = rows.group_by("published").agg(
+        pl.len().alias("inspections"),
+        *[(pl.col("overall") == j).sum().cast(pl.Int64).alias(j) for j in JUDGEMENTS],
+    ).sort("published")
+    cumulative = daily.with_columns(pl.col(["inspections", *JUDGEMENTS]).cum_sum())
+    judged = pl.sum_horizontal(JUDGEMENTS)
+    return cumulative.with_columns(
+        pl.col("published").shift(-1).alias("next_published"),
+        ((pl.col("requires_improvement") + pl.col("inadequate")) / judged * 100).alias("share_not_good"),
+        (pl.col("inadequate") / judged * 100).alias("share_inadequate"),
+    )
+
+
+def cutoffs_matching(running: pl.DataFrame, target: dict[str, int]) -> pl.DataFrame:
+    """The cut-off dates at which the running counts equal the target: from `published` to `last_cutoff`."""
+    matched = mark_reproduces(running, target).filter(pl.col("reproduces"))
+    return matched.with_columns(
+        (pl.col("next_published") - pl.duration(days=1)).alias("last_cutoff"),
+    ).select("published", "last_cutoff", "inspections", *JUDGEMENTS)
+
+
+# ---- upgrades and downgrades ----------------------------------------------------------------
+
+def consecutive_inspections(inspections: pl.DataFrame, frameworks=GRADED_FRAMEWORKS) -> pl.DataFrame:
+    """Each graded inspection beside the council's previous graded one under these frameworks.
+
+    `steps` is how many grades the council moved (positive = up); `change` is
+    upgrade, downgrade or unchanged. A council's first graded inspection has no row.
+    """
+    graded = inspections.filter(pl.col("framework").is_in(list(frameworks)) & pl.col("overall").is_not_null())
+    _check_judgements(graded, "overall", "inspections")
+    dupes = graded.group_by("la_code", "published").len().filter(pl.col("len") > 1)
+    if dupes.height:
+        row = dupes.row(0, named=True)
+        raise DataError(f"inspections: council {row['la_code']} has {row['len']} graded inspections "
+                        f"published on {row['published']}; cannot order them")
+    keep = ["framework", "inspection_type", "published", "overall"]
+    ordered = graded.sort("la_code", "published").select("la_code", "la_name", *keep)
+    previous = [pl.col(c).shift(1).over("la_code").alias(f"previous_{c}") for c in keep]
+    paired = ordered.with_columns(previous).filter(pl.col("previous_published").is_not_null())
+    rank = lambda c: pl.col(c).replace_strict(RANK, return_dtype=pl.Int64)  # noqa: E731
+    paired = paired.with_columns((rank("previous_overall") - rank("overall")).alias("steps"))
+    return paired.select(
+        "la_code", "la_name",
+        pl.col("previous_framework"), pl.col("previous_inspection_type"), pl.col("previous_published"),
+        pl.col("previous_overall").alias("previous_judgement"),
+        "framework", "inspection_type", "published", pl.col("overall").alias("judgement"), "steps",
+        pl.when(pl.col("steps") > 0).then(pl.lit("upgrade"))
+        .when(pl.col("steps") < 0).then(pl.lit("downgrade")).otherwise(pl.lit("unchanged")).alias("change"),
+    )
+
+
+def transition_matrix(transitions: pl.DataFrame) -> pl.DataFrame:
+    """Counts of every previous -> new judgement pair (all sixteen, zeros kept)."""
+    grid = pl.DataFrame({"previous_judgement": JUDGEMENTS}).join(
+        pl.DataFrame({"judgement": JUDGEMENTS}), how="cross")
+    counts = transitions.group_by("previous_judgement", "judgement").agg(pl.len().alias("inspections"))
+    grid = grid.join(counts, on=["previous_judgement", "judgement"], how="left", maintain_order="left")
+    return grid.with_columns(pl.col("inspections").fill_null(0).cast(pl.Int64))
+
+
+def change_counts(transitions: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
+    """Upgrades, downgrades and unchanged, overall or by a column (e.g. the new framework)."""
+    keys = [by] if by else []
+    base = transitions.with_columns(pl.lit(1).alias("_one"))
+    out = base.group_by(keys or pl.lit("all").alias("all")).agg(
+        pl.len().alias("reinspections"),
+        *[(pl.col("change") == c).sum().cast(pl.Int64).alias(c + "s" if c != "unchanged" else c)
+          for c in ("upgrade", "downgrade", "unchanged")],
+    )
+    return out.sort(keys) if keys else out.drop("all")
+
+
+def council_history(inspections: pl.DataFrame, la_code: str) -> pl.DataFrame:
+    """Every inspection of one council, oldest first."""
+    rows = inspections.filter(pl.col("la_code") == la_code)
+    if rows.height == 0:
+        raise UserError(f"no inspections held for council {la_code}")
+    return rows.sort("published")
+
+
+def resolve(council: str) -> str:
+    """A DfE code from a council name, ONS code or DfE code (through the geography module)."""
+    from ..geography import resolve_council
+
+    return resolve_council(council)
+
+
+def transition_in(transitions: pl.DataFrame, la_code: str, year: int) -> dict | None:
+    """The council's change of judgement published in a year (the last one if several), or None."""
+    rows = transitions.filter((pl.col("la_code") == la_code) & (pl.col("published").dt.year() == year))
+    return rows.sort("published").row(-1, named=True) if rows.height else None
+
+
+# ---- charts ---------------------------------------------------------------------------------
+
+def _label(judgement: str) -> str:
+    return charts.JUDGEMENT_LABELS.get(judgement, judgement).lower()
+
+
+def distribution_chart(over_time: pl.DataFrame):
+    """Stacked bars: councils by SIF/ILACS judgement in force at each date."""
+    judged = over_time.filter(pl.col("judgement") != NOT_YET).with_columns(
+        pl.col("as_of").dt.year().cast(pl.String).alias("year"),
+        pl.col("judgement").replace_strict(RANK, return_dtype=pl.Int64).alias("order"),
+    )
+    latest = over_time.filter(pl.col("as_of") == over_time["as_of"].max())
+    first = over_time.filter(pl.col("as_of") == over_time["as_of"].min())
+    not_good_first, not_good_last = share_not_good(first), share_not_good(latest)
+    from .. import formatting as f
+
+    title = (f"The share of councils judged less than good fell from {f.pct(not_good_first, 0)} "
+             f"to {f.pct(not_good_last, 0)}" if not_good_last is not None and not_good_first is not None
+             and not_good_last < not_good_first else
+             f"{f.pct(not_good_last, 0)} of councils are judged less than good")
+    day = latest["as_of"][0]
+    subtitle = [f"Councils by Ofsted's judgement of their children's services in force at 31 March "
+                f"(SIF or ILACS judgements only)",
+                f"Bars grow as councils received their first SIF judgement; at {day:%-d %B %Y}, "
+                f"{count_of(latest, NOT_YET)} council(s) had none"]
+    bars = alt.Chart(judged).mark_bar().encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("councils:Q", title="Councils", stack="zero"),
+        color=alt.Color("judgement:N", **charts.judgement_scale()),
+        order=alt.Order("order:Q", sort="ascending"),
+        tooltip=["year:O", "judgement:N", "councils:Q", alt.Tooltip("share_of_judged:Q", format=".1f")],
+    ).properties(width=520, height=300)
+    alt_text = (f"Stacked bar chart of English councils by the Ofsted judgement in force at each 31 March "
+                f"from {first['as_of'][0].year} to {day.year}. Less than good: "
+                f"{f.pct(not_good_first, 0)} of judged councils in {first['as_of'][0].year}, "
+                f"{f.pct(not_good_last, 0)} in {day.year}.")
+    return charts.titled(bars, title, subtitle, SOURCE, alt_text)
+
+
+def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
+    """A grid of previous judgement (rows) by new judgement (columns), each cell the count."""
+    from .. import formatting as f
+
+    counts = change_counts(transitions).row(0, named=True)
+    labelled = matrix.with_columns(
+        pl.col("previous_judgement").replace_strict(charts.JUDGEMENT_LABELS).alias("previous"),
+        pl.col("judgement").replace_strict(charts.JUDGEMENT_LABELS).alias("new"),
+    )
+    order = [charts.JUDGEMENT_LABELS[j] for j in JUDGEMENTS]
+    base = alt.Chart(labelled).encode(
+        x=alt.X("new:N", sort=order, title="Judgement at the next inspection",
+                axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("previous:N", sort=order, title="Judgement before"),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("inspections:Q", scale=alt.Scale(scheme="greys"), legend=None))
+    text = base.mark_text(fontSize=14).encode(
+        text="inspections:Q",
+        color=alt.condition(alt.datum.inspections > matrix["inspections"].max() / 2,
+                            alt.value("white"), alt.value("black")))
+    grid = (cells + text).properties(width=440, height=240)
+    n = counts["reinspections"]
+    title = (f"{counts['upgrades']} of {n} re-inspections moved a council up a grade, "
+             f"{counts['downgrades']} down")
+    subtitle = ["Ofsted's overall judgement of a council's children's services against its previous one",
+                "Consecutive SIF and ILACS inspections of the same council; above the diagonal = downgrade"]
+    alt_text = (f"Grid of {f.number(n)} consecutive Ofsted inspections of the same council, previous judgement "
+                f"against the next: {counts['upgrades']} upgrades, {counts['downgrades']} downgrades, "
+                f"{counts['unchanged']} unchanged.")
+    return charts.titled(grid, title, subtitle, SOURCE, alt_text)

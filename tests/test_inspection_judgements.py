@@ -1,0 +1,212 @@
+"""Inspection judgements: in force at a date, published in a period, and changes between inspections."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from csc_figures.errors import DataError, UserError
+from csc_figures.stories import inspection_judgements as ij
+
+D = dt.date
+
+
+def in_force_frame(rows):
+    return pl.DataFrame(rows, schema=["la_code", "la_name", "judgement", "framework", "published", "inherited_from"],
+                        orient="row")
+
+
+def inspections_frame(rows):
+    """Rows of (la_code, framework, inspection_type, published, overall)."""
+    df = pl.DataFrame(rows, schema={"la_code": pl.String, "framework": pl.String, "inspection_type": pl.String,
+                                    "published": pl.Date, "overall": pl.String}, orient="row")
+    return df.with_columns(
+        pl.concat_str(pl.lit("Council "), pl.col("la_code")).alias("la_name"),
+        pl.lit(None, pl.Date).alias("inspection_start"), pl.lit(None, pl.Date).alias("inspection_end"),
+    )
+
+
+IN_FORCE = in_force_frame([
+    ("201", "A", "good", "SIF", D(2015, 1, 1), None),
+    ("202", "B", "inadequate", "SIF", D(2015, 1, 1), None),
+    ("203", "C", "requires_improvement", "ILACS", D(2019, 1, 1), None),
+    ("204", "D", "requires_improvement", "SIF", D(2016, 1, 1), None),
+    ("205", "E", "outstanding", "SLAC", D(2012, 1, 1), None),  # older framework: not counted as judged
+    ("206", "F", None, None, None, None),
+])
+
+
+def test_distribution_counts_every_council_and_shares_of_judged():
+    dist = ij.distribution(IN_FORCE)
+    assert dist["judgement"].to_list() == [*ij.JUDGEMENTS, ij.NOT_YET]
+    assert dist["councils"].to_list() == [0, 1, 2, 1, 2]
+    assert dist["councils"].sum() == IN_FORCE.height  # nobody dropped
+    assert dist.filter(pl.col("judgement") == "requires_improvement")["share_of_judged"][0] == pytest.approx(50.0)
+    assert dist.filter(pl.col("judgement") == ij.NOT_YET)["share_of_judged"][0] is None
+    assert ij.share_not_good(dist) == pytest.approx(75.0)
+    assert ij.count_of(dist, ij.NOT_YET) == 2
+
+
+def test_distribution_can_count_older_frameworks():
+    dist = ij.distribution(IN_FORCE, frameworks=("SIF", "ILACS", "SLAC"))
+    assert ij.count_of(dist, "outstanding") == 1
+    assert ij.share_not_good(dist) == pytest.approx(60.0)
+
+
+def test_unknown_judgement_names_the_council():
+    bad = in_force_frame([("209", "Z", "adequate", "SIF", D(2015, 1, 1), None)])
+    with pytest.raises(DataError, match="209"):
+        ij.distribution(bad)
+
+
+def test_share_not_good_is_none_when_nobody_judged():
+    dist = ij.distribution(in_force_frame([("206", "F", None, None, None, None)]))
+    assert ij.share_not_good(dist) is None
+
+
+def test_march_dates_stop_at_the_last_31_march_held():
+    assert ij.march_dates(2014, D(2016, 3, 30)) == [D(2014, 3, 31), D(2015, 3, 31)]
+    assert ij.march_dates(2014, D(2016, 3, 31))[-1] == D(2016, 3, 31)
+    with pytest.raises(UserError):
+        ij.march_dates(2020, D(2019, 5, 1))
+
+
+def test_as_date_rejects_text_that_is_not_a_date():
+    assert ij.as_date("2015-10-01") == D(2015, 10, 1)
+    with pytest.raises(UserError, match="as_of"):
+        ij.as_date("October 2015")
+
+
+def test_councils_with_and_first_published():
+    assert ij.councils_with(IN_FORCE, "outstanding")["la_code"].to_list() == ["205"]
+    assert ij.councils_with(IN_FORCE, "outstanding", frameworks=ij.GRADED_FRAMEWORKS).height == 0
+    insp = inspections_frame([
+        ("301", "SLAC", "first", D(2012, 1, 1), "outstanding"),
+        ("302", "SIF", "first", D(2016, 3, 29), "outstanding"),
+        ("303", "SIF", "first", D(2016, 3, 29), "outstanding"),
+        ("304", "ILACS", "standard", D(2018, 8, 6), "outstanding"),
+    ])
+    first = ij.first_published(insp, "outstanding")
+    assert first["la_code"].to_list() == ["302", "303"]
+    assert ij.first_published(insp, "inadequate").height == 0
+
+
+# ---- period counts: the Guardian's 43 / 26 / 7 / 10 ------------------------------------------
+
+def guardian_like():
+    """A SIF roll-out where only 'first SIF published up to a cut-off' gives 4 / 2 RI / 1 inadequate / 1 good."""
+    return inspections_frame([
+        ("401", "SIF", "first", D(2014, 2, 11), "good"),
+        ("402", "SIF", "first", D(2014, 3, 21), "inadequate"),
+        ("403", "SIF", "first", D(2014, 7, 7), "requires_improvement"),
+        ("404", "SIF", "first", D(2015, 2, 3), "requires_improvement"),
+        ("402", "SIF", "reinspection", D(2015, 2, 3), "requires_improvement"),
+        ("405", "SIF", "first", D(2015, 3, 10), "good"),
+        ("406", "ILACS", "standard", D(2014, 5, 1), "good"),
+    ])
+
+
+TARGET = {"inspections": 4, "requires_improvement": 2, "inadequate": 1, "good": 1}
+
+
+def test_window_counts_and_which_reproduce():
+    windows = ij.windows_for_year(2013, framework_start=D(2013, 11, 1), report_cutoff=D(2015, 3, 2))
+    table = ij.mark_reproduces(ij.window_counts(guardian_like(), windows), TARGET)
+    by_name = {r["window"]: r for r in table.iter_rows(named=True)}
+    fy = by_name["financial year 2013-14, by publication, first SIF"]
+    assert (fy["inspections"], fy["good"], fy["inadequate"], fy["reproduces"]) == (2, 1, 1, False)
+    assert by_name["SIF start to 2015-03-02, by publication, first SIF"]["reproduces"] is True
+    assert by_name["SIF start to 2015-03-02, by publication, all SIF"]["inspections"] == 5
+    # no inspection dates held: the window says so instead of reporting a silent zero
+    by_end = by_name["financial year 2013-14, by inspection end, first SIF"]
+    assert (by_end["inspections"], by_end["undated"]) == (0, 5)
+    assert table.filter(pl.col("reproduces")).height == 1
+
+
+def test_running_counts_find_the_cutoff_range():
+    running = ij.running_counts(guardian_like())
+    assert running["inspections"].to_list() == [1, 2, 3, 4, 5]
+    match = ij.cutoffs_matching(running, TARGET)
+    assert match.height == 1
+    assert match.row(0, named=True)["published"] == D(2015, 2, 3)
+    assert match.row(0, named=True)["last_cutoff"] == D(2015, 3, 9)
+    assert running.filter(pl.col("published") == D(2015, 2, 3))["share_not_good"][0] == pytest.approx(75.0)
+
+
+def test_target_must_name_real_columns():
+    with pytest.raises(UserError):
+        ij.mark_reproduces(ij.running_counts(guardian_like()), {"adequate": 3})
+
+
+def test_window_on_a_missing_column_is_a_user_error():
+    with pytest.raises(UserError, match="inspection_date"):
+        ij.published_in(guardian_like(), ij.Window("x", D(2013, 1, 1), D(2014, 1, 1), on="inspection_date"))
+
+
+# ---- upgrades and downgrades ------------------------------------------------------------------
+
+HISTORY = inspections_frame([
+    ("816", "SLAC", "first", D(2012, 5, 14), "good"),  # older framework: ignored by default
+    ("816", "SIF", "first", D(2017, 2, 7), "good"),
+    ("816", "ILACS", "standard", D(2022, 5, 4), "requires_improvement"),
+    ("831", "SIF", "first", D(2017, 1, 1), "good"),
+    ("831", "ILACS", "standard", D(2022, 5, 11), "outstanding"),
+    ("900", "SIF", "first", D(2015, 1, 1), "inadequate"),
+    ("900", "SIF", "reinspection", D(2017, 1, 1), "requires_improvement"),
+    ("900", "ILACS", "focused", D(2018, 1, 1), None),  # ungraded visit: not a step
+    ("900", "ILACS", "standard", D(2019, 1, 1), "good"),
+    ("901", "SIF", "first", D(2015, 1, 1), "good"),
+    ("901", "ILACS", "short", D(2019, 1, 1), "good"),
+])
+
+
+def test_consecutive_inspections_pair_each_graded_inspection_with_the_previous():
+    t = ij.consecutive_inspections(HISTORY)
+    assert t.height == 5
+    york = ij.transition_in(t, "816", 2022)
+    assert (york["previous_judgement"], york["judgement"], york["change"], york["steps"]) == (
+        "good", "requires_improvement", "downgrade", -1)
+    assert york["previous_published"] == D(2017, 2, 7)
+    assert ij.transition_in(t, "831", 2022)["change"] == "upgrade"
+    assert ij.transition_in(t, "901", 2019)["change"] == "unchanged"
+    assert ij.transition_in(t, "816", 2017) is None  # the SLAC judgement is not a SIF/ILACS step
+    assert t.filter(pl.col("la_code") == "900")["previous_judgement"].to_list() == ["inadequate",
+                                                                                     "requires_improvement"]
+
+
+def test_transition_matrix_and_change_counts():
+    t = ij.consecutive_inspections(HISTORY)
+    m = ij.transition_matrix(t)
+    assert m.height == 16 and m["inspections"].sum() == t.height
+    assert m.filter((pl.col("previous_judgement") == "good") & (pl.col("judgement") == "outstanding"))[
+        "inspections"][0] == 1
+    c = ij.change_counts(t).row(0, named=True)
+    assert (c["reinspections"], c["upgrades"], c["downgrades"], c["unchanged"]) == (5, 3, 1, 1)
+    by = ij.change_counts(t, by="framework")
+    assert by["framework"].to_list() == ["ILACS", "SIF"]
+
+
+def test_two_graded_inspections_on_one_day_is_a_data_error():
+    twice = inspections_frame([("816", "SIF", "first", D(2017, 2, 7), "good"),
+                               ("816", "SIF", "reinspection", D(2017, 2, 7), "good")])
+    with pytest.raises(DataError, match="816"):
+        ij.consecutive_inspections(twice)
+
+
+def test_council_history_is_oldest_first_and_unknown_council_is_an_error():
+    assert ij.council_history(HISTORY, "816")["framework"].to_list() == ["SLAC", "SIF", "ILACS"]
+    with pytest.raises(UserError):
+        ij.council_history(HISTORY, "999")
+
+
+def test_charts_carry_title_alt_text_and_source():
+    t = ij.consecutive_inspections(HISTORY)
+    chart = ij.transitions_chart(ij.transition_matrix(t), t).to_dict()
+    assert chart["title"]["text"] == "3 of 5 re-inspections moved a council up a grade, 1 down"
+    assert "1 downgrades" in chart["description"]
+    over = pl.concat([ij.distribution(IN_FORCE).select(pl.lit(D(2015, 3, 31)).alias("as_of"), pl.all()),
+                      ij.distribution(IN_FORCE.with_columns(pl.lit("good").alias("judgement")))
+                      .select(pl.lit(D(2016, 3, 31)).alias("as_of"), pl.all())])
+    spec = ij.distribution_chart(over).to_dict()
+    assert spec["title"]["text"] == "The share of councils judged less than good fell from 75% to 0%"
+    assert "2015 to 2016" in spec["description"]
