@@ -66,6 +66,10 @@ $(NB)/03_workforce.ipynb data/processed/workforce.parquet &: notebooks/03_workfo
 	$(RUN) 03_workforce
 PROCESSED_TABLES += data/processed/workforce.parquet
 # [04_children]
+CHILDREN_TABLES := data/processed/children_in_need.parquet data/processed/section_47.parquet data/processed/children_looked_after.parquet
+$(NB)/04_children.ipynb $(CHILDREN_TABLES) &: notebooks/04_children.ipynb $(SRC) $(call raw,b1_children_in_need_2013_to_2025.csv c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv cla_number_and_rate_per_10k_children.csv) | $(ENV)
+	$(RUN) 04_children
+PROCESSED_TABLES += $(CHILDREN_TABLES)
 
 # -- stories (1x): processed tables -> outputs/ --
 #   $(NB)/1x_story.ipynb: $(PROCESSED_TABLES-it-reads)     (the pattern rule above runs it)

@@ -1,0 +1,294 @@
+"""DfE children in need, section 47 enquiries and children looked after: national, regional and council rows.
+
+Three tables, one per DfE file (the 2025 releases, which revise earlier years):
+`children_in_need` (b1), `section_47` (c4) and `children_looked_after` (CLA
+numbers and rates, one row per place and year with the three published
+populations side by side).
+
+Years. DfE's `time_period` is the collection year, and both collections run
+from 1 April to 31 March: `year` is the calendar year in which that year ends
+(2021 = the year ending 31 March 2021, "2020-21"; for looked-after children
+"at 31 March" counts are taken on that day). A six-digit period such as
+"202021" is read the same way (2021) after checking the two halves are
+consecutive years; `period` keeps the reader's label, "2020-21".
+
+Every row of each file is kept (councils that did not exist in a year are rows
+of `z` in the CLA file, as published). Suppressed cells are nulls with the DfE
+code in `<measure>_flag`. Columns are mapped explicitly; an unknown or missing
+column is a DataError naming the file and the column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from . import sources, tables
+from .errors import DataError, UserError
+from .missing import UnknownValueError, split_value_and_flag
+
+ID_COLUMNS = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name",
+              "region_code", "region_name", "old_la_code", "new_la_code", "la_name"]
+GEOGRAPHIC_LEVELS = {"National": "national", "Regional": "regional", "Local authority": "local_authority"}
+
+CIN_FILE = "b1_children_in_need_2013_to_2025.csv"
+S47_FILE = "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv"
+CLA_FILE = "cla_number_and_rate_per_10k_children.csv"
+
+# source column -> (our column, what it holds)
+CIN_MEASURES = {
+    "Anypoint_episodes": ("episodes_during_year", "episodes of need open at any point in the year"),
+    "Anypoint_child": ("children_during_year", "children in need at any point in the year"),
+    "Started_episodes": ("episodes_started", "episodes of need starting in the year"),
+    "Started_child": ("children_started", "children starting an episode of need in the year"),
+    "Ended_episodes": ("episodes_ended", "episodes of need ending in the year"),
+    "Ended_child": ("children_ended", "children ending an episode of need in the year"),
+    "At31_episodes": ("in_need_at_31_march", "children in need at 31 March (DfE's headline count; episodes open)"),
+    "awaiting_assessment": ("awaiting_assessment", "children awaiting a first assessment at 31 March"),
+}
+S47_MEASURES = {
+    "Section47": ("section_47_enquiries", "section 47 enquiries starting in the year"),
+    "Section47_child": ("children_in_section_47", "children subject to a section 47 enquiry in the year"),
+    "ICPC": ("icpcs", "initial child protection conferences (ICPCs) in the year"),
+    "ICPC_child": ("children_in_icpc", "children subject to an ICPC in the year"),
+    "Duration_0-10_days": ("icpc_0_to_10_days", "ICPCs held 0-10 working days after the section 47 enquiry began"),
+    "Duration_11-15_days": ("icpc_11_to_15_days", "ICPCs held 11-15 working days after (15 is the statutory limit)"),
+    "Duration_16-20_days": ("icpc_16_to_20_days", "ICPCs held 16-20 working days after"),
+    "Duration_21+_days": ("icpc_21_days_or_more", "ICPCs held 21 or more working days after"),
+    "Duration_25th_Percentile": ("icpc_days_25th_percentile", "working days from enquiry to ICPC, 25th percentile"),
+    "Duration_median": ("icpc_days_median", "working days from enquiry to ICPC, median"),
+    "Duration_75th_Percentile": ("icpc_days_75th_percentile", "working days from enquiry to ICPC, 75th percentile"),
+}
+CIN_CATEGORY = "Children in Need"
+S47_CATEGORY = "Section 47s and Initial Child Protection Conferences"
+
+CLA_ID_COLUMNS = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name",
+                  "region_code", "region_name", "old_la_code", "la_name", "new_la_code"]
+CLA_VALUE_COLUMNS = ["population_estimate", "children_count", "rate_per_10000"]
+# population_type -> our prefix
+CLA_POPULATIONS = {
+    "Children looked after on 31 March each year": "looked_after",
+    "Children starting to be looked after each year": "starting",
+    "Children ceasing to be looked after each year": "ceasing",
+}
+CLA_MEASURES = {
+    "population_under_18": "ONS mid-year estimate of children aged under 18, DfE's denominator for the rates",
+    "looked_after": "children looked after at 31 March",
+    "looked_after_rate": "children looked after at 31 March per 10,000 children",
+    "starting": "children starting to be looked after in the year",
+    "starting_rate": "children starting to be looked after per 10,000 children",
+    "ceasing": "children ceasing to be looked after in the year",
+    "ceasing_rate": "children ceasing to be looked after per 10,000 children",
+}
+
+_FLAG = "the DfE suppression or missing code (x, c, z, u...) when the value is null, else null"
+_IDS = {
+    "year": "the year ending 31 March (2021 = 1 April 2020 to 31 March 2021)",
+    "period": "the same year as the reader sees it, e.g. '2020-21'",
+    "geographic_level": "national, regional or local_authority",
+    "la_code": "DfE three-digit LA code (councils only)",
+    "ons_code": "ONS area code (councils only)",
+    "la_name": "council name as DfE spells it",
+    "region_code": "ONS region code (Inner and Outer London are regions of their own in these files)",
+    "region_name": "region name as published",
+}
+_KEY = ("year", "geographic_level", "region_code", "la_code")
+
+
+def _with_flags(measures: dict[str, str]) -> dict[str, str]:
+    return {col: d for m, desc in measures.items() for col, d in ((m, desc), (f"{m}_flag", _FLAG))}
+
+
+CHILDREN_IN_NEED = tables.declare(tables.TableSpec(
+    name="children_in_need",
+    description="DfE children in need census (b1 file, 2025 release): counts of children in need, England, "
+                "regions and councils, 2013 onwards.",
+    columns={**_IDS, **_with_flags({ours: d for ours, d in CIN_MEASURES.values()})},
+    key=_KEY,
+))
+SECTION_47 = tables.declare(tables.TableSpec(
+    name="section_47",
+    description="DfE children in need census (c4 file, 2025 release): section 47 enquiries and initial child "
+                "protection conferences, England, regions and councils, 2013 onwards.",
+    columns={**_IDS, **_with_flags({ours: d for ours, d in S47_MEASURES.values()})},
+    key=_KEY,
+))
+CHILDREN_LOOKED_AFTER = tables.declare(tables.TableSpec(
+    name="children_looked_after",
+    description="DfE children looked after (2025 release): at 31 March, starting and ceasing, counts and rates "
+                "per 10,000 children, England, regions and councils (the file holds 2021 onwards).",
+    columns={**_IDS, **_with_flags(CLA_MEASURES)},
+    key=_KEY,
+))
+
+
+def _error(source: str, message: str) -> DataError:
+    return DataError(f"{source}: {message}")
+
+
+def _read(path: Path, source: str, expected: list[str]) -> pl.DataFrame:
+    df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+    df = df.rename({c: c.lstrip("\ufeff") for c in df.columns})
+    unknown = [c for c in df.columns if c not in expected]
+    if unknown:
+        raise _error(source, f"unknown column {unknown[0]!r} (renamed or new? {len(unknown)} unknown: {unknown})")
+    missing = [c for c in expected if c not in df.columns]
+    if missing:
+        raise _error(source, f"expected column {missing[0]!r} is missing ({len(missing)} missing: {missing})")
+    return df
+
+
+def _check(df: pl.DataFrame, column: str, pattern: str, source: str, what: str, when: pl.Expr | None = None) -> None:
+    rows = df.with_row_index("__row")
+    if when is not None:
+        rows = rows.filter(when)
+    bad = rows.filter(~pl.col(column).fill_null("").str.contains(pattern))
+    if bad.height:
+        first = bad.row(0, named=True)
+        raise _error(source, f"column {column!r}, row {first['__row'] + 2}: {first[column]!r} is not {what} "
+                             f"({bad.height} such row(s); a header row repeated inside the data?)")
+
+
+def year_ending_march(time_period: pl.Series, source: str) -> pl.Series:
+    """DfE time_period ('2021' or '202021') -> the year ending 31 March (2021)."""
+    text = time_period.cast(pl.String)
+    six = text.str.len_chars() == 6
+    first, second = text.str.slice(0, 4).cast(pl.Int64, strict=False), text.str.slice(4, 2).cast(pl.Int64, strict=False)
+    bad = text.to_frame("t").with_row_index("row").filter(six & ((first + 1) % 100 != second))
+    if bad.height:
+        raise _error(source, f"column 'time_period', row {bad['row'][0] + 2}: {bad['t'][0]!r} is not two "
+                             "consecutive years")
+    return pl.select(pl.when(six).then(first + 1).otherwise(text.cast(pl.Int64, strict=False))).to_series()
+
+
+def _identifiers(df: pl.DataFrame, source: str) -> pl.DataFrame:
+    """Check the identifier columns row by row and normalise them to ours."""
+    _check(df, "time_period", r"^(\d{4}|\d{6})$", source, "a year such as 2021 or 202021")
+    _check(df, "time_identifier", r"^Reporting year$", source, "'Reporting year'")
+    _check(df, "geographic_level", "^(" + "|".join(GEOGRAPHIC_LEVELS) + ")$", source,
+           f"a known geographic level ({', '.join(GEOGRAPHIC_LEVELS)})")
+    is_la = pl.col("geographic_level") == "Local authority"
+    _check(df, "old_la_code", r"^\d{3}$", source, "a DfE three-digit LA code", is_la)
+    _check(df, "new_la_code", r"^E\d{8}$", source, "an ONS area code", is_la)
+    _check(df, "region_code", r"^E1[23]\d{6}$", source, "an ONS region code", pl.col("geographic_level") == "Regional")
+    year = year_ending_march(df["time_period"], source)
+    not_national = pl.col("geographic_level") != "National"
+    return df.with_columns(
+        year.alias("year"),
+        pl.format("{}-{}", year - 1, (year % 100).cast(pl.String).str.zfill(2)).alias("period"),
+        pl.col("geographic_level").replace_strict(GEOGRAPHIC_LEVELS, return_dtype=pl.String),
+        pl.when(is_la).then(pl.col("old_la_code")).alias("la_code"),
+        pl.when(is_la).then(pl.col("new_la_code")).alias("ons_code"),
+        pl.when(is_la).then(pl.col("la_name")).alias("la_name"),
+        pl.when(not_national).then(pl.col("region_code").replace("", None)).alias("region_code"),
+        pl.when(not_national).then(pl.col("region_name").replace("", None)).alias("region_name"),
+    )
+
+
+def _split(df: pl.DataFrame, columns: dict[str, str], source: str) -> pl.DataFrame:
+    """Rename source columns to ours and split each into value + flag, naming the source column on error."""
+    df = df.rename(columns)
+    for source_col, ours in columns.items():
+        try:
+            df = split_value_and_flag(df, ours, source)
+        except UnknownValueError as err:
+            raise DataError(str(err).replace(f"column {ours!r}", f"column {source_col!r}")) from None
+    return df
+
+
+def _sorted(df: pl.DataFrame) -> pl.DataFrame:
+    order = {"national": 0, "regional": 1, "local_authority": 2}
+    return df.sort("year", pl.col("geographic_level").replace_strict(order, return_dtype=pl.Int8),
+                   "region_code", "la_code", nulls_last=False)
+
+
+def _read_census(path: Path, source: str, measures: dict, category: str, spec: tables.TableSpec) -> pl.DataFrame:
+    raw = _read(path, source, ID_COLUMNS + ["category"] + list(measures))
+    df = _identifiers(raw, source)
+    _check(raw, "category", f"^{category}$", source, repr(category))
+    df = _split(df, {k: v[0] for k, v in measures.items()}, source)
+    df = _sorted(df.select(list(spec.columns)))
+    if df.height != raw.height:
+        raise _error(source, f"{raw.height} rows in but {df.height} rows out")
+    return df
+
+
+def read_children_in_need(path: Path, source: str | None = None) -> pl.DataFrame:
+    """The b1 file as rows of `children_in_need`."""
+    return _read_census(path, source or path.name, CIN_MEASURES, CIN_CATEGORY, CHILDREN_IN_NEED)
+
+
+def read_section_47(path: Path, source: str | None = None) -> pl.DataFrame:
+    """The c4 file as rows of `section_47`."""
+    return _read_census(path, source or path.name, S47_MEASURES, S47_CATEGORY, SECTION_47)
+
+
+def read_children_looked_after(path: Path, source: str | None = None) -> pl.DataFrame:
+    """The CLA numbers-and-rates file as rows of `children_looked_after` (three populations side by side)."""
+    source = source or path.name
+    raw = _read(path, source, CLA_ID_COLUMNS + ["population_type"] + CLA_VALUE_COLUMNS)
+    df = _identifiers(raw, source)
+    _check(raw, "population_type", "^(" + "|".join(CLA_POPULATIONS) + ")$", source,
+           f"a known population type ({', '.join(CLA_POPULATIONS)})")
+    df = _split(df, {"population_estimate": "population_under_18", "children_count": "count",
+                     "rate_per_10000": "rate"}, source)
+    df = df.with_columns(pl.col("population_type").replace_strict(CLA_POPULATIONS, return_dtype=pl.String))
+    ids = list(_IDS)
+    # each place and year must have each population exactly once
+    counts = df.group_by(_KEY).agg(pl.col("population_type").sort().alias("types"))
+    bad = counts.filter(pl.col("types") != pl.lit(sorted(CLA_POPULATIONS.values())))
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise _error(source, f"{row['geographic_level']} {row['la_code'] or row['region_code'] or 'England'} in "
+                             f"{row['year']} has population types {row['types']}, expected each of "
+                             f"{sorted(CLA_POPULATIONS.values())} once")
+    # the denominator is published on every row; it must agree across the three populations
+    pops = df.group_by(_KEY).agg(pl.col("population_under_18").n_unique().alias("n"),
+                                 pl.col("population_under_18_flag").n_unique().alias("f"))
+    bad = pops.filter((pl.col("n") > 1) | (pl.col("f") > 1))
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise _error(source, f"population_estimate differs between population types for "
+                             f"{row['la_code'] or row['region_code'] or 'England'} in {row['year']}")
+    wide = df.pivot(on="population_type", index=ids, values=["count", "count_flag", "rate", "rate_flag"],
+                    aggregate_function=None)
+    rename = {}
+    for prefix in CLA_POPULATIONS.values():
+        rename |= {f"count_{prefix}": prefix, f"count_flag_{prefix}": f"{prefix}_flag",
+                   f"rate_{prefix}": f"{prefix}_rate", f"rate_flag_{prefix}": f"{prefix}_rate_flag"}
+    wide = wide.rename(rename)
+    population = df.filter(pl.col("population_type") == "looked_after").select(
+        ids + ["population_under_18", "population_under_18_flag"])
+    out = wide.join(population, on=ids, how="left", nulls_equal=True, validate="1:1")
+    out = _sorted(out.select(list(CHILDREN_LOOKED_AFTER.columns)))
+    if out.height * len(CLA_POPULATIONS) != raw.height:
+        raise _error(source, f"{raw.height} rows in but {out.height} places x years out (expected a third)")
+    return out
+
+
+def write() -> dict[str, pl.DataFrame]:
+    """Build and write the three tables to data/processed/; returns them by name."""
+    built = {
+        "children_in_need": (read_children_in_need(sources.raw_path(CIN_FILE)), CHILDREN_IN_NEED),
+        "section_47": (read_section_47(sources.raw_path(S47_FILE)), SECTION_47),
+        "children_looked_after": (read_children_looked_after(sources.raw_path(CLA_FILE)), CHILDREN_LOOKED_AFTER),
+    }
+    for df, spec in built.values():
+        tables.write(df, spec)
+    return {name: df for name, (df, _) in built.items()}
+
+
+def england(table: str) -> pl.DataFrame:
+    """England's rows of one of the three tables, by year."""
+    if table not in ("children_in_need", "section_47", "children_looked_after"):
+        raise UserError(f"no children table {table!r}; choose children_in_need, section_47 or children_looked_after")
+    return tables.read(table).filter(pl.col("geographic_level") == "national").sort("year")
+
+
+def suppression_counts(df: pl.DataFrame) -> pl.DataFrame:
+    """Cells carrying each code, by column: the audit of what became null and why."""
+    flags = [c for c in df.columns if c.endswith("_flag")]
+    long = df.select(flags).unpivot(variable_name="column", value_name="flag").drop_nulls("flag")
+    return long.with_columns(pl.col("column").str.strip_suffix("_flag")).group_by("column", "flag").len("cells") \
+        .sort("column", "flag")
