@@ -110,17 +110,23 @@ TARGET = {"inspections": 4, "requires_improvement": 2, "inadequate": 1, "good": 
 
 
 def test_window_counts_and_which_reproduce():
-    windows = ij.windows_for_year(2013, framework_start=D(2013, 11, 1), report_cutoff=D(2015, 3, 2))
-    table = ij.mark_reproduces(ij.window_counts(guardian_like(), windows), TARGET)
+    data = guardian_like()
+    start = ij.framework_start(data)
+    assert start == D(2014, 2, 11)
+    windows = ij.windows_for_year(2013, start)
+    table = ij.mark_reproduces(ij.window_counts(data, windows), TARGET)
     by_name = {r["window"]: r for r in table.iter_rows(named=True)}
     fy = by_name["financial year 2013-14, by publication, first SIF"]
     assert (fy["inspections"], fy["good"], fy["inadequate"], fy["reproduces"]) == (2, 1, 1, False)
-    assert by_name["SIF start to 2015-03-02, by publication, first SIF"]["reproduces"] is True
-    assert by_name["SIF start to 2015-03-02, by publication, all SIF"]["inspections"] == 5
     # no inspection dates held: the window says so instead of reporting a silent zero
     by_end = by_name["financial year 2013-14, by inspection end, first SIF"]
     assert (by_end["inspections"], by_end["undated"]) == (0, 5)
-    assert table.filter(pl.col("reproduces")).height == 1
+    assert table.filter(pl.col("reproduces")).height == 0
+    found = ij.window_counts(data, [ij.cutoff_window(start, D(2015, 3, 2)),
+                                    ij.cutoff_window(start, D(2015, 3, 2), None)])
+    found = ij.mark_reproduces(found, TARGET)
+    assert found["reproduces"].to_list() == [True, False]  # the re-inspection makes five
+    assert found["inspections"].to_list() == [4, 5]
 
 
 def test_running_counts_find_the_cutoff_range():
@@ -208,5 +214,33 @@ def test_charts_carry_title_alt_text_and_source():
                       ij.distribution(IN_FORCE.with_columns(pl.lit("good").alias("judgement")))
                       .select(pl.lit(D(2016, 3, 31)).alias("as_of"), pl.all())])
     spec = ij.distribution_chart(over).to_dict()
-    assert spec["title"]["text"] == "The share of councils judged less than good fell from 75% to 0%"
+    assert spec["title"]["text"] == "The share of councils judged less than good fell from 75% in 2015 to 0% in 2016"
     assert "2015 to 2016" in spec["description"]
+    # once every council is judged, the comparison starts there, not at the thin early years
+    everyone = IN_FORCE.with_columns(pl.lit("SIF").alias("framework"), pl.lit("inadequate").alias("judgement"))
+    three = pl.concat([over.filter(pl.col("as_of") == D(2015, 3, 31)),
+                       ij.distribution(everyone).select(pl.lit(D(2016, 3, 31)).alias("as_of"), pl.all()),
+                       ij.distribution(IN_FORCE.with_columns(pl.lit("SIF").alias("framework")))
+                       .select(pl.lit(D(2017, 3, 31)).alias("as_of"), pl.all())])
+    spec = ij.distribution_chart(three).to_dict()
+    assert spec["title"]["text"] == "The share of councils judged less than good fell from 100% in 2016 to 60% in 2017"
+
+
+def test_change_sentence_names_both_inspections_and_sub_judgements():
+    insp = HISTORY.with_columns(
+        pl.when(pl.col("published") == D(2017, 1, 1)).then(pl.lit("requires_improvement"))
+        .when(pl.col("published") == D(2022, 5, 11)).then(pl.lit("outstanding")).otherwise(None)
+        .alias("help_and_protection"))
+    text = ij.change_sentence(insp, "831", D(2022, 5, 11))
+    assert text == ("Council 831: outstanding (ILACS standard, published 11 May 2022), up from good "
+                    "(SIF first, published 1 January 2017); help and protection requires improvement -> "
+                    "outstanding.")
+    assert "down from good" in ij.change_sentence(HISTORY, "816", D(2022, 5, 4))
+    with pytest.raises(UserError):
+        ij.change_sentence(HISTORY, "816", D(2017, 2, 7))  # the SLAC judgement is not a comparison
+
+
+def test_share_not_good_from_counts():
+    counts = ij.judgement_counts(ij.published_in(guardian_like(), ij.cutoff_window(D(2014, 1, 1), D(2015, 3, 2))))
+    assert ij.share_not_good_counts(counts) == pytest.approx(75.0)
+    assert ij.share_not_good_counts({j: 0 for j in ij.JUDGEMENTS}) is None

@@ -17,6 +17,7 @@ import altair as alt
 import polars as pl
 
 from .. import charts
+from .. import formatting as f
 from ..errors import DataError, UserError
 
 STORY = "inspection_judgements"
@@ -222,28 +223,40 @@ def financial_year(first_year: int) -> tuple[dt.date, dt.date]:
     return dt.date(first_year, 4, 1), dt.date(first_year + 1, 3, 31)
 
 
-def windows_for_year(first_year: int, framework_start: dt.date, report_cutoff: dt.date) -> list[Window]:
-    """The plausible readings of 'inspected in <first_year>-<yy>' for a SIF period count."""
+def windows_for_year(first_year: int, framework_start: dt.date) -> list[Window]:
+    """The plausible fixed readings of 'inspected in <first_year>-<yy>' for a SIF period count."""
     fy = financial_year(first_year)
     academic = (dt.date(first_year, 9, 1), dt.date(first_year + 1, 8, 31))
-    calendar = (dt.date(first_year + 1, 1, 1), dt.date(first_year + 1, 12, 31))
-    to_cutoff = (framework_start, report_cutoff)
-    first = ("first",)
     label = f"{first_year}-{str(first_year + 1)[-2:]}"
+    first = ("first",)
     return [
         Window(f"financial year {label}, by publication, first SIF", *fy, "published", ("SIF",), first),
         Window(f"financial year {label}, by publication, all SIF", *fy, "published", ("SIF",), None),
-        Window(f"financial year {label}, by inspection end, first SIF", *fy, "inspection_end", ("SIF",), first),
         Window(f"financial year {label}, by inspection start, first SIF", *fy, "inspection_start", ("SIF",), first),
+        Window(f"financial year {label}, by inspection end, first SIF", *fy, "inspection_end", ("SIF",), first),
         Window(f"academic year {label}, by publication, first SIF", *academic, "published", ("SIF",), first),
-        Window(f"calendar year {first_year + 1}, by publication, first SIF", *calendar, "published", ("SIF",), first),
+        Window(f"calendar year {first_year + 1}, by publication, first SIF",
+               dt.date(first_year + 1, 1, 1), dt.date(first_year + 1, 12, 31), "published", ("SIF",), first),
         Window(f"financial year {first_year + 1}-{str(first_year + 2)[-2:]}, by publication, first SIF",
                *financial_year(first_year + 1), "published", ("SIF",), first),
-        Window(f"SIF start to {report_cutoff.isoformat()}, by publication, first SIF", *to_cutoff, "published",
-               ("SIF",), first),
-        Window(f"SIF start to {report_cutoff.isoformat()}, by publication, all SIF", *to_cutoff, "published",
-               ("SIF",), None),
+        Window(f"SIF start ({framework_start.isoformat()}) to 31 March {first_year + 1}, by publication, all SIF",
+               framework_start, fy[1], "published", ("SIF",), None),
     ]
+
+
+def cutoff_window(framework_start: dt.date, cutoff: dt.date, inspection_types=("first",)) -> Window:
+    """Every SIF inspection (of these types) published from the framework's start to a cut-off."""
+    kind = "first SIF" if inspection_types == ("first",) else "all SIF"
+    return Window(f"SIF start ({framework_start.isoformat()}) to {cutoff.isoformat()}, by publication, {kind}",
+                  framework_start, cutoff, "published", ("SIF",), inspection_types)
+
+
+def framework_start(inspections: pl.DataFrame, framework: str = "SIF") -> dt.date:
+    """The first publication date held for a framework."""
+    rows = inspections.filter(pl.col("framework") == framework)
+    if rows.height == 0:
+        raise DataError(f"inspections: no {framework} inspections held")
+    return rows["published"].min()
 
 
 def running_counts(inspections: pl.DataFrame, frameworks=("SIF",), inspection_types=("first",)) -> pl.DataFrame:
@@ -350,6 +363,59 @@ def transition_in(transitions: pl.DataFrame, la_code: str, year: int) -> dict | 
     return rows.sort("published").row(-1, named=True) if rows.height else None
 
 
+# Sub-judgement columns in the contract's words; a table may hold only some of them.
+SUB_JUDGEMENTS = ("help_and_protection", "children_in_care", "care_leavers", "leadership", "adoption")
+
+
+def history_columns(history: pl.DataFrame) -> list[str]:
+    """The columns worth printing for a council's history, in reading order."""
+    wanted = ["framework", "inspection_type", "inspection_start", "inspection_end", "published", "overall",
+              *SUB_JUDGEMENTS]
+    return [c for c in wanted if c in history.columns]
+
+
+def _words(judgement: str | None) -> str:
+    return "not judged" if judgement is None else charts.JUDGEMENT_LABELS[judgement].lower()
+
+
+def change_sentence(inspections: pl.DataFrame, la_code: str, published: dt.date) -> str:
+    """The overall and sub-judgement changes between one graded inspection and the council's previous one."""
+    graded = council_history(inspections, la_code).filter(
+        pl.col("framework").is_in(list(GRADED_FRAMEWORKS)) & pl.col("overall").is_not_null())
+    before = graded.filter(pl.col("published") < published)
+    now = graded.filter(pl.col("published") == published)
+    if now.height != 1 or before.height == 0:
+        raise UserError(f"council {la_code}: no graded inspection published on {published} "
+                        f"with an earlier one to compare")
+    new, old = now.row(0, named=True), before.row(-1, named=True)
+    steps = RANK[old["overall"]] - RANK[new["overall"]]
+    verb = "up from" if steps > 0 else "down from" if steps < 0 else "the same as"
+    text = (f"{new['la_name']}: {_words(new['overall'])} ({new['framework']} {new['inspection_type']}, "
+            f"published {new['published']:%-d %B %Y}), {verb} {_words(old['overall'])} "
+            f"({old['framework']} {old['inspection_type']}, published {old['published']:%-d %B %Y})")
+    subs = [c for c in SUB_JUDGEMENTS if c in inspections.columns and (old[c] is not None or new[c] is not None)]
+    if subs:
+        parts = [f"{c.replace('_', ' ')} {_words(old[c])} -> {_words(new[c])}" for c in subs]
+        text += "; " + ", ".join(parts)
+    return text + "."
+
+
+def share_not_good_counts(counts: dict[str, int]) -> float | None:
+    """Percentage less than good among judged inspections, from judgement_counts()."""
+    judged = sum(counts[j] for j in JUDGEMENTS)
+    return None if judged == 0 else (counts["requires_improvement"] + counts["inadequate"]) / judged * 100
+
+
+def save(chart, name: str, table: pl.DataFrame):
+    """Save a chart of this story in the four formats, with its table."""
+    return charts.save_chart(chart, STORY, name, table)
+
+
+def save_table(table: pl.DataFrame, name: str):
+    """Save a table of this story as CSV."""
+    return charts.save_table(table, STORY, name)
+
+
 # ---- charts ---------------------------------------------------------------------------------
 
 def _label(judgement: str) -> str:
@@ -362,20 +428,25 @@ def distribution_chart(over_time: pl.DataFrame):
         pl.col("as_of").dt.year().cast(pl.String).alias("year"),
         pl.col("judgement").replace_strict(RANK, return_dtype=pl.Int64).alias("order"),
     )
-    latest = over_time.filter(pl.col("as_of") == over_time["as_of"].max())
-    first = over_time.filter(pl.col("as_of") == over_time["as_of"].min())
-    not_good_first, not_good_last = share_not_good(first), share_not_good(latest)
-    from .. import formatting as f
-
-    title = (f"The share of councils judged less than good fell from {f.pct(not_good_first, 0)} "
-             f"to {f.pct(not_good_last, 0)}" if not_good_last is not None and not_good_first is not None
-             and not_good_last < not_good_first else
-             f"{f.pct(not_good_last, 0)} of councils are judged less than good")
-    day = latest["as_of"][0]
-    subtitle = [f"Councils by Ofsted's judgement of their children's services in force at 31 March "
-                f"(SIF or ILACS judgements only)",
-                f"Bars grow as councils received their first SIF judgement; at {day:%-d %B %Y}, "
-                f"{count_of(latest, NOT_YET)} council(s) had none"]
+    dates = sorted(over_time["as_of"].unique().to_list())
+    at = {day: over_time.filter(pl.col("as_of") == day) for day in dates}
+    # Compare from the first date every council had a SIF/ILACS judgement: earlier shares rest on few councils.
+    complete = [day for day in dates if count_of(at[day], NOT_YET) == 0]
+    base_day, day = (complete[0] if complete else dates[0]), dates[-1]
+    base, last = share_not_good(at[base_day]), share_not_good(at[day])
+    if base is not None and last is not None and base_day != day and round(last) != round(base):
+        verb = "fell" if last < base else "rose"
+        title = (f"The share of councils judged less than good {verb} from {f.pct(base, 0)} in "
+                 f"{base_day.year} to {f.pct(last, 0)} in {day.year}")
+    else:
+        title = f"{f.pct(last, 0)} of councils were judged less than good in {day.year}"
+    missing = count_of(at[day], NOT_YET)
+    subtitle = ["Councils by Ofsted's judgement of their children's services in force at 31 March "
+                "(SIF or ILACS judgements only)",
+                "Bars grow as councils received their first SIF judgement: "
+                + (f"every council had one by {complete[0].year}" if complete else
+                   f"{missing} still had none at {day:%-d %B %Y}")]
+    first_year = dates[0].year
     bars = alt.Chart(judged).mark_bar().encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("councils:Q", title="Councils", stack="zero"),
@@ -384,16 +455,13 @@ def distribution_chart(over_time: pl.DataFrame):
         tooltip=["year:O", "judgement:N", "councils:Q", alt.Tooltip("share_of_judged:Q", format=".1f")],
     ).properties(width=520, height=300)
     alt_text = (f"Stacked bar chart of English councils by the Ofsted judgement in force at each 31 March "
-                f"from {first['as_of'][0].year} to {day.year}. Less than good: "
-                f"{f.pct(not_good_first, 0)} of judged councils in {first['as_of'][0].year}, "
-                f"{f.pct(not_good_last, 0)} in {day.year}.")
+                f"from {first_year} to {day.year}. Less than good: {f.pct(base, 0)} of judged councils in "
+                f"{base_day.year}, {f.pct(last, 0)} in {day.year}.")
     return charts.titled(bars, title, subtitle, SOURCE, alt_text)
 
 
 def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
     """A grid of previous judgement (rows) by new judgement (columns), each cell the count."""
-    from .. import formatting as f
-
     counts = change_counts(transitions).row(0, named=True)
     labelled = matrix.with_columns(
         pl.col("previous_judgement").replace_strict(charts.JUDGEMENT_LABELS).alias("previous"),
@@ -416,7 +484,7 @@ def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
     title = (f"{counts['upgrades']} of {n} re-inspections moved a council up a grade, "
              f"{counts['downgrades']} down")
     subtitle = ["Ofsted's overall judgement of a council's children's services against its previous one",
-                "Consecutive SIF and ILACS inspections of the same council; above the diagonal = downgrade"]
+                "Consecutive SIF and ILACS inspections of the same council; right of the diagonal = downgrade"]
     alt_text = (f"Grid of {f.number(n)} consecutive Ofsted inspections of the same council, previous judgement "
                 f"against the next: {counts['upgrades']} upgrades, {counts['downgrades']} downgrades, "
                 f"{counts['unchanged']} unchanged.")
