@@ -1,0 +1,507 @@
+"""English councils with children's services: codes, names, regions, reorganisations, neighbours.
+
+Keys are DfE three-digit LA codes; ONS area codes and every publisher's spelling
+of a name resolve to one. A council unit is one DfE code: North Yorkshire (815),
+Somerset (933) and Buckinghamshire (825) changed ONS code when they became
+unitary but kept their DfE code and their children's services, so each stays
+one unit whose earlier ONS codes are listed in `ons_codes`. Where the DfE code
+changed (Dorset 835 -> 838; Poole 836 and Bournemouth 837 -> 839;
+Northamptonshire 928 -> 940 and 941; Cumbria 909 -> 942 and 943) the old and
+new councils are separate units linked by predecessor and successor codes.
+
+Joint workforce returns ("314 / 318", "940 / 941") are not council units: the
+DfE files publish one return for two councils. `joint_members` maps such a code
+to its members; `is_joint` flags it. The workforce panel keeps them as joint rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import polars as pl
+
+from . import tables
+from .errors import DataError, UserError
+from .sources import raw_path
+
+# DfE files whose LA rows give DfE code, ONS code, name and region.
+DFE_FILES = (
+    "csww_headline_measures_2017_to_2022.csv",
+    "csww_indicators_2017_to_2023.csv",
+    "csww_indicators_2017_to_2024.csv",
+    "csww_indicators_2017_to_2025.csv",
+    "b1_children_in_need_2013_to_2025.csv",
+    "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
+    "cla_number_and_rate_per_10k_children.csv",
+)
+NEIGHBOURS_FILE = "New_Statistical_Neighbour_Groupings_April_2021.csv"
+OFSTED_2025_FILE = "LA_Inspection_Outcomes_as_at_31_March_2025.ods"
+OFSTED_2025_HISTORY_SHEET = "ILACS_inspection_history"
+DFE_CODE_COLUMNS = ("time_period", "geographic_level", "old_la_code", "new_la_code", "la_name", "region_name")
+
+OFSTED_MERGED_REGION = "North East, Yorkshire and the Humber"
+_MERGED_INTO_OFSTED_REGION = ("North East", "Yorkshire and The Humber")
+# DfE splits London into Inner and Outer in some files; the region is London.
+_LONDON_PARTS = ("Inner London", "Outer London")
+
+
+@dataclass(frozen=True)
+class Reorganisation:
+    """Councils abolished on `date` and the councils that took over their children's services."""
+    date: dt.date
+    predecessors: dict[str, str]  # DfE code -> DfE name (checked against the files)
+    successors: dict[str, str]
+    note: str
+
+
+# The dates are the statutory vesting days; the codes and names are checked
+# against the DfE files by `check_reorganisations`, so a typo cannot pass.
+REORGANISATIONS = (
+    Reorganisation(dt.date(2019, 4, 1), {"835": "Dorset"}, {"838": "Dorset"},
+                   "Dorset County Council and five districts became Dorset Council (new DfE code)"),
+    Reorganisation(dt.date(2019, 4, 1), {"836": "Poole", "837": "Bournemouth"},
+                   {"839": "Bournemouth, Christchurch and Poole"},
+                   "Bournemouth, Poole and Christchurch (a Dorset district, with no children's services "
+                   "of its own) became Bournemouth, Christchurch and Poole"),
+    Reorganisation(dt.date(2021, 4, 1), {"928": "Northamptonshire"},
+                   {"940": "North Northamptonshire", "941": "West Northamptonshire"},
+                   "Northamptonshire split into two unitary councils"),
+    Reorganisation(dt.date(2023, 4, 1), {"909": "Cumbria"},
+                   {"942": "Cumberland", "943": "Westmorland and Furness"},
+                   "Cumbria split into two unitary councils"),
+)
+
+LA_GEOGRAPHY = tables.declare(tables.TableSpec(
+    "la_geography",
+    "Every council unit with children's services since 2009, keyed by DfE code, with its "
+    "ONS codes, region, and the councils it replaced or that replaced it. Built from the LA rows "
+    "of every DfE file we hold; reorganisation dates from the statutory orders (checked names).",
+    {
+        "la_code": "DfE three-digit LA code (text)",
+        "ons_code": "ONS area code in use most recently (most files' choice in the latest year)",
+        "la_name": "name as the latest DfE file spells it",
+        "region": "ONS/DfE region (Inner and Outer London are London)",
+        "ofsted_region": "Ofsted's region: North East and Yorkshire and The Humber merged",
+        "start_date": "date the council took over children's services; null = existed before 2009",
+        "end_date": "last day the council existed; null = still exists",
+        "predecessor_codes": "DfE codes of the councils it replaced (empty if none)",
+        "successor_codes": "DfE codes of the councils that replaced it (empty if none)",
+        "ons_codes": "every ONS code the publishers' files use for this unit, sorted",
+        "note": "the reorganisation it took part in, or an ONS code change with the DfE code kept",
+    },
+    key=("la_code",),
+))
+
+LA_NAMES = tables.declare(tables.TableSpec(
+    "la_names",
+    "Every spelling of a council's name in the publishers' files, with its DfE code.",
+    {
+        "name_variant": "the name as the file spells it",
+        "normalised": "lower-case, punctuation-free form used for matching (see geography.normalise)",
+        "la_code": "DfE three-digit code",
+        "source": "file that spells it that way",
+    },
+    key=("name_variant", "la_code", "source"),
+))
+
+STATISTICAL_NEIGHBOURS = tables.declare(tables.TableSpec(
+    "statistical_neighbours",
+    "DfE's statistical neighbour groupings (April 2021): each council's ten closest councils.",
+    {
+        "la_code": "DfE code of the council",
+        "neighbour_code": "DfE code of the neighbour",
+        "rank": "1 (closest) to 10",
+        "closeness": "DfE's wording, as published (e.g. 'Very Close')",
+        "pre_reorganisation": "true for the file's 'Old SNs' block (councils since abolished)",
+    },
+    key=("la_code", "rank"),
+))
+
+
+# ---- names ---------------------------------------------------------------------------------
+
+def normalise(name: str) -> str:
+    """Lower-case, '&' as 'and', no punctuation; drops ', City of', ', County of', a leading
+    'County ' and a trailing ' Borough' so that publishers' spellings meet."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().strip()
+    text = text.replace("&", " and ")
+    text = re.sub(r",\s*(city|county) of\s*$", "", text)
+    text = re.sub(r"^county\s+", "", text)
+    text = re.sub(r"\s+borough$", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+# ---- joint returns -------------------------------------------------------------------------
+
+_JOINT = re.compile(r"^\s*\d{3}(\s*/\s*\d{3})+\s*$")
+
+
+def is_joint(code: str) -> bool:
+    """True for a published joint code such as '314 / 318'."""
+    return bool(_JOINT.match(code or ""))
+
+
+def joint_members(code: str) -> list[str]:
+    """DfE codes in a published code: '940 / 941' -> ['940', '941']; '314' -> ['314'].
+
+    Rule: a joint return covers each member council in full; we never split its
+    figures between them. Raises UserError for text that is not one or more codes.
+    """
+    text = (code or "").strip()
+    if re.fullmatch(r"\d{3}", text):
+        return [text]
+    if not is_joint(text):
+        raise UserError(f"{code!r} is neither a DfE LA code nor a joint code such as '314 / 318'")
+    return [part.strip() for part in text.split("/")]
+
+
+# ---- reading the files ---------------------------------------------------------------------
+
+def read_dfe_codes(name: str) -> pl.DataFrame:
+    """The LA rows of one DfE file: time_period, codes, name, region; a missing column is an error."""
+    df = pl.read_csv(raw_path(name), infer_schema=False, encoding="utf8-lossy")
+    return select_dfe_codes(df, name)
+
+
+def select_dfe_codes(df: pl.DataFrame, source: str) -> pl.DataFrame:
+    df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})
+    missing = [c for c in DFE_CODE_COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError(f"{source}: expected column(s) {missing} not found (columns: {df.columns})")
+    la = df.filter(pl.col("geographic_level") == "Local authority").select(DFE_CODE_COLUMNS)
+    bad = la.filter(~pl.col("old_la_code").str.contains(r"^\d{3}( / \d{3})*$").fill_null(False))
+    if bad.height:
+        raise DataError(f"{source}: column old_la_code holds {bad['old_la_code'][0]!r} in an LA row "
+                        f"({bad['la_name'][0]!r}); expected a three-digit DfE code")
+    return la.with_columns(pl.col("time_period").str.slice(0, 4).cast(pl.Int32), source=pl.lit(source))
+
+
+def all_dfe_codes() -> pl.DataFrame:
+    return pl.concat([read_dfe_codes(name) for name in DFE_FILES])
+
+
+def check_reorganisations(codes: pl.DataFrame) -> None:
+    """Every code in REORGANISATIONS exists in the DfE files with the expected name."""
+    names = codes.group_by("old_la_code").agg(pl.col("la_name").unique())
+    found = {row["old_la_code"]: set(row["la_name"]) for row in names.iter_rows(named=True)}
+    for reorg in REORGANISATIONS:
+        for code, name in {**reorg.predecessors, **reorg.successors}.items():
+            if code not in found:
+                raise DataError(f"reorganisation of {reorg.date}: DfE code {code} ({name}) is in no DfE file")
+            if name not in found[code]:
+                raise DataError(f"reorganisation of {reorg.date}: DfE code {code} is spelt "
+                                f"{sorted(found[code])} in the DfE files, not {name!r}")
+
+
+def _most_used(rows: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Per la_code, the value of `column` used in the latest year by the most files (ties: greatest)."""
+    latest = rows.filter(pl.col("time_period") == pl.col("time_period").max().over("la_code"))
+    counted = latest.group_by("la_code", column).agg(pl.col("source").n_unique().alias("n"))
+    return counted.sort(["la_code", "n", column], descending=[False, True, True]).unique("la_code", keep="first")
+
+
+def build_la_geography(codes: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """la_geography from the DfE LA rows, plus the rows set aside (joint returns) with the reason."""
+    codes = all_dfe_codes() if codes is None else codes
+    check_reorganisations(codes)
+    codes = codes.rename({"old_la_code": "la_code", "new_la_code": "ons"})
+    joint = codes.filter(pl.col("la_code").map_elements(is_joint, return_dtype=pl.Boolean))
+    single = codes.filter(~pl.col("la_code").is_in(joint["la_code"].unique().implode()))
+    excluded = (joint.group_by("la_code").agg(pl.col("la_name").first(), pl.col("source").unique().sort())
+                .with_columns(reason=pl.lit("joint workforce return of two councils, not a council unit; "
+                                            "see geography.joint_members"))
+                .sort("la_code"))
+
+    name = _most_used(single, "la_name").select("la_code", "la_name")
+    ons = _most_used(single, "ons").select("la_code", pl.col("ons").alias("ons_code"))
+    ons_all = single.group_by("la_code").agg(pl.col("ons").drop_nulls().unique().sort().alias("ons_codes"))
+    region = single.with_columns(
+        pl.when(pl.col("region_name").is_in(_LONDON_PARTS)).then(pl.lit("London"))
+        .otherwise(pl.col("region_name")).alias("region")
+    ).group_by("la_code").agg(pl.col("region").drop_nulls().unique())
+    clash = region.filter(pl.col("region").list.len() != 1)
+    if clash.height:
+        raise DataError(f"DfE files place council(s) in more than one region: {clash.to_dicts()}")
+
+    geo = (name.join(ons, on="la_code", how="full", coalesce=True, validate="1:1")
+           .join(region.with_columns(pl.col("region").list.first()), on="la_code", how="full",
+                 coalesce=True, validate="1:1")
+           .join(ons_all, on="la_code", how="full", coalesce=True, validate="1:1"))
+    geo = geo.with_columns(
+        pl.when(pl.col("region").is_in(_MERGED_INTO_OFSTED_REGION)).then(pl.lit(OFSTED_MERGED_REGION))
+        .otherwise(pl.col("region")).alias("ofsted_region"))
+    geo = geo.join(_reorganisation_columns(), on="la_code", how="left")
+    geo = geo.with_columns(
+        pl.col("predecessor_codes").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.col("successor_codes").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.when(pl.col("note").is_null() & (pl.col("ons_codes").list.len() > 1))
+        .then(pl.lit("ONS code changed, DfE code and children's services continuous: ")
+              + pl.col("ons_codes").list.join(", "))
+        .otherwise(pl.col("note")).alias("note"),
+    )
+    geo = geo.select(list(LA_GEOGRAPHY.columns)).sort("la_code")
+    n_in = codes["la_code"].n_unique()
+    assert_accounted(n_in, geo.height, excluded.height, "la_geography: DfE codes")
+    return geo, excluded
+
+
+def _reorganisation_columns() -> pl.DataFrame:
+    rows: dict[str, dict] = {}
+    for reorg in REORGANISATIONS:
+        for code in reorg.predecessors:
+            row = rows.setdefault(code, {"la_code": code, "start_date": None, "end_date": None,
+                                         "predecessor_codes": [], "successor_codes": [], "note": None})
+            row["end_date"] = reorg.date - dt.timedelta(days=1)
+            row["successor_codes"] = sorted(reorg.successors)
+            row["note"] = f"{reorg.note} on {reorg.date.isoformat()}"
+        for code in reorg.successors:
+            row = rows.setdefault(code, {"la_code": code, "start_date": None, "end_date": None,
+                                         "predecessor_codes": [], "successor_codes": [], "note": None})
+            row["start_date"] = reorg.date
+            row["predecessor_codes"] = sorted(reorg.predecessors)
+            row["note"] = f"{reorg.note} on {reorg.date.isoformat()}"
+    return pl.DataFrame(list(rows.values()), schema={
+        "la_code": pl.String, "start_date": pl.Date, "end_date": pl.Date,
+        "predecessor_codes": pl.List(pl.String), "successor_codes": pl.List(pl.String), "note": pl.String})
+
+
+def assert_accounted(n_in: int, n_out: int, n_excluded: int, what: str) -> None:
+    """Rows in = rows out + rows reported excluded, or a DataError saying how many went missing."""
+    if n_in != n_out + n_excluded:
+        raise DataError(f"{what}: {n_in} in, {n_out} out and {n_excluded} reported excluded; "
+                        f"{n_in - n_out - n_excluded} unaccounted for")
+
+
+def exists_on(geo: pl.DataFrame, as_of: dt.date) -> pl.Expr:
+    """Filter expression: the council existed on as_of."""
+    return ((pl.col("start_date").is_null() | (pl.col("start_date") <= as_of))
+            & (pl.col("end_date").is_null() | (pl.col("end_date") >= as_of)))
+
+
+# ---- statistical neighbours ----------------------------------------------------------------
+
+def read_neighbours_raw() -> pl.DataFrame:
+    return pl.read_csv(raw_path(NEIGHBOURS_FILE), has_header=False, infer_schema=False,
+                       encoding="utf8-lossy", truncate_ragged_lines=True)
+
+
+def parse_neighbours(raw: pl.DataFrame, source: str = NEIGHBOURS_FILE) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Long table of neighbours from the published wide file, plus the rows set aside with reasons.
+
+    The header must read LA num, LA Name, LA number, GOInd, GOReg, then SN1, SNP ... SN10, SNP.
+    """
+    header = [(v or "").lstrip("\ufeff").strip() for v in raw.row(0)]
+    expected = ["LA num", "LA Name", "LA number", "GOInd", "GOReg"]
+    for i in range(1, 11):
+        expected += [f"SN{i}", "SNP"]
+    if header[: len(expected)] != expected:
+        diff = [(i, want, got) for i, (want, got) in enumerate(zip(expected, header)) if want != got]
+        raise DataError(f"{source}: header differs from the expected layout at "
+                        f"{[(f'column {i + 1}', f'expected {w!r}', f'found {g!r}') for i, w, g in diff[:3]]}")
+    body = raw.slice(1).select(raw.columns[: len(expected)])
+    body.columns = [f"c{i}" for i in range(len(expected))]
+    body = body.with_row_index("row", offset=2)
+    old_block_start = body.filter(pl.col("c1").str.strip_chars().str.to_lowercase() == "old sns:")["row"]
+    old_from = old_block_start[0] if old_block_start.len() else None
+    is_council = pl.col("c0").str.contains(r"^\d{3}$").fill_null(False)
+    blank = pl.all_horizontal(pl.exclude("row").is_null() | (pl.exclude("row").str.strip_chars() == ""))
+    excluded = body.filter(~is_council).select(
+        "row", pl.col("c1").alias("text"),
+        pl.when(blank).then(pl.lit("blank row")).otherwise(pl.lit("section label")).alias("reason"))
+    other = excluded.filter((pl.col("reason") == "section label") & (pl.col("text").str.to_lowercase() != "old sns:"))
+    if other.height:
+        raise DataError(f"{source}: row {other['row'][0]} is neither a council (three-digit code in "
+                        f"column 1) nor blank nor the 'Old SNs:' label: {other['text'][0]!r}")
+    councils = body.filter(is_council)
+    mismatch = councils.filter(pl.col("c0") != pl.col("c2"))
+    if mismatch.height:
+        raise DataError(f"{source}: row {mismatch['row'][0]}: 'LA num' {mismatch['c0'][0]} differs from "
+                        f"'LA number' {mismatch['c2'][0]}")
+    long = pl.concat([
+        councils.select(
+            pl.col("c0").alias("la_code"),
+            pl.col(f"c{5 + 2 * (rank - 1)}").str.strip_chars().alias("neighbour_code"),
+            pl.lit(rank, dtype=pl.Int8).alias("rank"),
+            pl.col(f"c{6 + 2 * (rank - 1)}").str.strip_chars().alias("closeness"),
+            (pl.lit(old_from is not None) & (pl.col("row") > (old_from or 0))).alias("pre_reorganisation"),
+            "row",
+        ) for rank in range(1, 11)
+    ])
+    bad = long.filter(~pl.col("neighbour_code").str.contains(r"^\d{3}$").fill_null(False))
+    if bad.height:
+        raise DataError(f"{source}: row {bad['row'][0]}, SN{bad['rank'][0]}: "
+                        f"{bad['neighbour_code'][0]!r} is not a DfE code")
+    assert_accounted(body.height, councils.height, excluded.height, f"{source}: rows")
+    return long.drop("row").sort("la_code", "rank"), excluded
+
+
+def neighbour_names(raw: pl.DataFrame, source: str = NEIGHBOURS_FILE) -> pl.DataFrame:
+    body = raw.slice(1).select(raw.columns[:2])
+    body.columns = ["la_code", "name_variant"]
+    return body.filter(pl.col("la_code").str.contains(r"^\d{3}$").fill_null(False)).with_columns(
+        source=pl.lit(source))
+
+
+def build_statistical_neighbours(geo: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    long, excluded = parse_neighbours(read_neighbours_raw())
+    known = set(geo["la_code"])
+    unknown = sorted((set(long["la_code"]) | set(long["neighbour_code"])) - known)
+    if unknown:
+        raise DataError(f"{NEIGHBOURS_FILE}: DfE code(s) {unknown} are in no DfE file")
+    return long.select(list(STATISTICAL_NEIGHBOURS.columns)), excluded
+
+
+# ---- names ---------------------------------------------------------------------------------
+
+def read_ofsted_2025_names() -> pl.DataFrame:
+    """Ofsted's spellings with their ONS codes, from the 2025 ILACS history (the one Ofsted sheet with codes)."""
+    import fastexcel
+
+    raw = fastexcel.read_excel(raw_path(OFSTED_2025_FILE)).load_sheet(
+        OFSTED_2025_HISTORY_SHEET, header_row=None, dtypes="string").to_polars()
+    header_at = find_header_row(raw, "Local authority area code", f"{OFSTED_2025_FILE}/{OFSTED_2025_HISTORY_SHEET}")
+    header = [(v or "").strip() for v in raw.row(header_at)]
+    code_col = raw.columns[header.index("Local authority area code")]
+    name_col = raw.columns[header.index("Local authority name")]
+    body = raw.slice(header_at + 1).select(pl.col(code_col).alias("ons"), pl.col(name_col).alias("name_variant"))
+    return body.filter(pl.col("ons").is_not_null()).unique().with_columns(
+        source=pl.lit(f"{OFSTED_2025_FILE}/{OFSTED_2025_HISTORY_SHEET}"))
+
+
+def find_header_row(raw: pl.DataFrame, first_text: str, source: str) -> int:
+    """Index of the first row holding a cell equal to `first_text` (the header), or a DataError."""
+    target = first_text.strip().lower()
+    for i, row in enumerate(raw.iter_rows()):
+        if any((v or "").strip().lower() == target for v in row):
+            return i
+    raise DataError(f"{source}: no header row with a cell {first_text!r}; has the layout changed?")
+
+
+def build_la_names(geo: pl.DataFrame, dfe_codes: pl.DataFrame, neighbours_raw: pl.DataFrame,
+                   ofsted_2025: pl.DataFrame) -> pl.DataFrame:
+    """Every spelling with its code: DfE and neighbour files carry DfE codes, Ofsted 2025 ONS codes."""
+    dfe = dfe_codes.filter(~pl.col("old_la_code").map_elements(is_joint, return_dtype=pl.Boolean)).select(
+        pl.col("la_name").alias("name_variant"), pl.col("old_la_code").alias("la_code"), "source")
+    sn = neighbour_names(neighbours_raw).select("name_variant", "la_code", "source")
+    ons_to_code = ons_lookup(geo)
+    ofsted = ofsted_2025.join(ons_to_code, left_on="ons", right_on="ons_code", how="left")
+    unmatched = ofsted.filter(pl.col("la_code").is_null())
+    if unmatched.height:
+        raise DataError(f"{OFSTED_2025_FILE}: ONS code(s) in no DfE file: "
+                        f"{unmatched.select('ons', 'name_variant').unique().sort('ons').rows()}")
+    names = pl.concat([dfe, sn, ofsted.select("name_variant", "la_code", "source")])
+    return with_normalised(names)
+
+
+def with_normalised(names: pl.DataFrame) -> pl.DataFrame:
+    return (names.unique(["name_variant", "la_code", "source"])
+            .with_columns(pl.col("name_variant").map_elements(normalise, return_dtype=pl.String).alias("normalised"))
+            .select(list(LA_NAMES.columns)).sort("la_code", "source", "name_variant"))
+
+
+def ons_lookup(geo: pl.DataFrame) -> pl.DataFrame:
+    """ONS code -> DfE code for every ONS code any file uses; an ONS code on two units is an error."""
+    pairs = geo.select("la_code", pl.col("ons_codes").alias("ons_code")).explode("ons_code")
+    dupes = pairs.group_by("ons_code").agg(pl.col("la_code")).filter(pl.col("la_code").list.len() > 1)
+    if dupes.height:
+        raise DataError(f"ONS code(s) used for more than one DfE code: {dupes.to_dicts()}")
+    return pairs
+
+
+def match_names(df: pl.DataFrame, column: str, names: pl.DataFrame, geo: pl.DataFrame, source: str,
+                as_of: dt.date | None = None, ended_only: bool = False) -> pl.DataFrame:
+    """Add la_code to df by matching `column` to known spellings.
+
+    A spelling that several councils share (Dorset: 835 until March 2019, 838 since)
+    is settled by the file's context: councils existing on `as_of`, or only councils
+    since abolished (`ended_only`, for Ofsted's tables of councils before a restructure).
+    An unmatched or still-ambiguous name is a DataError naming it and the file.
+    """
+    candidates = geo
+    if as_of is not None:
+        candidates = candidates.filter(exists_on(geo, as_of))
+    if ended_only:
+        candidates = candidates.filter(pl.col("end_date").is_not_null())
+    lookup = (names.filter(pl.col("la_code").is_in(candidates["la_code"].implode()))
+              .select("normalised", "la_code").unique())
+    keyed = df.with_columns(pl.col(column).map_elements(normalise, return_dtype=pl.String).alias("__norm"))
+    matched = keyed.join(lookup, left_on="__norm", right_on="normalised", how="left")
+    per_name = matched.group_by(column).agg(pl.col("la_code").drop_nulls().unique())
+    unmatched = per_name.filter(pl.col("la_code").list.len() == 0)[column].to_list()
+    ambiguous = per_name.filter(pl.col("la_code").list.len() > 1)
+    if unmatched:
+        hints = {n: closest_names(n, names) for n in sorted(unmatched)}
+        raise DataError(f"{source}: council name(s) matching no known council: "
+                        + "; ".join(f"{n!r} (closest: {', '.join(h) or 'none'})" for n, h in hints.items()))
+    if ambiguous.height:
+        raise DataError(f"{source}: council name(s) matching several councils: {ambiguous.rows()}")
+    if matched.height != df.height:
+        raise DataError(f"{source}: matching names changed the row count ({df.height} -> {matched.height})")
+    return matched.drop("__norm")
+
+
+def closest_names(text: str, names: pl.DataFrame, n: int = 3) -> list[str]:
+    variants = names.unique("normalised").sort("normalised")
+    close = difflib.get_close_matches(normalise(text), variants["normalised"].to_list(), n=n, cutoff=0.6)
+    by_norm = dict(zip(variants["normalised"], variants["name_variant"]))
+    return [f"{by_norm[c]}" for c in close]
+
+
+# ---- public API ----------------------------------------------------------------------------
+
+def build_all() -> dict[str, pl.DataFrame]:
+    """Every geography table, built from the raw files (no processed table needed)."""
+    codes = all_dfe_codes()
+    geo, excluded = build_la_geography(codes)
+    sn_raw = read_neighbours_raw()
+    neighbours, sn_excluded = build_statistical_neighbours(geo)
+    names = build_la_names(geo, codes, sn_raw, read_ofsted_2025_names())
+    return {"la_geography": geo, "la_geography_excluded": excluded, "la_names": names,
+            "statistical_neighbours": neighbours, "statistical_neighbours_excluded": sn_excluded}
+
+
+def write_all(built: dict[str, pl.DataFrame]) -> None:
+    tables.write(built["la_geography"], LA_GEOGRAPHY)
+    tables.write(built["la_names"], LA_NAMES)
+    tables.write(built["statistical_neighbours"], STATISTICAL_NEIGHBOURS)
+
+
+@cache
+def _lookups() -> tuple[pl.DataFrame, pl.DataFrame]:
+    return tables.read("la_geography"), tables.read("la_names")
+
+
+def resolve_council(text: str) -> str:
+    """DfE la_code from a DfE code, an ONS code or any publisher's spelling of the name.
+
+    A name several councils have used (Dorset) resolves to the one that still exists.
+    Raises UserError listing the closest names when the text is unknown or ambiguous.
+    """
+    geo, names = _lookups()
+    value = (text or "").strip()
+    if re.fullmatch(r"\d{3}", value):
+        if value in set(geo["la_code"]):
+            return value
+        raise UserError(f"{value!r} is not a DfE LA code we know (codes run 201 to 943)")
+    if re.fullmatch(r"[EeWw]\d{8}", value):
+        hit = ons_lookup(geo).filter(pl.col("ons_code") == value.upper())
+        if hit.height:
+            return hit["la_code"][0]
+        raise UserError(f"{value!r} is not an ONS code used for any council in our files")
+    codes = sorted(set(names.filter(pl.col("normalised") == normalise(value))["la_code"]))
+    if len(codes) == 1:
+        return codes[0]
+    if len(codes) > 1:
+        current = geo.filter(pl.col("la_code").is_in(codes) & pl.col("end_date").is_null())["la_code"].to_list()
+        if len(current) == 1:
+            return current[0]
+        described = geo.filter(pl.col("la_code").is_in(codes)).select("la_code", "la_name", "end_date").rows()
+        raise UserError(f"{text!r} matches several councils: {described}; give the DfE code")
+    close = closest_names(value, names)
+    raise UserError(f"no council matches {text!r}" + (f"; closest: {', '.join(close)}" if close else ""))

@@ -1,0 +1,593 @@
+"""Ofsted inspections of councils' children's services, 2009 onwards, and the judgement in force.
+
+Three Ofsted files hold the history:
+- the 2023 underlying data, sheet LA_inspections_2009-2023: one wide row per council
+  (SLAC, CPI, TLAC, SIF first and re-inspection, ILACS first and second), and a second
+  table of councils abolished in a restructure;
+- the outcomes as at March 2024, sheet ILACS_inspections_2018-2024 (same idea, ILACS only);
+- the outcomes as at 31 March 2025, sheet ILACS_inspection_history: one row per ILACS
+  inspection with ONS codes and inspection dates.
+
+Rules (each one tested):
+- Judgements become outstanding / good / requires_improvement / inadequate; "-" means
+  not judged (null). Any other text is an error naming file, sheet, row and column.
+- Only SIF and ILACS give an overall effectiveness. SLAC, CPI and TLAC stay in the
+  history with `overall` null and their judgements in their own columns
+  (`safeguarding`, `looked_after_children`, `child_protection`).
+- Before January 2023 ILACS judged children in care and care leavers together; that
+  judgement is in `children_in_care` and `care_leavers` is null.
+- The same inspection in several files is merged once: rows are matched on council,
+  framework and the inspection's order among that council's ILACS inspections in each
+  file. Where files disagree on a value, the most recent file that gives a value wins,
+  and every disagreement goes to the disagreements table.
+- Judgement in force on a date: the overall effectiveness of the council's latest SIF
+  or ILACS inspection published on or before that date. A council created by a
+  reorganisation with no inspection of its own yet carries a predecessor's judgement,
+  with `inherited_from` naming it; with several predecessors (Bournemouth, Christchurch
+  and Poole) the most recently published of their judgements is carried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from . import geography, tables
+from .errors import DataError, UserError
+from .sources import raw_path
+
+WIDE_FILE = "Childrens_social_care_in_England_2023_underlying_data.ods"
+WIDE_SHEET = "LA_inspections_2009-2023"
+FILE_2024 = "LA_Inspection_Outcomes_as_at_March_2024.ods"
+SHEET_2024 = "ILACS_inspections_2018-2024"
+FILE_2025 = "LA_Inspection_Outcomes_as_at_31_March_2025.ods"
+SHEET_2025 = "ILACS_inspection_history"
+AS_AT_SHEET_2025 = "Inspections_as_at_31_March"
+# Oldest first: where files disagree the later one wins.
+FILE_PRIORITY = (WIDE_FILE, FILE_2024, FILE_2025)
+
+JUDGEMENTS = ("outstanding", "good", "requires_improvement", "inadequate")
+_JUDGEMENT_TEXT = {
+    "outstanding": "outstanding",
+    "good": "good",
+    "requires improvement to be good": "requires_improvement",
+    "requires improvement": "requires_improvement",
+    "ri": "requires_improvement",
+    "inadequate": "inadequate",
+}
+_NOT_JUDGED = {"", "-", "–"}
+# Pre-2013 frameworks also used 'adequate'; it is kept as written, never made into RI.
+_OLD_FRAMEWORK_TEXT = {"adequate": "adequate"}
+_ILACS_TYPES = {"ilacs standard inspection": "standard", "ilacs short inspection": "short"}
+IN_FORCE_FRAMEWORKS = ("SIF", "ILACS")
+
+JUDGEMENT_COLUMNS = ("overall", "help_and_protection", "children_in_care", "care_leavers", "adoption",
+                     "leadership", "lscb", "safeguarding", "looked_after_children", "child_protection")
+# Columns that appear only in frameworks before SIF, which may say 'adequate'.
+_OLD_FRAMEWORK_COLUMNS = ("safeguarding", "looked_after_children", "child_protection")
+
+INSPECTIONS = tables.declare(tables.TableSpec(
+    "inspections",
+    "Every Ofsted inspection of a council's children's services in the three Ofsted files, one row "
+    "per council per inspection, judgements normalised (see csc_figures.inspections for the rules).",
+    {
+        "la_code": "DfE code of the council inspected",
+        "la_name": "council name (DfE spelling)",
+        "framework": "SLAC, CPI, TLAC, SIF or ILACS",
+        "inspection_type": "first / reinspection (SIF, CPI), first / reinspection_safeguarding / "
+                           "reinspection_looked_after (SLAC), standard / short (ILACS)",
+        "sequence": "1 for the council's first inspection of this framework and type, 2 for the next...",
+        "inspection_start": "first day of fieldwork, where Ofsted gives it (2025 file, ILACS only)",
+        "inspection_end": "last day of fieldwork (no file gives it: null)",
+        "published": "publication date of the report",
+        "overall": "overall effectiveness (SIF, ILACS only)",
+        "help_and_protection": "experiences and progress of children who need help and protection",
+        "children_in_care": "children in care (SIF: looked after and achieving permanence; ILACS before "
+                            "2023: children in care and care leavers together)",
+        "care_leavers": "experiences and progress of care leavers (SIF sub-judgement; ILACS from 2023)",
+        "adoption": "adoption performance (SIF)",
+        "leadership": "leadership, management and governance (SIF); impact of leaders (ILACS)",
+        "lscb": "Local Safeguarding Children Board (reviewed with the first SIF)",
+        "safeguarding": "SLAC safeguarding overall effectiveness (not on the SIF/ILACS scale)",
+        "looked_after_children": "SLAC or TLAC looked after children overall effectiveness",
+        "child_protection": "CPI or CPRI overall effectiveness",
+        "sources": "files holding this inspection",
+    },
+    key=("la_code", "framework", "inspection_type", "sequence"),
+))
+
+
+# ---- cells ---------------------------------------------------------------------------------
+
+def normalise_judgement(value: str | None, where: str, old_framework: bool = False) -> str | None:
+    """Ofsted's wording to outstanding / good / requires_improvement / inadequate; '-' to null."""
+    if value is None:
+        return None
+    text = " ".join(value.split()).lower()
+    if text in _NOT_JUDGED:
+        return None
+    if text in _JUDGEMENT_TEXT:
+        return _JUDGEMENT_TEXT[text]
+    if old_framework and text in _OLD_FRAMEWORK_TEXT:
+        return _OLD_FRAMEWORK_TEXT[text]
+    raise DataError(f"{where}: {value!r} is not a judgement (expected Outstanding, Good, "
+                    f"Requires improvement to be good, Inadequate or '-')")
+
+
+def parse_date(value: str | None, where: str) -> dt.date | None:
+    """An ODS date cell read as text ('2012-07-27T00:00:00') or dd/mm/yyyy text; else an error."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})(T00:00:00(\.0+)?)?", text):
+        return dt.date.fromisoformat(m.group(1))
+    if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    raise DataError(f"{where}: {value!r} is not a date")
+
+
+def _clean_header(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+# ---- reading the wide sheets ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Event:
+    """One inspection's columns in a wide sheet."""
+    framework: str
+    date_header: str
+    fields: dict[str, str]  # our column -> header text
+    inspection_type: str | None = None  # fixed type; else read from type_header
+    type_header: str | None = None
+
+    @property
+    def headers(self) -> list[str]:
+        return [self.date_header, *self.fields.values(), *([self.type_header] if self.type_header else [])]
+
+
+_SIF_FIELDS = {
+    "overall": "Overall Judgement (OE)",
+    "help_and_protection": "children who need help and protection",
+    "children_in_care": "children looked after and achieving permanence",
+    "adoption": "CLA Sub: Adoption Performance",
+    "care_leavers": "CLA Sub: Experiences and progress of care leavers",
+    "leadership": "leadership, management and governance",
+}
+
+
+def _ilacs_event(prefix: str, wording: str, combined_care: bool, care_leavers: bool) -> Event:
+    """ILACS columns: the 2023 sheet writes 'First ILACS framework ...', the 2024 'First ILACS ...'."""
+    fields = {
+        "overall": f"{prefix} overall effectiveness",
+        "leadership": f"{prefix} impact of leaders",
+        "help_and_protection": f"{prefix} experiences and progress of children who need help and protection",
+        "children_in_care": f"{prefix} experiences and progress of children in care"
+                            + (" and care leavers" if combined_care else ""),
+    }
+    if care_leavers:
+        fields["care_leavers"] = f"{prefix} experiences and progress of care leavers"
+    return Event("ILACS", f"{prefix} publication date", fields, type_header=f"{prefix} inspection type")
+
+
+_PRE_ILACS_EVENTS = (
+    Event("SLAC", "Safeguarding & Looked After Children (SLAC) Inspection publication date",
+          {"safeguarding": "SLAC Safeguarding Overall effectiveness (OE)",
+           "looked_after_children": "SLAC Looked After Children Overall Effectiveness (OE)"}, "first"),
+    Event("SLAC", "SLAC re-inspection of Safeguarding publication date",
+          {"safeguarding": "SLAC re-inspection Safeguarding OE"}, "reinspection_safeguarding"),
+    Event("SLAC", "SLAC re-inspection of services for Children Looked After publication date",
+          {"looked_after_children": "SLAC re-inspection of services Children Looked After OE"},
+          "reinspection_looked_after"),
+    Event("CPI", "Child Protection Inspections (CPI) publication date",
+          {"child_protection": "CPI Overall Effectiveness (OE)"}, "first"),
+    Event("CPI", "Child Protection Re-Inspection (CPRI) publication date",
+          {"child_protection": "CPRI Overall Effectiveness (OE)"}, "reinspection"),
+    Event("TLAC", "Targeted Looked After Children (TLAC) inspection publication date",
+          {"looked_after_children": "TLAC Overall Effectiveness (OE)"}, "first"),
+    Event("SIF", "Single Inspection of LA Children's Services (SIF) First SIF publication date",
+          {**{k: f"First SIF {v}" for k, v in _SIF_FIELDS.items()}, "lscb": "LSCB Overall Effectiveness"}, "first"),
+    Event("SIF", "Single Inspection of LA Children's Services (SIF) SIF Re-inspection publication date",
+          {k: f"SIF Re-inspection {v}" for k, v in _SIF_FIELDS.items()}, "reinspection"),
+)
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """What one table of a wide sheet must hold."""
+    events: tuple[Event, ...]
+    ended_councils: bool  # the table of councils abolished in a restructure
+    other_headers: tuple[str, ...] = ("Web link", "Local authority name", "LA region", "LA Authority Type")
+    name_header: str = "Local authority name"
+
+    def known_headers(self) -> set[str]:
+        return {h for e in self.events for h in e.headers} | set(self.other_headers)
+
+
+@dataclass(frozen=True)
+class WideSheet:
+    file: str
+    sheet: str
+    as_at: dt.date  # the date the file's current councils are current on
+    layouts: tuple[TableLayout, ...]  # one per table, in order
+    notes: list[str] = field(default_factory=list)
+
+
+WIDE_SHEETS = (
+    WideSheet(WIDE_FILE, WIDE_SHEET, dt.date(2023, 3, 31), (
+        TableLayout(_PRE_ILACS_EVENTS + (
+            _ilacs_event("First ILACS framework", "", combined_care=True, care_leavers=False),
+            _ilacs_event("Second ILACS framework", "", combined_care=False, care_leavers=True)), False),
+        TableLayout(_PRE_ILACS_EVENTS + (
+            _ilacs_event("ILACS framework", "", combined_care=True, care_leavers=False),), True),
+    )),
+    WideSheet(FILE_2024, SHEET_2024, dt.date(2024, 3, 31), (
+        TableLayout((_ilacs_event("First ILACS", "", combined_care=False, care_leavers=True),
+                     _ilacs_event("Second ILACS", "", combined_care=False, care_leavers=True)), False),
+        TableLayout((_ilacs_event("ILACS framework", "", combined_care=True, care_leavers=False),), True),
+    )),
+)
+
+
+def load_sheet(file: str, sheet: str) -> pl.DataFrame:
+    """Every cell of a sheet as text, no header (fastexcel, rows as in the file)."""
+    import fastexcel
+
+    return fastexcel.read_excel(raw_path(file)).load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+
+
+def split_tables(raw: pl.DataFrame, name_header: str, n_tables: int, where: str) -> list[tuple[int, list[str], pl.DataFrame]]:
+    """Find each table by its header row (a cell equal to name_header) and cut its rows.
+
+    A table runs from its header to the first blank row or the next header. More header
+    rows than the sheet's tables means a header row repeated inside the data: an error.
+    """
+    name_col = None
+    header_rows = []
+    for i, row in enumerate(raw.iter_rows()):
+        cells = [_clean_header(v) for v in row]
+        if name_header in cells:
+            name_col = name_col if name_col is not None else cells.index(name_header)
+            header_rows.append(i)
+    if not header_rows:
+        raise DataError(f"{where}: no header row with a cell {name_header!r}; has the layout changed?")
+    if len(header_rows) != n_tables:
+        extra = header_rows[n_tables:] if len(header_rows) > n_tables else []
+        raise DataError(f"{where}: expected {n_tables} table(s), found header rows at spreadsheet row(s) "
+                        f"{[r + 1 for r in header_rows]}" + (f"; a header row inside the data at row "
+                                                              f"{extra[0] + 1}?" if extra else ""))
+    out = []
+    for k, start in enumerate(header_rows):
+        stop = header_rows[k + 1] if k + 1 < len(header_rows) else raw.height
+        header = [_clean_header(v) for v in raw.row(start)]
+        body = raw.slice(start + 1, stop - start - 1).with_row_index("row", offset=start + 2)
+        cells = pl.exclude("row").is_null() | (pl.exclude("row").str.strip_chars() == "")
+        filled = body.select(pl.sum_horizontal(~cells)).to_series()
+        first_cell = body.select(raw.columns[0]).to_series().fill_null("")
+        # A table ends at a blank row or a title line (text in the first cell only, no council name).
+        is_break = (filled == 0) | ((filled == 1) & (first_cell.str.strip_chars() != "")
+                                    & body[raw.columns[name_col]].is_null())
+        breaks = is_break.arg_true()
+        if breaks.len():
+            end = breaks[0]
+            stray = body.slice(end).filter(~is_break.slice(end))
+            if stray.height:
+                raise DataError(f"{where}: row {stray['row'][0]} holds data after the blank or title row "
+                                f"ending a table ({stray[raw.columns[name_col]][0]!r})")
+            body = body.slice(0, end)
+        out.append((start + 1, header, body))
+    return out
+
+
+def parse_wide_table(header: list[str], body: pl.DataFrame, layout: TableLayout, where: str) -> pl.DataFrame:
+    """Long rows (one per inspection) from one wide table; unknown or missing columns are errors."""
+    present = [h for h in header if h]
+    unknown = [h for h in present if h not in layout.known_headers()]
+    if unknown:
+        raise DataError(f"{where}: unknown column(s) {unknown} (renamed?); expected one of the known headers")
+    missing = [h for e in layout.events for h in e.headers if h not in present]
+    if missing:
+        raise DataError(f"{where}: expected column(s) {missing} not found")
+    col = {h: body.columns[i + 1] for i, h in enumerate(header) if h}  # +1: the row index column
+    name_col = col[layout.name_header]
+    nameless = body.filter(pl.col(name_col).is_null())
+    if nameless.height:
+        raise DataError(f"{where}: row {nameless['row'][0]} has no council name")
+    rows = []
+    for rec in body.iter_rows(named=True):
+        name = rec[name_col].strip()
+        if _clean_header(name) == layout.name_header:
+            raise DataError(f"{where}: row {rec['row']} repeats the header inside the data")
+        for event in layout.events:
+            cell = lambda h: rec[col[h]]  # noqa: E731
+            published = parse_date(cell(event.date_header), f"{where}, row {rec['row']}, column {event.date_header!r}")
+            values = {}
+            for column, h in event.fields.items():
+                values[column] = normalise_judgement(cell(h), f"{where}, row {rec['row']}, column {h!r}",
+                                                     old_framework=column in _OLD_FRAMEWORK_COLUMNS)
+            kind = event.inspection_type
+            if event.type_header:
+                raw_type = cell(event.type_header)
+                kind = None if raw_type is None else _ILACS_TYPES.get(" ".join(raw_type.split()).lower())
+                if raw_type is not None and kind is None:
+                    raise DataError(f"{where}, row {rec['row']}, column {event.type_header!r}: "
+                                    f"unknown inspection type {raw_type!r}")
+            if published is None:
+                if any(v is not None for v in values.values()) or (event.type_header and kind is not None):
+                    raise DataError(f"{where}, row {rec['row']}: judgements for {event.date_header!r} "
+                                    f"but no publication date")
+                continue
+            if event.framework in IN_FORCE_FRAMEWORKS and values.get("overall") is None:
+                raise DataError(f"{where}, row {rec['row']}: {event.framework} published {published} "
+                                f"without an overall effectiveness")
+            rows.append({"la_name_source": name, "framework": event.framework, "inspection_type": kind,
+                         "inspection_start": None, "published": published, **values, "row": rec["row"]})
+    return pl.DataFrame(rows, schema=_LONG_SCHEMA)
+
+
+_LONG_SCHEMA = {"la_name_source": pl.String, "framework": pl.String, "inspection_type": pl.String,
+                "inspection_start": pl.Date, "published": pl.Date,
+                **{c: pl.String for c in JUDGEMENT_COLUMNS}, "row": pl.Int64}
+
+
+def read_wide_sheet(spec: WideSheet, geo: pl.DataFrame, names: pl.DataFrame,
+                    raw: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every inspection in a wide sheet with its council's DfE code."""
+    where = f"{spec.file} sheet {spec.sheet}"
+    raw = load_sheet(spec.file, spec.sheet) if raw is None else raw
+    frames = []
+    for (header_row, header, body), layout in zip(
+            split_tables(raw, layout_name(spec), len(spec.layouts), where), spec.layouts):
+        table_where = f"{where} (table at row {header_row})"
+        long = parse_wide_table(header, body, layout, table_where)
+        councils = body.select(pl.col(body.columns[header.index(layout.name_header) + 1]).str.strip_chars()
+                               .alias("la_name_source")).unique()
+        matched = geography.match_names(councils, "la_name_source", names, geo, table_where,
+                                        as_of=None if layout.ended_councils else spec.as_at,
+                                        ended_only=layout.ended_councils)
+        long = long.join(matched, on="la_name_source", how="left", validate="m:1")
+        frames.append(long.with_columns(source=pl.lit(spec.file)))
+    return pl.concat(frames)
+
+
+def layout_name(spec: WideSheet) -> str:
+    return spec.layouts[0].name_header
+
+
+# ---- the 2025 long sheet -------------------------------------------------------------------
+
+_HISTORY_2025 = {
+    "Local authority area code": "ons_code",
+    "Local authority name": "la_name_source",
+    "Local authority status": "status",
+    "Ofsted region": "ofsted_region",
+    "Inspection date": "inspection_start",
+    "Publication date": "published",
+    "Inspection type": "inspection_type",
+    "Overall effectiveness": "overall",
+    "The impact of leaders on social work practice with children and families": "leadership",
+    "The experiences and progress of children who need help and protection": "help_and_protection",
+    "The experiences and progress of children in care": "children_in_care",
+    "The experiences and progress of care leavers": "care_leavers",
+}
+
+
+def parse_history_2025(raw: pl.DataFrame, geo: pl.DataFrame, where: str = f"{FILE_2025} sheet {SHEET_2025}") -> pl.DataFrame:
+    """The 2025 ILACS history (one row per inspection, ONS codes) as long rows with DfE codes."""
+    [(header_row, header, body)] = split_tables(raw, "Local authority area code", 1, where)
+    present = [h for h in header if h]
+    unknown = [h for h in present if h not in _HISTORY_2025 and h != "Web link"]
+    missing = [h for h in _HISTORY_2025 if h not in present]
+    if unknown or missing:
+        raise DataError(f"{where}: unknown column(s) {unknown}, missing column(s) {missing}")
+    body = body.select("row", *[pl.col(body.columns[header.index(h) + 1]).alias(c) for h, c in _HISTORY_2025.items()])
+    rows = []
+    for rec in body.iter_rows(named=True):
+        at = f"{where}, row {rec['row']}"
+        if _clean_header(rec["la_name_source"]) == "Local authority name":
+            raise DataError(f"{at}: the header repeated inside the data")
+        kind_text = " ".join((rec["inspection_type"] or "").split()).lower()
+        if kind_text not in _ILACS_TYPES:
+            raise DataError(f"{at}, column 'Inspection type': unknown inspection type {rec['inspection_type']!r}")
+        out = {"la_name_source": rec["la_name_source"].strip(), "ons_code": (rec["ons_code"] or "").strip(),
+               "framework": "ILACS", "inspection_type": _ILACS_TYPES[kind_text],
+               "inspection_start": parse_date(rec["inspection_start"], f"{at}, column 'Inspection date'"),
+               "published": parse_date(rec["published"], f"{at}, column 'Publication date'"),
+               "row": rec["row"]}
+        if out["published"] is None:
+            raise DataError(f"{at}: no publication date")
+        for h, c in _HISTORY_2025.items():
+            if c in JUDGEMENT_COLUMNS:
+                out[c] = normalise_judgement(rec[c], f"{at}, column {h!r}")
+        if out["overall"] is None:
+            raise DataError(f"{at}: no overall effectiveness")
+        rows.append(out)
+    long = pl.DataFrame(rows, schema={**_LONG_SCHEMA, "ons_code": pl.String})
+    lookup = geography.ons_lookup(geo)
+    long = long.join(lookup, on="ons_code", how="left", validate="m:1")
+    unmatched = long.filter(pl.col("la_code").is_null())
+    if unmatched.height:
+        raise DataError(f"{where}: ONS code(s) matching no council: "
+                        f"{unmatched.select('ons_code', 'la_name_source').unique().rows()}")
+    return long.drop("ons_code").with_columns(source=pl.lit(FILE_2025))
+
+
+def read_history_2025(geo: pl.DataFrame) -> pl.DataFrame:
+    return parse_history_2025(load_sheet(FILE_2025, SHEET_2025), geo)
+
+
+def as_at_date_2025() -> dt.date:
+    """The date the latest file covers, read from its title ('... as at 31 March 2025')."""
+    raw = load_sheet(FILE_2025, AS_AT_SHEET_2025)
+    for value in raw.row(0):
+        if value and (m := re.search(r"as at (\d{1,2} \w+ \d{4})", value)):
+            return dt.datetime.strptime(m.group(1), "%d %B %Y").date()
+    raise DataError(f"{FILE_2025} sheet {AS_AT_SHEET_2025}: no 'as at <date>' in the title row")
+
+
+# ---- merging -------------------------------------------------------------------------------
+
+def source_rows(geo: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
+    """Every inspection row from every file, before merging."""
+    frames = [read_wide_sheet(spec, geo, names) for spec in WIDE_SHEETS]
+    frames.append(read_history_2025(geo))
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+def with_sequence(rows: pl.DataFrame) -> pl.DataFrame:
+    """Number each council's inspections within a file: ILACS in publication order (standard and
+    short together), the others per framework and type."""
+    group = pl.when(pl.col("framework") == "ILACS").then(pl.lit("")).otherwise(pl.col("inspection_type"))
+    return rows.with_columns(group.alias("__group")).with_columns(
+        pl.col("published").rank("ordinal").over("source", "la_code", "framework", "__group")
+        .cast(pl.Int32).alias("sequence"))
+
+
+def merge(rows: pl.DataFrame, geo: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One row per inspection, plus a table of every value on which files disagree."""
+    rows = with_sequence(rows)
+    dupes = rows.group_by("source", "la_code", "framework", "__group", "sequence").len().filter(pl.col("len") > 1)
+    if dupes.height:
+        raise DataError(f"the same inspection appears twice in one file: {dupes.to_dicts()[:3]}")
+    priority = {f: i for i, f in enumerate(FILE_PRIORITY)}
+    rows = rows.with_columns(pl.col("source").replace_strict(priority, return_dtype=pl.Int32).alias("__priority"))
+    key = ["la_code", "framework", "__group", "sequence"]
+    compared = ["published", "inspection_type", "inspection_start", *JUDGEMENT_COLUMNS]
+    newest_first = rows.sort([*key, "__priority"], descending=[False] * len(key) + [True])
+    merged = newest_first.group_by(key, maintain_order=True).agg(
+        *[pl.col(c).drop_nulls().first().alias(c) for c in compared],
+        pl.col("source").sort_by("__priority").alias("sources"),
+    )
+    disagreements = _disagreements(newest_first, key, compared)
+    disagreements = disagreements.join(geo.select("la_code", "la_name"), on="la_code", how="left").select(
+        "la_code", "la_name", *[c for c in disagreements.columns if c != "la_code"])
+    merged = merged.join(geo.select("la_code", "la_name"), on="la_code", how="left", validate="m:1")
+    merged = merged.with_columns(pl.lit(None, dtype=pl.Date).alias("inspection_end"))
+    # The ILACS sequence counts standard and short together; keep the key on type too.
+    merged = merged.select(list(INSPECTIONS.columns)).sort("la_code", "published", "framework", "inspection_type")
+    n_in = rows.select(key).unique().height
+    geography.assert_accounted(n_in, merged.height, 0, "inspections: merged inspections")
+    return merged, disagreements
+
+
+def _disagreements(rows: pl.DataFrame, key: list[str], compared: list[str]) -> pl.DataFrame:
+    """One row per inspection and field where the files holding it give different values
+    (or one gives a value and another leaves it blank); a column per file, then the value kept."""
+    out = []
+    for (la_code, framework, _group, sequence), grp in rows.group_by(key, maintain_order=True):
+        if grp["source"].n_unique() < 2:
+            continue
+        for column in compared:
+            by_source = dict(zip(grp["source"], grp[column]))
+            present = [v for v in grp[column] if v is not None]  # newest file first
+            distinct = set(present)
+            gaps = column != "inspection_start" and None in by_source.values()  # only 2025 gives starts
+            if len(distinct) > 1 or (distinct and gaps):
+                out.append({
+                    "la_code": la_code, "framework": framework, "sequence": sequence, "field": column,
+                    "kind": "values differ" if len(distinct) > 1 else "blank in some files",
+                    **{f: ("(not in file)" if f not in by_source else None if by_source[f] is None
+                          else str(by_source[f])) for f in FILE_PRIORITY},
+                    "resolved": str(present[0]),
+                    "rule": "value from the most recent file that gives one",
+                })
+    schema = {"la_code": pl.String, "framework": pl.String, "sequence": pl.Int32, "field": pl.String,
+              "kind": pl.String, **{f: pl.String for f in FILE_PRIORITY}, "resolved": pl.String, "rule": pl.String}
+    return pl.DataFrame(out, schema=schema).sort("la_code", "framework", "sequence", "field")
+
+
+def build(geo: pl.DataFrame | None = None, names: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+    """The inspections table and the disagreements between files, from the raw files."""
+    geo = tables.read("la_geography") if geo is None else geo
+    names = tables.read("la_names") if names is None else names
+    rows = source_rows(geo, names)
+    merged, disagreements = merge(rows, geo)
+    if missing := sorted(set(rows["la_code"]) - set(merged["la_code"])):
+        raise DataError(f"inspections: council(s) {missing} lost in the merge")
+    return {"inspections": merged, "disagreements": disagreements, "source_rows": rows}
+
+
+def write(built: dict[str, pl.DataFrame]) -> None:
+    tables.write(built["inspections"], INSPECTIONS)
+
+
+# ---- judgement in force --------------------------------------------------------------------
+
+def coverage() -> tuple[dt.date, dt.date]:
+    """First and last dates a judgement in force can be asked for: the first publication in the
+    history and the as-at date of the latest Ofsted file."""
+    history = tables.read("inspections")
+    return history["published"].min(), _as_at_cached()
+
+
+_AS_AT: list[dt.date] = []
+
+
+def _as_at_cached() -> dt.date:
+    if not _AS_AT:
+        _AS_AT.append(as_at_date_2025())
+    return _AS_AT[0]
+
+
+def judgements_in_force(as_of: dt.date, history: pl.DataFrame | None = None,
+                        geo: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every council that existed on as_of with its SIF/ILACS overall judgement in force then.
+
+    Columns la_code, la_name, judgement, framework, published, inherited_from
+    (the predecessor's DfE code when the judgement is carried over from a predecessor).
+    """
+    history = tables.read("inspections") if history is None else history
+    geo = tables.read("la_geography") if geo is None else geo
+    latest = (history.filter(pl.col("framework").is_in(IN_FORCE_FRAMEWORKS) & (pl.col("published") <= as_of))
+              .sort("published", "la_code").group_by("la_code").last()
+              .select("la_code", pl.col("overall").alias("judgement"), "framework", "published"))
+    by_code = {r["la_code"]: r for r in latest.iter_rows(named=True)}
+    predecessors = dict(zip(geo["la_code"], geo["predecessor_codes"].to_list()))
+
+    def inherited(code: str) -> tuple[dict | None, str | None]:
+        # Walk back through predecessors; the most recently published judgement wins.
+        best, source = None, None
+        for pred in sorted(predecessors.get(code) or []):
+            own = by_code.get(pred)
+            found, frm = (own, pred) if own else inherited(pred)
+            if found and (best is None or found["published"] > best["published"]):
+                best, source = found, frm
+        return best, source
+
+    current = geo.filter(geography.exists_on(geo, as_of)).sort("la_code")
+    out = []
+    for code, name in current.select("la_code", "la_name").rows():
+        own = by_code.get(code)
+        row, source = (own, None) if own else inherited(code)
+        out.append({"la_code": code, "la_name": name,
+                    "judgement": row["judgement"] if row else None,
+                    "framework": row["framework"] if row else None,
+                    "published": row["published"] if row else None,
+                    "inherited_from": source})
+    return pl.DataFrame(out, schema={"la_code": pl.String, "la_name": pl.String, "judgement": pl.String,
+                                     "framework": pl.String, "published": pl.Date, "inherited_from": pl.String})
+
+
+def parse_as_of(date_text: str) -> dt.date:
+    """A strict ISO date (YYYY-MM-DD) within the data's coverage, else UserError."""
+    text = (date_text or "").strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise UserError(f"{date_text!r} is not a date in the form YYYY-MM-DD (e.g. 2022-05-06)")
+    try:
+        as_of = dt.date.fromisoformat(text)
+    except ValueError as err:
+        raise UserError(f"{date_text!r} is not a real date ({err})") from None
+    first, last = coverage()
+    if as_of < first or as_of > last:
+        raise UserError(f"{text} is outside the data: Ofsted's files cover {first.isoformat()} "
+                        f"(first publication) to {last.isoformat()} (the latest file's as-at date)")
+    return as_of
+
+
+def rating_at_table(date_text: str) -> pl.DataFrame:
+    """`csc-figures rating-at`: judgement in force on a date, published as ISO text."""
+    table = judgements_in_force(parse_as_of(date_text))
+    return table.with_columns(pl.col("published").dt.to_string("%Y-%m-%d"))
