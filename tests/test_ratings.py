@@ -1,0 +1,158 @@
+"""Ratings vs workforce: the rules on small synthetic frames, then the real tables against the article."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from csc_figures.errors import UserError
+from csc_figures.stories import ratings as r
+
+NUMBERS = ["fte", "vacancies", "agency_fte", "case_holders", "headcount", "agency_headcount",
+           "turnover_rate_headcount", "agency_rate_headcount"]
+
+
+def wf_row(year, code, turnover, vacancy=10.0, agency=10.0, absence=2.0, caseload=15.0, fte=100.0,
+           level="local_authority", joint=None):
+    row = {"vintage": 2022, "year": year, "geographic_level": level, "la_code": code, "la_name": f"Council {code}",
+           "joint_codes": joint or ([code] if code else None),
+           "turnover_rate": turnover, "vacancy_rate": vacancy, "agency_rate": agency, "absence_rate": absence,
+           "caseload": caseload, "fte": fte, "vacancies": 10.0, "agency_fte": 10.0, "case_holders": fte / 2,
+           "headcount": fte + 5, "agency_headcount": 11.0, "turnover_rate_headcount": None if turnover is None else turnover + 1,
+           "agency_rate_headcount": agency + 1}
+    if turnover is None:  # a joint partner's row: every figure `z`
+        row.update({k: None for k in [*r.MEASURES, *NUMBERS]})
+    return row
+
+
+SCHEMA = {"vintage": pl.Int64, "year": pl.Int64, "geographic_level": pl.String, "la_code": pl.String,
+          "la_name": pl.String, "joint_codes": pl.List(pl.String),
+          **{m: pl.Float64 for m in [*r.MEASURES, *NUMBERS]}}
+
+
+@pytest.fixture
+def workforce():
+    rows = [
+        wf_row(2021, None, 15.4, 16.7, 15.5, 3.1, 16.3, level="national"),
+        wf_row(2020, None, 13.5, 16.1, 15.4, 2.9, 16.3, level="national"),
+        wf_row(2021, "100", 10.0, fte=100.0), wf_row(2020, "100", 8.0),
+        wf_row(2021, "200", 20.0, fte=300.0), wf_row(2020, "200", 14.0),
+        wf_row(2021, "314", 14.0, joint=["314", "318"]), wf_row(2020, "314", 13.0, joint=["314", "318"]),
+        wf_row(2021, "318", None), wf_row(2020, "318", None),
+        wf_row(2021, "940", 16.0, joint=["940", "941"]), wf_row(2021, "941", None),
+        wf_row(2020, "928", 12.0),
+        wf_row(2021, "500", 30.0), wf_row(2020, "500", 30.0),
+    ]
+    return pl.DataFrame(rows, schema=SCHEMA)
+
+
+@pytest.fixture
+def judgements():
+    rows = [("100", "outstanding", "ILACS", dt.date(2019, 1, 1), None),
+            ("200", "inadequate", "ILACS", dt.date(2021, 12, 1), None),
+            ("314", "outstanding", "ILACS", dt.date(2019, 12, 19), None),
+            ("318", "good", "ILACS", dt.date(2022, 3, 18), None),
+            ("940", "inadequate", "ILACS", dt.date(2019, 7, 29), "928"),
+            ("941", "inadequate", "ILACS", dt.date(2019, 7, 29), "928"),
+            ("500", None, None, None, None),
+            ("600", "good", "SIF", dt.date(2016, 1, 1), None)]
+    return pl.DataFrame([{"la_code": c, "la_name": f"Council {c}", "judgement": j, "framework": f, "published": p,
+                          "inherited_from": i} for c, j, f, p, i in rows],
+                        schema={"la_code": pl.String, "la_name": pl.String, "judgement": pl.String,
+                                "framework": pl.String, "published": pl.Date, "inherited_from": pl.String})
+
+
+@pytest.fixture
+def geography():
+    return pl.DataFrame({"la_code": ["940", "941", "928"], "predecessor_codes": [["928"], ["928"], []]})
+
+
+def table(judgements, workforce, geography, **choices):
+    councils = r.council_table(judgements, workforce, 2021, 2020, geography, r.Choices(**choices))
+    return r.assemble(councils, workforce, 2021, 2020, choices.get("method", "mean")), councils
+
+
+def by_rating(df):
+    return {row["rating"]: row for row in df.iter_rows(named=True)}
+
+
+def test_default_rules(judgements, workforce, geography):
+    out, councils = table(judgements, workforce, geography)
+    assert out.columns == r.columns(base=True)
+    assert out["rating"].to_list() == [*r.RATINGS, "england"]
+    rows = by_rating(out)
+    # a joint return counts once, under its lead council's judgement
+    assert rows["outstanding"]["councils"] == 2
+    assert rows["outstanding"]["turnover_rate"] == pytest.approx(12.0)
+    assert rows["good"]["councils"] == 0 and rows["good"]["turnover_rate"] is None
+    # North Northamptonshire's return inherits; its base year is its predecessor's row
+    assert rows["inadequate"]["councils"] == 2
+    assert rows["inadequate"]["turnover_rate"] == pytest.approx(18.0)
+    assert rows["inadequate"]["turnover_rate_base"] == pytest.approx(13.0)
+    assert rows["england"]["turnover_rate"] == 15.4 and rows["england"]["turnover_rate_base"] == 13.5
+    assert rows["england"]["councils"] == 5  # every return with figures, judged or not
+
+
+def test_nothing_dropped_silently(judgements, workforce, geography):
+    _, councils = table(judgements, workforce, geography)
+    ex = {row["status"]: row for row in r.exclusions(councils).iter_rows(named=True)}
+    assert ex["no_figures"]["count"] == 2  # the partners' z rows
+    assert ex["no_judgement"]["councils"] == "500 Council 500"
+    assert ex["no_workforce_row"]["councils"] == "600 Council 600"
+    statuses = councils["status"].value_counts()
+    assert statuses["count"].sum() == councils.height == 8
+
+
+def test_counts_and_year_end(judgements, workforce, geography):
+    _, councils = table(judgements, workforce, geography)
+    counts = by_rating(r.counts_table(councils, base=True))
+    assert counts["inadequate"]["acquired_after_year_end"] == 1  # published December 2021
+    assert counts["inadequate"]["inherited"] == 1
+    assert counts["outstanding"]["joint_returns"] == 1
+    assert counts["inadequate"]["with_base_year_figures"] == 2
+
+
+def test_joint_rules(judgements, workforce, geography):
+    rows = by_rating(table(judgements, workforce, geography, joint="partner")[0])
+    assert rows["good"]["councils"] == 1 and rows["outstanding"]["councils"] == 1
+    out, councils = table(judgements, workforce, geography, joint="exclude_mixed")
+    assert by_rating(out)["outstanding"]["councils"] == 1
+    assert councils.filter(pl.col("status") == "joint_mixed")["la_code"].to_list() == ["314"]
+
+
+def test_reorganised_excluded(judgements, workforce, geography):
+    out, councils = table(judgements, workforce, geography, reorganised="exclude")
+    assert by_rating(out)["inadequate"]["councils"] == 1
+    assert "940" in councils.filter(pl.col("status") == "no_judgement")["la_code"].to_list()
+
+
+def test_pooled_weights_by_denominator(judgements, workforce, geography):
+    rows = by_rating(table(judgements, workforce, geography, method="pooled")[0])
+    # inadequate: 200 (fte 300, 20%) and 940 (fte 100, 16%)
+    assert rows["inadequate"]["turnover_rate"] == pytest.approx((20 * 300 + 16 * 100) / 400)
+
+
+def test_headcount_basis(judgements, workforce, geography):
+    rows = by_rating(table(judgements, workforce, geography, basis="headcount")[0])
+    assert rows["outstanding"]["turnover_rate"] == pytest.approx(13.0)
+    assert rows["outstanding"]["vacancy_rate"] == pytest.approx(10.0)
+
+
+def test_rounding_as_the_article():
+    df = pl.DataFrame({"rating": ["good"], "councils": [1], **{m: [16.25] for m in r.MEASURES},
+                       **{f"{m}_base": [14.14] for m in r.MEASURES}})
+    out = r.ratings_table_rounded(df).row(0, named=True)
+    assert out["turnover_rate"] == 16.3  # half away from zero, as a spreadsheet rounds
+    assert out["turnover_rate_change"] == pytest.approx(2.2)  # 16.3 - 14.1, not round(2.11)
+
+
+def test_bad_input(workforce):
+    with pytest.raises(UserError, match="YYYY-MM-DD"):
+        r.as_date("6 May 2022")
+    with pytest.raises(UserError, match="holds 2020-2021"):
+        r.council_rows(workforce, 2019)
+    with pytest.raises(UserError, match="method"):
+        r.Choices(method="median").check()
+    assert r.as_date("2022-05-06") == r.as_date(dt.date(2022, 5, 6))
