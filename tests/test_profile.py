@@ -1,0 +1,259 @@
+"""Council profiles: the comparison-word rules at their boundaries, profiles of small synthetic
+councils (suppression, reorganisation, joint returns, revisions), and the figures the articles
+quote, recomputed from the real processed tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import polars as pl
+import pytest
+
+from csc_figures import paths
+from csc_figures.errors import UserError
+from csc_figures.stories import profile as pr
+
+# ---- rules at their boundaries -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("old,new,word", [
+    (10, 20, "doubled"), (10, 20.1, "more than doubled"), (10, 19.9, "almost doubled"),
+    (10, 17, "almost doubled"), (10, 16.9, "leapt"), (10, 12.5, "leapt"), (10, 12.4, "rose"),
+    (10, 10.5, "rose"), (10, 10.4, "edged up"), (10, 10.04, "was unchanged"), (10, 10, "was unchanged"),
+    (10, 9.6, "edged down"), (10, 9.5, "fell"), (10, 7.6, "fell"), (10, 7.5, "fell sharply"),
+    (10, 6.1, "fell sharply"), (10, 6, "almost halved"), (10, 5.1, "almost halved"), (10, 5, "halved"),
+    (10, 4.9, "more than halved"), (None, 5, "is unavailable"), (5, None, "is unavailable"),
+    (0, 3, "rose"),
+])
+def test_change_verb_boundaries(old, new, word):
+    assert pr.change_verb(old, new) == word
+
+
+@pytest.mark.parametrize("value,ref,word", [
+    (21, 10, "more than double"), (20.9, 10, "double"), (19, 10, "double"), (18.9, 10, "above"),
+    (10.6, 10, "above"), (10.5, 10, "in line with"), (9.5, 10, "in line with"), (9.4, 10, "below"),
+    (5.6, 10, "below"), (5.5, 10, "half"), (4.5, 10, "half"), (4.4, 10, "less than half"),
+    (None, 10, None), (10, None, None),
+    # judged on printed values: 10.54 prints as 10.5
+    (10.54, 10, "in line with"), (10.55, 10, "above"),
+])
+def test_comparison_word_boundaries(value, ref, word):
+    assert pr.comparison_word(value, ref) == word
+
+
+@pytest.mark.parametrize("before,after,word", [
+    ("good", "requires_improvement", "downgraded"), ("good", "outstanding", "upgraded"),
+    ("good", "good", "kept"), (None, "good", "first"), ("inadequate", "requires_improvement", "upgraded"),
+    ("good", None, "none"),
+])
+def test_judgement_change_word(before, after, word):
+    assert pr.judgement_change_word(before, after) == word
+
+
+def test_rise_streak_start():
+    s = {"2017": 16.0, "2018": 14.9, "2019": 20.9, "2020": 29.6, "2021": 30.6}
+    assert pr.rise_streak_start(s, 2021) == 2018
+    assert pr.rise_streak_start({"2020": 5.0, "2021": 5.0}, 2021) is None
+    assert pr.rise_streak_start({"2020": None, "2021": 5.0}, 2021) is None
+
+
+def test_slug():
+    assert pr.slug("Bournemouth, Christchurch & Poole") == "bournemouth-christchurch-and-poole"
+    assert pr.slug("Herefordshire, County of") == "herefordshire-county-of"
+
+
+# ---- synthetic councils --------------------------------------------------------------------
+
+MEASURES = ["fte", "turnover_rate", "vacancy_rate", "agency_rate", "absence_rate", "caseload"]
+
+
+def _wf_row(vintage, year, level, code=None, name=None, region="London", joint=None, **values):
+    row = {"vintage": vintage, "year": year, "geographic_level": level, "la_code": code, "ons_code": None,
+           "la_name": name, "region_code": None if level == "national" else "E12000007",
+           "region_name": None if level == "national" else region,
+           "is_joint": joint is not None, "joint_codes": joint or ([code] if code else None)}
+    for m in MEASURES:
+        v = values.get(m, 10.0)
+        row[m] = None if isinstance(v, str) else float(v)
+        row[f"{m}_flag"] = v if isinstance(v, str) else None
+    return row
+
+
+def _data() -> pr.ProfileData:
+    geo = pl.DataFrame({
+        "la_code": ["100", "101", "090", "102", "103", "104"],
+        "ons_code": ["E09000100", "E09000101", "E06000090", "E06000102", "E06000103", "E06000104"],
+        "la_name": ["Alpha", "Beta", "Oldtown", "Newtown", "Jointa", "Jointb"],
+        "region": ["London"] * 6,
+        "start_date": [None, None, None, dt.date(2019, 4, 1), None, None],
+        "end_date": [None, None, dt.date(2019, 3, 31), None, None, None],
+        "predecessor_codes": [[], [], [], ["090"], [], []],
+        "successor_codes": [[], [], ["102"], [], [], []],
+    }, schema_overrides={"start_date": pl.Date, "end_date": pl.Date})
+    neighbours = pl.DataFrame({"la_code": ["100", "100", "103", "103"],
+                               "neighbour_code": ["101", "102", "104", "101"],
+                               "rank": [1, 2, 1, 2], "closeness": ["Very Close"] * 4})
+    inspections = pl.DataFrame({
+        "la_code": ["100", "100", "090"], "la_name": ["Alpha", "Alpha", "Oldtown"],
+        "framework": ["SIF", "ILACS", "SIF"], "inspection_type": ["first", "standard", "first"],
+        "inspection_start": [None, None, None], "inspection_end": [None, None, None],
+        "published": [dt.date(2016, 6, 1), dt.date(2022, 5, 5), dt.date(2017, 3, 1)],
+        "overall": ["good", "requires_improvement", "inadequate"],
+        "help_and_protection": ["good", "requires_improvement", None],
+        "sources": [["a.ods"]] * 3,
+    }, schema_overrides={"inspection_start": pl.Date, "inspection_end": pl.Date})
+    rows = []
+    for vintage in (2020, 2021):
+        for year in range(2018, vintage + 1):
+            rows.append(_wf_row(vintage, year, "national", turnover_rate=15.0, vacancy_rate=16.0, caseload=16.0))
+            rows.append(_wf_row(vintage, year, "regional", turnover_rate=14.0, caseload=14.5))
+            alpha = {2018: 10.0, 2019: 13.3, 2020: 18.3, 2021: 19.0}[year]
+            rows.append(_wf_row(vintage, year, "local_authority", "100", "Alpha", turnover_rate=alpha,
+                                vacancy_rate={2018: 9.0, 2019: 11.6, 2020: 16.1, 2021: "c"}[year],
+                                # the later release revised Alpha's 2019 agency rate
+                                agency_rate=20.0 if (year == 2019 and vintage == 2021) else 21.9))
+            rows.append(_wf_row(vintage, year, "local_authority", "101", "Beta", turnover_rate=12.0))
+            if year < 2019:
+                rows.append(_wf_row(vintage, year, "local_authority", "090", "Oldtown", turnover_rate=30.0))
+            else:
+                rows.append(_wf_row(vintage, year, "local_authority", "102", "Newtown", turnover_rate=20.0))
+            rows.append(_wf_row(vintage, year, "local_authority", "103 / 104", "Jointa / Jointb",
+                                joint=["103", "104"], turnover_rate=25.0))
+    workforce = pl.DataFrame(rows)
+    names = {"alpha": "100", "beta": "101", "oldtown": "090", "newtown": "102", "jointa": "103", "jointb": "104"}
+
+    def resolve(text: str) -> str:
+        if text in names.values():
+            return text
+        if text.lower() in names:
+            return names[text.lower()]
+        raise UserError(f"no council matches {text!r}; closest: Alpha")
+
+    return pr.ProfileData(geo, neighbours, inspections, workforce, resolve)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return _data()
+
+
+def test_profile_keys_and_shape(data):
+    p = pr.council_profile("Alpha", data=data)
+    for key in ("la_code", "ons_code", "la_name", "region", "judgements", "indicators", "england",
+                "region_indicators", "neighbours", "sentences"):
+        assert key in p
+    assert p["la_code"] == "100" and p["year"] == 2021 and p["vintage"] == 2021
+    assert set(p["indicators"]) == set(pr.INDICATORS)
+    assert p["indicators"]["turnover_rate"] == {"2018": 10.0, "2019": 13.3, "2020": 18.3, "2021": 19.0}
+    assert p["judgements"][-1] == {"published": "2022-05-05", "framework": "ILACS", "inspection_type": "standard",
+                                   "overall": "requires_improvement",
+                                   "sub_judgements": {"help_and_protection": "requires_improvement"}}
+    json.dumps(p)  # JSON-ready
+
+
+def test_suppressed_cell_is_unavailable_never_zero(data):
+    p = pr.council_profile("Alpha", data=data)
+    assert p["indicators"]["vacancy_rate"]["2021"] is None
+    assert p["unavailable"]["vacancy_rate"]["2021"] == "c"
+    text = pr.profile_as_text(p)
+    assert "unavailable (c)" in text
+    sentence = next(s for s in p["sentences"] if s.startswith("Alpha’s turnover rate"))
+    assert "vacancy rate is unavailable for 2021 (suppressed by DfE, code c)" in sentence
+    table = pr.indicator_table(p).filter((pl.col("series") == "Alpha") & (pl.col("measure") == "vacancy_rate")
+                                         & (pl.col("year") == 2021))
+    assert table["value"][0] is None and table["flag"][0] == "c"
+
+
+def test_sentences_in_article_style(data):
+    p = pr.council_profile("Alpha", year=2020, vintage=2021, data=data)
+    s = p["sentences"]
+    assert s[0] == ("Ofsted downgraded Alpha to ‘requires improvement’ in May 2022 (ILACS), "
+                    "from the ‘good’ rating it earned in 2016 (SIF).")
+    assert ("Alpha’s turnover rate leapt from 13.3% to 18.3% between 2019 and 2020, "
+            "as its vacancy rate also leapt from 11.6% to 16.1%.") in s
+    assert "In 2020 its turnover rate of 18.3% was above the national average of 15.0%, the London " \
+           "average of 14.0% and its statistical neighbours’ average of 16.0%." in s
+    assert "In 2020 its average caseload of 10.0 was below the national average of 16.0, the London " \
+           "average of 14.5 and in line with its statistical neighbours’ average of 10.0." in s
+
+
+def test_neighbour_mean_and_region(data):
+    p = pr.council_profile("Alpha", year=2020, data=data)
+    # Beta 12.0 and Newtown 20.0 in 2020; only Beta in 2018 (Newtown did not exist yet)
+    assert p["neighbours"]["turnover_rate"]["2020"] == 16.0
+    assert p["neighbours"]["turnover_rate"]["2018"] == 12.0
+    assert p["region_indicators"]["turnover_rate"]["2020"] == 14.0
+    assert p["england"]["turnover_rate"]["2020"] == 15.0
+
+
+def test_revision_shows_both_releases(data):
+    p = pr.council_profile("Alpha", year=2020, vintage=2021, data=data)
+    assert {"measure": "agency_rate", "year": 2019,
+            "releases": [{"vintage": 2020, "value": 21.9}, {"vintage": 2021, "value": 20.0}]} in p["revisions"]
+    assert ("DfE’s 2020 release put Alpha’s 2019 agency worker rate at 21.9%; the 2021 release revised it "
+            "to 20.0%.") in p["sentences"]
+
+
+def test_predecessor_history_labelled(data):
+    p = pr.council_profile("Newtown", data=data)
+    assert p["indicators"]["turnover_rate"] == {"2019": 20.0, "2020": 20.0, "2021": 20.0}
+    (pred,) = p["predecessors"]
+    assert pred["la_name"] == "Oldtown" and pred["indicators"]["turnover_rate"] == {"2018": 30.0}
+    assert pred["judgements"][0]["overall"] == "inadequate"
+    assert any("from Oldtown" in s for s in p["sentences"])
+    assert any("predecessor Oldtown was last rated ‘inadequate’" in s for s in p["sentences"])
+    table = pr.indicator_table(p)
+    assert "Oldtown (predecessor)" in table["series"].to_list()
+    assert "Oldtown (predecessor)" in pr.judgement_table(p)["council"].to_list()
+
+
+def test_council_that_no_longer_exists(data):
+    p = pr.council_profile("Oldtown", data=data)
+    assert p["year"] == 2018
+    assert p["indicators"]["turnover_rate"] == {"2018": 30.0}
+    assert any("ceased to exist on 31 March 2019, replaced by Newtown" in s for s in p["sentences"])
+    with pytest.raises(UserError, match="covers 2018-2018"):
+        pr.council_profile("Oldtown", year=2020, data=data)
+
+
+def test_joint_return(data):
+    p = pr.council_profile("Jointa", data=data)
+    assert p["indicators"]["turnover_rate"]["2021"] == 25.0
+    assert p["joint_returns"][0]["partners"] == ["Jointb"]
+    # Jointb shares the return, so only Beta counts as a neighbour
+    assert p["neighbours"]["turnover_rate"]["2021"] == 12.0
+    assert [n["left_out"] is not None for n in p["neighbour_councils"]] == [True, False]
+
+
+def test_unknown_council_and_vintage(data):
+    with pytest.raises(UserError, match="closest: Alpha"):
+        pr.council_profile("Alfa", data=data)
+    with pytest.raises(UserError, match="we hold 2020, 2021"):
+        pr.council_profile("Alpha", vintage=2019, data=data)
+
+
+def test_cli_unknown_council_exits_non_zero(data, monkeypatch, capsys):
+    from csc_figures import cli
+
+    monkeypatch.setattr(pr, "load_data", lambda: data)
+    assert cli.main(["council", "Alfa"]) == 2
+    assert "closest: Alpha" in capsys.readouterr().err
+    assert cli.main(["council", "Alpha", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["la_code"] == "100"
+
+
+def test_charts_build(data):
+    p = pr.council_profile("Newtown", data=data)
+    chart, table = pr.indicator_chart(p)
+    spec = chart.to_dict()
+    assert spec["description"].startswith("Six line charts of Newtown’s")
+    chart, table = pr.judgement_chart(p)
+    assert "Oldtown" in chart.to_dict()["description"]
+
+
+# ---- the figures the articles quote, from the real tables ------------------------------------
+
+NEEDED = ["la_geography", "la_names", "statistical_neighbours", "inspections", "workforce"]
+real = pytest.mark.skipif(any(not (paths.PROCESSED / f"{t}.parquet").exists() for t in NEEDED),
+                          reason="processed tables not built (run make processed)")
