@@ -1,0 +1,330 @@
+"""The claims ledger: every figure quoted in the articles, recomputed and checked.
+
+data/claims.csv holds one row per figure: the quote, the value as printed, its
+precision and the key of the computation that recomputes it, with its args
+(`k=v;k=v`). Story modules register those computations with `register`; this
+module loads the ledger, calls them and compares at the article's rounding.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import pkgutil
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from . import paths
+from .errors import DataError
+
+CLAIMS_CSV = paths.DATA / "claims.csv"
+REPORT_CSV = paths.OUTPUTS / "claims_report.csv"
+REPORT_HTML = paths.OUTPUTS / "claims_report.html"
+
+CLAIM_COLUMNS = ["claim_id", "article", "quote", "published", "value", "unit", "precision", "kind",
+                 "computation", "args", "compare", "tolerance", "note"]
+REPORT_COLUMNS = ["claim_id", "article", "quote", "published", "computed", "status", "note"]
+KINDS = {"data", "reported", "arithmetic"}
+COMPARES = {"round", "about", "above", "below"}
+STATUSES = ["match", "differs", "reported", "not_implemented"]
+# A claim that differs must say why: its note starts with one of these prefixes.
+DIFFERENCE_REASONS = {
+    "Revised": "later revisions of the data",
+    "Method": "a different method",
+    "Article error": "errors in the article",
+    "Not held": "releases or years we do not hold",
+}
+
+Computation = Callable[..., float | int | str | None]
+REGISTRY: dict[str, Computation] = {}
+IMPORT_ERRORS: dict[str, str] = {}  # story module -> why it could not be imported
+
+
+def register(name: str) -> Callable[[Computation], Computation]:
+    """Register a function as the computation for a claims key (args arrive as keyword strings)."""
+    def decorator(func: Computation) -> Computation:
+        if name in REGISTRY and REGISTRY[name] is not func:
+            raise ValueError(f"claims key {name!r} is already registered by {REGISTRY[name].__module__}")
+        REGISTRY[name] = func
+        return func
+    return decorator
+
+
+def load_story_modules() -> dict[str, str]:
+    """Import every csc_figures.stories module so its computations register; return import failures."""
+    from . import stories
+
+    for module in sorted(m.name for m in pkgutil.iter_modules(stories.__path__)):
+        name = f"{stories.__name__}.{module}"
+        if name in sys.modules or name in IMPORT_ERRORS:
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception as err:  # a half-built story must not break the report; its keys show as not_implemented
+            IMPORT_ERRORS[name] = f"{type(err).__name__}: {err}"
+    return dict(IMPORT_ERRORS)
+
+
+def load_claims(path: Path = CLAIMS_CSV) -> pl.DataFrame:
+    """data/claims.csv as text columns, checked for the columns, ids, kinds and compare modes."""
+    claims = pl.read_csv(path, infer_schema=False)
+    if claims.columns != CLAIM_COLUMNS:
+        raise DataError(f"{path.name}: columns {claims.columns} differ from {CLAIM_COLUMNS}")
+    claims = claims.with_columns(pl.col(c).fill_null("") for c in CLAIM_COLUMNS)
+    dupes = claims.filter(pl.col("claim_id").is_duplicated())["claim_id"].unique().sort().to_list()
+    if dupes:
+        raise DataError(f"{path.name}: duplicate claim_id {dupes}")
+    for i, row in enumerate(claims.iter_rows(named=True), start=2):
+        where = f"{path.name} line {i} ({row['claim_id']})"
+        if row["kind"] not in KINDS:
+            raise DataError(f"{where}: kind {row['kind']!r} is not one of {sorted(KINDS)}")
+        if row["compare"] not in COMPARES:
+            raise DataError(f"{where}: compare {row['compare']!r} is not one of {sorted(COMPARES)}")
+        if row["unit"] != "text":
+            try:
+                float(row["value"]), int(row["precision"])
+            except ValueError:
+                raise DataError(f"{where}: value {row['value']!r} or precision {row['precision']!r} is not a number") from None
+        if row["compare"] == "about" and not row["tolerance"]:
+            raise DataError(f"{where}: compare 'about' needs a tolerance")
+        parse_args(row["args"], where)
+    return claims
+
+
+def parse_args(text: str, where: str = "args") -> dict[str, str]:
+    """'k=v;k=v' -> {'k': 'v', ...}."""
+    args: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise DataError(f"{where}: argument {part!r} is not key=value")
+        args[key.strip()] = value.strip()
+    return args
+
+
+def within(computed: float, value: float, tolerance: float | str) -> bool:
+    """|computed - value| <= tolerance, in decimal so 16.15 vs 16.1 at 0.05 is not lost to binary floats."""
+    diff = abs(Decimal(repr(float(computed))) - Decimal(repr(float(value))))
+    return diff <= Decimal(str(tolerance))
+
+
+def rounding_tolerance(precision: int) -> Decimal:
+    """Half a unit in the last printed place: precision 1 -> 0.05."""
+    return Decimal(5) * Decimal(10) ** (-(int(precision) + 1))
+
+
+def normalise_text(text: str) -> str:
+    """Judgement words and phrases in one spelling: 'require improvement to be good' -> 'requires_improvement'."""
+    t = " ".join(str(text).lower().replace("_", " ").replace("-", " ").replace("’", "'").split())
+    if t.startswith(("requires improvement", "require improvement")):
+        return "requires_improvement"
+    return t.replace(" ", "_")
+
+
+def agrees(row: dict, computed) -> bool:
+    """Does the computed value agree with the printed one, under the claim's compare rule?"""
+    if row["unit"] == "text":
+        return normalise_text(computed) == normalise_text(row["value"])
+    computed, value = float(computed), float(row["value"])
+    mode = row["compare"]
+    if mode == "above":
+        return computed >= value
+    if mode == "below":
+        return computed <= value
+    tolerance = row["tolerance"] if mode == "about" else rounding_tolerance(int(row["precision"]))
+    return within(computed, value, tolerance)
+
+
+def difference_reason(note: str | None) -> str | None:
+    """The reason prefix a note starts with ('Revised', 'Method', 'Article error', 'Not held'), or None."""
+    for reason in DIFFERENCE_REASONS:
+        if (note or "").startswith(f"{reason}:"):
+            return reason
+    return None
+
+
+def format_computed(computed, row: dict) -> str:
+    """The recomputed value as text for the report: two more places than the article printed."""
+    if computed is None:
+        return ""
+    if isinstance(computed, str):
+        return computed
+    if float(computed).is_integer():
+        return str(int(computed))
+    places = (int(row["precision"]) if row["precision"] else 0) + 2
+    return f"{float(computed):.{places}f}"
+
+
+def check_claim(row: dict) -> dict:
+    """Recompute one claim: {'computed', 'status', 'note'}."""
+    key, note = row["computation"], row["note"]
+    func = REGISTRY.get(key)
+    if func is None:
+        return {"computed": "", "status": "not_implemented", "note": f"no computation registered for {key}"}
+    try:
+        computed = func(**parse_args(row["args"], row["claim_id"]))
+    except Exception as err:  # shown in the report as a difference; unexplained ones fail the tests
+        reason = f"could not compute: {type(err).__name__}: {err}"
+        return {"computed": "", "status": "differs", "note": f"{note} [{reason}]" if note else reason}
+    if computed is None:
+        return {"computed": "", "status": "differs", "note": note or "the data hold no value for this figure"}
+    if isinstance(computed, float) and computed != computed:
+        return {"computed": "NaN", "status": "differs", "note": note or "computed value is NaN"}
+    if agrees(row, computed):
+        status = "reported" if row["kind"] == "reported" else "match"
+    else:
+        status = "differs"
+    return {"computed": format_computed(computed, row), "status": status, "note": note}
+
+
+def claims_report(claims: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every claim with its recomputed value and status (match, differs, reported, not_implemented)."""
+    load_story_modules()
+    claims = load_claims() if claims is None else claims
+    rows = []
+    for row in claims.iter_rows(named=True):
+        result = check_claim(row)
+        rows.append({c: row[c] for c in ("claim_id", "article", "quote", "published")} | result)
+    return pl.DataFrame(rows, schema={c: pl.String for c in REPORT_COLUMNS}).select(REPORT_COLUMNS)
+
+
+# ---- arithmetic: figures derived from other figures printed in the same article ----------------
+
+def _printed(ids: str) -> float:
+    """The sum of the printed values of one or more claims (comma-separated ids)."""
+    claims = _claims_by_id()
+    total = 0.0
+    for claim_id in (i.strip() for i in ids.split(",")):
+        if claim_id not in claims:
+            raise DataError(f"claims.csv: arithmetic refers to unknown claim {claim_id}")
+        total += float(claims[claim_id]["value"])
+    return total
+
+
+_CLAIMS_CACHE: dict[str, dict] = {}
+
+
+def _claims_by_id() -> dict[str, dict]:
+    if not _CLAIMS_CACHE:
+        _CLAIMS_CACHE.update({r["claim_id"]: r for r in load_claims().iter_rows(named=True)})
+    return _CLAIMS_CACHE
+
+
+@register("arithmetic.ratio")
+def ratio(a: str, b: str) -> float:
+    """a / b, from the printed figures (e.g. 'more than double')."""
+    return _printed(a) / _printed(b)
+
+
+@register("arithmetic.share")
+def share(a: str, b: str) -> float:
+    """a as a percentage of b, from the printed figures."""
+    return _printed(a) / _printed(b) * 100
+
+
+@register("arithmetic.sum")
+def total(a: str) -> float:
+    """The sum of the printed figures."""
+    return _printed(a)
+
+
+# ---- outputs ------------------------------------------------------------------------------------
+
+def status_counts(report: pl.DataFrame) -> dict[str, int]:
+    counts = dict(report.group_by("status").len().iter_rows())
+    return {s: counts.get(s, 0) for s in STATUSES}
+
+
+def summary_line(report: pl.DataFrame | None = None) -> str:
+    """One sentence for the README: how many figures, how many the data reproduce, differ, are cited."""
+    report = claims_report() if report is None else report
+    n = status_counts(report)
+    claims = load_claims().select("claim_id", "kind")
+    kinds = report.join(claims, on="claim_id")
+    recomputable = kinds.filter(pl.col("kind") != "reported").height
+    differs = report.filter(pl.col("status") == "differs")["note"].to_list()
+    reasons = [difference_reason(note) for note in differs]
+    why = ", ".join(f"{reasons.count(r)} {DIFFERENCE_REASONS[r]}" for r in DIFFERENCE_REASONS if reasons.count(r))
+    if reasons.count(None):
+        why = ", ".join(filter(None, [why, f"{reasons.count(None)} unexplained"]))
+    line = (f"The five articles quote {report.height} figures; {recomputable} can be recomputed "
+            f"from the publishers' files or from other printed figures, and {n['match']} of them match "
+            f"to the article's rounding; {n['differs']} differ" + (f" ({why})" if why else "") + "; "
+            f"{n['reported']} are cited figures from documents that publish no table, held in data/reported "
+            f"and checked against the article")
+    if n["not_implemented"]:
+        line += f"; {n['not_implemented']} are not yet recomputed"
+    return line + "."
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+def report_html(report: pl.DataFrame) -> str:
+    """A self-contained page a reporter can read: counts, then each article's figures."""
+    esc = html.escape
+    n = status_counts(report)
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<title>Claims ledger: every figure in the articles, checked</title>",
+        "<style>",
+        "body{font-family:'Source Sans Pro',Arial,sans-serif;margin:2em auto;max-width:70em;color:#222}",
+        "table{border-collapse:collapse;width:100%;margin-bottom:2em}",
+        "th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;font-size:14px}",
+        "th{background:#f2f2f2}td.num{text-align:right;white-space:nowrap}",
+        ".match{color:#1b7837}.differs{color:#b2182b;font-weight:bold}.reported{color:#0b3c5d}"
+        ".not_implemented{color:#888}",
+        "</style>", "</head>", "<body>",
+        "<h1>Claims ledger: every figure in the articles, checked against the data</h1>",
+        f"<p>{esc(summary_line(report))}</p>",
+        "<p><b>match</b>: recomputed from the publishers' files (or from other printed figures) and equal at the "
+        "article's rounding. <b>differs</b>: the data give another value; the note says why. <b>reported</b>: a "
+        "figure cited from a document that publishes no table (held in data/reported). <b>not_implemented</b>: "
+        "no computation yet.</p>",
+        "<ul>" + "".join(f'<li class="{s}">{s}: {n[s]}</li>' for s in STATUSES) + "</ul>",
+    ]
+    for article in report["article"].unique().sort().to_list():
+        part = report.filter(pl.col("article") == article)
+        counts = ", ".join(f"{v} {k}" for k, v in status_counts(part).items() if v)
+        parts += [f"<h2>{esc(article)}</h2>", f"<p>{part.height} figures: {counts}</p>", "<table>",
+                  "<tr><th>claim</th><th>quote</th><th>printed</th><th>recomputed</th><th>status</th><th>note</th></tr>"]
+        for r in part.iter_rows(named=True):
+            parts.append(
+                f"<tr><td>{esc(r['claim_id'])}</td><td>{esc(r['quote'])}</td><td class=\"num\">{esc(r['published'])}</td>"
+                f"<td class=\"num\">{esc(r['computed'] or '')}</td><td class=\"{r['status']}\">{r['status']}</td>"
+                f"<td>{esc(r['note'] or '')}</td></tr>")
+        parts.append("</table>")
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def write_report(csv_path: Path = REPORT_CSV, html_path: Path = REPORT_HTML) -> pl.DataFrame:
+    """Write outputs/claims_report.csv and outputs/claims_report.html; return the report."""
+    report = claims_report()
+    _write_atomic(csv_path, report.write_csv())
+    _write_atomic(html_path, report_html(report))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--summary"]:
+        print(summary_line())
+        return 0
+    report = write_report()
+    print(summary_line(report))
+    for module, err in sorted(IMPORT_ERRORS.items()):
+        print(f"warning: {module} could not be imported ({err}); its claims show as not_implemented", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
