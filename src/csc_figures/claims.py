@@ -4,6 +4,26 @@ data/claims.csv holds one row per figure: the quote, the value as printed, its
 precision and the key of the computation that recomputes it, with its args
 (`k=v;k=v`). Story modules register those computations with `register`; this
 module loads the ledger, calls them and compares at the article's rounding.
+
+Keys used in data/claims.csv (args arrive as strings; register in a csc_figures.stories module):
+  ratings.group_mean     rating, measure, year, as_of, vintage -> mean of councils' rates by judgement in force
+  ratings.group_change   rating, measure, year, base_year, as_of, vintage -> change in that mean, points
+  ratings.ordered        measure, year, as_of, vintage -> "better rating, lower value" or another phrase
+  profile.value          council (name, or England / a region), measure, year, vintage -> the published figure
+  profile.change         council, measure, year, base_year, vintage -> points
+  profile.ratio          council, measure, year, vintage, and base_year= or compare_to=England -> ratio
+  profile.highest_in_years  council, measure, year, vintage -> years (incl. this one) it is the highest over
+  profile.trend          council, measure, from_year, to_year, vintage -> "rising every year" or not
+  inspections.history    council, before (date), field (overall, year, years_since + as_of, or a
+                         sub-judgement), optional framework -> the latest inspection published before the date
+  inspections.count_published  framework, window or published_from/published_to, optional overall (comma list)
+  inspections.share_published  the same -> percent of those inspections with overall in the list
+  inspections.count_in_force   judgement (or any), as_of, optional published_after -> councils
+  national.value / national.change_pct (base_year) / national.record / national.lowest_in_years /
+  national.lower_than_previous   measure (children_looked_after, children_starting_care,
+                         section_47_enquiries), year
+  reported.value, reported.completion_rate (csc_figures.stories.reported); arithmetic.* (here).
+Judgements come back as requires_improvement etc; texts are compared after normalise_text.
 """
 
 from __future__ import annotations
