@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -159,7 +160,7 @@ _SIF_FIELDS = {
 }
 
 
-def _ilacs_event(prefix: str, wording: str, combined_care: bool, care_leavers: bool) -> Event:
+def _ilacs_event(prefix: str, combined_care: bool, care_leavers: bool) -> Event:
     """ILACS columns: the 2023 sheet writes 'First ILACS framework ...', the 2024 'First ILACS ...'."""
     fields = {
         "overall": f"{prefix} overall effectiveness",
@@ -211,32 +212,39 @@ class TableLayout:
 class WideSheet:
     file: str
     sheet: str
-    as_at: dt.date  # the date the file's current councils are current on
+    as_at: dt.date  # the file's reference date (31 March of its year): its main table's councils existed then
     layouts: tuple[TableLayout, ...]  # one per table, in order
-    notes: list[str] = field(default_factory=list)
 
 
 WIDE_SHEETS = (
     WideSheet(WIDE_FILE, WIDE_SHEET, dt.date(2023, 3, 31), (
         TableLayout(_PRE_ILACS_EVENTS + (
-            _ilacs_event("First ILACS framework", "", combined_care=True, care_leavers=False),
-            _ilacs_event("Second ILACS framework", "", combined_care=False, care_leavers=True)), False),
+            _ilacs_event("First ILACS framework", combined_care=True, care_leavers=False),
+            _ilacs_event("Second ILACS framework", combined_care=False, care_leavers=True)), False),
         TableLayout(_PRE_ILACS_EVENTS + (
-            _ilacs_event("ILACS framework", "", combined_care=True, care_leavers=False),), True),
+            _ilacs_event("ILACS framework", combined_care=True, care_leavers=False),), True),
     )),
     WideSheet(FILE_2024, SHEET_2024, dt.date(2024, 3, 31), (
-        TableLayout((_ilacs_event("First ILACS", "", combined_care=False, care_leavers=True),
-                     _ilacs_event("Second ILACS", "", combined_care=False, care_leavers=True)), False),
-        TableLayout((_ilacs_event("ILACS framework", "", combined_care=True, care_leavers=False),), True),
+        TableLayout((_ilacs_event("First ILACS", combined_care=False, care_leavers=True),
+                     _ilacs_event("Second ILACS", combined_care=False, care_leavers=True)), False),
+        TableLayout((_ilacs_event("ILACS framework", combined_care=True, care_leavers=False),), True),
     )),
 )
 
 
 def load_sheet(file: str, sheet: str) -> pl.DataFrame:
-    """Every cell of a sheet as text, no header (fastexcel, rows as in the file)."""
+    """Every cell of a raw file's sheet as text, no header (rows as in the file)."""
+    return read_sheet(raw_path(file), sheet)
+
+
+def read_sheet(path, sheet: str) -> pl.DataFrame:
+    """Every cell of a sheet of any .ods/.xlsx file as text, no header; a missing sheet is an error."""
     import fastexcel
 
-    return fastexcel.read_excel(raw_path(file)).load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+    book = fastexcel.read_excel(path)
+    if sheet not in book.sheet_names:
+        raise DataError(f"{Path(path).name}: no sheet {sheet!r} (sheets: {book.sheet_names})")
+    return book.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
 
 
 def split_tables(raw: pl.DataFrame, name_header: str, n_tables: int, where: str) -> list[tuple[int, list[str], pl.DataFrame]]:
@@ -340,7 +348,7 @@ def read_wide_sheet(spec: WideSheet, geo: pl.DataFrame, names: pl.DataFrame,
     raw = load_sheet(spec.file, spec.sheet) if raw is None else raw
     frames = []
     for (header_row, header, body), layout in zip(
-            split_tables(raw, layout_name(spec), len(spec.layouts), where), spec.layouts):
+            split_tables(raw, spec.layouts[0].name_header, len(spec.layouts), where), spec.layouts):
         table_where = f"{where} (table at row {header_row})"
         long = parse_wide_table(header, body, layout, table_where)
         councils = body.select(pl.col(body.columns[header.index(layout.name_header) + 1]).str.strip_chars()
@@ -351,10 +359,6 @@ def read_wide_sheet(spec: WideSheet, geo: pl.DataFrame, names: pl.DataFrame,
         long = long.join(matched, on="la_name_source", how="left", validate="m:1")
         frames.append(long.with_columns(source=pl.lit(spec.file)))
     return pl.concat(frames)
-
-
-def layout_name(spec: WideSheet) -> str:
-    return spec.layouts[0].name_header
 
 
 # ---- the 2025 long sheet -------------------------------------------------------------------
@@ -517,10 +521,10 @@ def write(built: dict[str, pl.DataFrame]) -> None:
 # ---- judgement in force --------------------------------------------------------------------
 
 def coverage() -> tuple[dt.date, dt.date]:
-    """First and last dates a judgement in force can be asked for: the first publication in the
-    history and the as-at date of the latest Ofsted file."""
-    history = tables.read("inspections")
-    return history["published"].min(), _as_at_cached()
+    """First and last dates a judgement in force can be asked for: 1 January of the year of the
+    first publication in the history (2009) and the as-at date of the latest Ofsted file."""
+    first = tables.read("inspections")["published"].min()
+    return dt.date(first.year, 1, 1), _as_at_cached()
 
 
 _AS_AT: list[dt.date] = []
@@ -583,7 +587,7 @@ def parse_as_of(date_text: str) -> dt.date:
     first, last = coverage()
     if as_of < first or as_of > last:
         raise UserError(f"{text} is outside the data: Ofsted's files cover {first.isoformat()} "
-                        f"(first publication) to {last.isoformat()} (the latest file's as-at date)")
+                        f"(the year of the first report) to {last.isoformat()} (the latest file's as-at date)")
     return as_of
 
 
