@@ -214,7 +214,7 @@ def test_charts_carry_title_alt_text_and_source():
                       ij.distribution(IN_FORCE.with_columns(pl.lit("good").alias("judgement")))
                       .select(pl.lit(D(2016, 3, 31)).alias("as_of"), pl.all())])
     spec = ij.distribution_chart(over).to_dict()
-    assert spec["title"]["text"] == "The share of councils judged less than good fell from 75% in 2015 to 0% in 2016"
+    assert spec["title"]["text"] == "The share of councils judged less than good fell from 75.0% in 2015 to 0.0% in 2016"
     assert "2015 to 2016" in spec["description"]
     # once every council is judged, the comparison starts there, not at the thin early years
     everyone = IN_FORCE.with_columns(pl.lit("SIF").alias("framework"), pl.lit("inadequate").alias("judgement"))
@@ -223,7 +223,7 @@ def test_charts_carry_title_alt_text_and_source():
                        ij.distribution(IN_FORCE.with_columns(pl.lit("SIF").alias("framework")))
                        .select(pl.lit(D(2017, 3, 31)).alias("as_of"), pl.all())])
     spec = ij.distribution_chart(three).to_dict()
-    assert spec["title"]["text"] == "The share of councils judged less than good fell from 100% in 2016 to 60% in 2017"
+    assert spec["title"]["text"] == "The share of councils judged less than good fell from 100.0% in 2016 to 60.0% in 2017"
 
 
 def test_change_sentence_names_both_inspections_and_sub_judgements():
@@ -244,3 +244,72 @@ def test_share_not_good_from_counts():
     counts = ij.judgement_counts(ij.published_in(guardian_like(), ij.cutoff_window(D(2014, 1, 1), D(2015, 3, 2))))
     assert ij.share_not_good_counts(counts) == pytest.approx(75.0)
     assert ij.share_not_good_counts({j: 0 for j in ij.JUDGEMENTS}) is None
+
+
+def test_older_judgements_held_only_until_the_first_sif_report():
+    insp = inspections_frame([
+        ("501", "SLAC", "first", D(2012, 1, 25), None),
+        ("501", "SIF", "first", D(2016, 6, 1), "good"),
+        ("502", "SLAC", "first", D(2010, 6, 21), None),
+        ("502", "SIF", "first", D(2015, 1, 6), "good"),
+    ]).with_columns(pl.when(pl.col("framework") == "SLAC").then(pl.lit("outstanding")).alias("safeguarding"),
+                    pl.lit(None, pl.String).alias("looked_after_children"))
+    held = ij.older_judgements_held(insp, D(2015, 12, 31), "outstanding")
+    assert held["la_code"].to_list() == ["501"]  # 502 had its SIF report by then
+    assert held["judged"].to_list() == ["safeguarding"]
+    assert ij.older_judgements_held(insp, D(2016, 7, 1), "outstanding").height == 0
+
+
+# ---- claims computations ----------------------------------------------------------------------
+
+def test_history_value_takes_the_latest_graded_inspection_before_the_date():
+    insp = HISTORY.with_columns(pl.when(pl.col("published") == D(2022, 5, 4)).then(D(2022, 3, 7))
+                                .otherwise(None).alias("inspection_start"))
+    assert ij.history_value(insp, "816", D(2022, 5, 6), "overall") == "requires_improvement"
+    assert ij.history_value(insp, "816", D(2022, 5, 4), "overall") == "good"  # strictly before
+    assert ij.history_value(insp, "816", D(2022, 4, 1), "year") == 2017  # SIF: no fieldwork date, publication year
+    assert ij.history_value(insp, "816", D(2022, 5, 6), "year") == 2022  # fieldwork date where held
+    assert ij.history_value(insp, "816", D(2022, 4, 1), "years_since", as_of=D(2022, 5, 5)) == pytest.approx(
+        (D(2022, 5, 5) - D(2017, 2, 7)).days / 365.25)
+    assert ij.history_value(insp, "816", D(2015, 1, 1), "overall") is None  # SLAC only: no overall
+    assert ij.history_value(insp, "816", D(2022, 5, 6), "overall", framework="SIF") == "good"
+    with pytest.raises(UserError):
+        ij.history_value(insp, "816", D(2022, 5, 6), "colour")
+
+
+def test_published_selection_by_statistical_year_and_dates():
+    data = guardian_like()
+    assert ij.published_selection(data, "SIF", window="2013-14").height == 2
+    assert ij.published_selection(data, "SIF", window="2014-15").height == 4
+    assert ij.published_selection(data, "SIF", published_to="2015-02-03").height == 5
+    assert ij.published_selection(data, "SIF", published_to="2015-02-03", inspection_type="first").height == 4
+    with pytest.raises(UserError):
+        ij.published_selection(data, "SIF", window="2013-15")
+    with pytest.raises(UserError):
+        ij._judgement_list("good,adequate")
+
+
+def test_claim_functions_on_synthetic_tables(monkeypatch):
+    monkeypatch.setattr(ij, "load_inspections", guardian_like)
+    monkeypatch.setattr(ij, "in_force", lambda as_of: IN_FORCE)
+    assert ij.claim_count_published("SIF", window="2013-14") == 2
+    assert ij.claim_count_published("SIF", published_to="2015-02-03", overall="requires_improvement") == 3
+    assert ij.claim_share_published("SIF", "requires_improvement,inadequate",
+                                    published_to="2015-02-03", inspection_type="first") == pytest.approx(75.0)
+    assert ij.claim_share_published("SIF", "good", published_to="2013-01-01") is None
+    assert ij.claim_count_in_force("any", "2015-06-01") == 6
+    assert ij.claim_count_in_force("requires_improvement", "2015-06-01") == 2
+    assert ij.claim_count_in_force("requires_improvement", "2015-06-01", published_after="2017-01-01") == 1
+
+
+def test_inherited_judgements_count_once_per_inspection(monkeypatch):
+    split = in_force_frame([
+        ("940", "North Northamptonshire", "inadequate", "ILACS", D(2019, 7, 29), "928"),
+        ("941", "West Northamptonshire", "inadequate", "ILACS", D(2019, 7, 29), "928"),
+        ("351", "Bury", "inadequate", "ILACS", D(2021, 12, 17), None),
+    ])
+    monkeypatch.setattr(ij, "in_force", lambda as_of: split)
+    assert ij.claim_count_in_force("inadequate", "2022-05-06") == 3
+    assert ij.claim_count_in_force("inadequate", "2022-05-06", count="inspections") == 2
+    with pytest.raises(UserError):
+        ij.claim_count_in_force("inadequate", "2022-05-06", count="trusts")

@@ -79,6 +79,17 @@ def latest_publication(inspections: pl.DataFrame) -> dt.date:
     return inspections["published"].max()
 
 
+def latest_as_of() -> dt.date:
+    """The last date a judgement in force can be asked for: the latest Ofsted file's as-at date.
+
+    Later publications in that file are inspections carried out before it; inspections
+    after it are not held, so judgements in force after it would be incomplete.
+    """
+    from ..inspections import coverage
+
+    return coverage()[1]
+
+
 # ---- judgements in force at a date ----------------------------------------------------------
 
 def distribution(in_force_frame: pl.DataFrame, frameworks=GRADED_FRAMEWORKS) -> pl.DataFrame:
@@ -152,6 +163,24 @@ def first_published(inspections: pl.DataFrame, judgement: str, frameworks=GRADED
     if rows.height == 0:
         return rows
     return rows.filter(pl.col("published") == rows["published"].min()).sort("la_code")
+
+
+OLDER_FRAMEWORK_COLUMNS = ("safeguarding", "looked_after_children", "child_protection")
+
+
+def older_judgements_held(inspections: pl.DataFrame, as_of: dt.date, judgement: str) -> pl.DataFrame:
+    """Councils with no SIF/ILACS report by as_of whose earlier inspections (SLAC, CPI, TLAC) gave `judgement`.
+
+    Those frameworks have no overall effectiveness, so judgements_in_force ignores them;
+    this lists what a reader of the time could still see on Ofsted's site.
+    """
+    graded = inspections.filter(pl.col("framework").is_in(list(GRADED_FRAMEWORKS)) & (pl.col("published") <= as_of))
+    columns = [c for c in OLDER_FRAMEWORK_COLUMNS if c in inspections.columns]
+    older = inspections.filter(~pl.col("framework").is_in(list(GRADED_FRAMEWORKS)) & (pl.col("published") <= as_of)
+                               & ~pl.col("la_code").is_in(graded["la_code"].implode()))
+    long = older.unpivot(on=columns, index=["la_code", "la_name", "framework", "inspection_type", "published"],
+                         variable_name="judged", value_name="judgement")
+    return long.filter(pl.col("judgement") == judgement).sort("la_code", "published", "judged")
 
 
 # ---- judgements published in a period -------------------------------------------------------
@@ -393,7 +422,8 @@ def change_sentence(inspections: pl.DataFrame, la_code: str, published: dt.date)
     text = (f"{new['la_name']}: {_words(new['overall'])} ({new['framework']} {new['inspection_type']}, "
             f"published {new['published']:%-d %B %Y}), {verb} {_words(old['overall'])} "
             f"({old['framework']} {old['inspection_type']}, published {old['published']:%-d %B %Y})")
-    subs = [c for c in SUB_JUDGEMENTS if c in inspections.columns and (old[c] is not None or new[c] is not None)]
+    # Only sub-judgements both inspections gave: the frameworks judged different things.
+    subs = [c for c in SUB_JUDGEMENTS if c in inspections.columns and old[c] is not None and new[c] is not None]
     if subs:
         parts = [f"{c.replace('_', ' ')} {_words(old[c])} -> {_words(new[c])}" for c in subs]
         text += "; " + ", ".join(parts)
@@ -434,12 +464,12 @@ def distribution_chart(over_time: pl.DataFrame):
     complete = [day for day in dates if count_of(at[day], NOT_YET) == 0]
     base_day, day = (complete[0] if complete else dates[0]), dates[-1]
     base, last = share_not_good(at[base_day]), share_not_good(at[day])
-    if base is not None and last is not None and base_day != day and round(last) != round(base):
+    if base is not None and last is not None and base_day != day and round(last, 1) != round(base, 1):
         verb = "fell" if last < base else "rose"
-        title = (f"The share of councils judged less than good {verb} from {f.pct(base, 0)} in "
-                 f"{base_day.year} to {f.pct(last, 0)} in {day.year}")
+        title = (f"The share of councils judged less than good {verb} from {f.pct(base)} in "
+                 f"{base_day.year} to {f.pct(last)} in {day.year}")
     else:
-        title = f"{f.pct(last, 0)} of councils were judged less than good in {day.year}"
+        title = f"{f.pct(last)} of councils were judged less than good in {day.year}"
     missing = count_of(at[day], NOT_YET)
     subtitle = ["Councils by Ofsted's judgement of their children's services in force at 31 March "
                 "(SIF or ILACS judgements only)",
@@ -455,8 +485,8 @@ def distribution_chart(over_time: pl.DataFrame):
         tooltip=["year:O", "judgement:N", "councils:Q", alt.Tooltip("share_of_judged:Q", format=".1f")],
     ).properties(width=520, height=300)
     alt_text = (f"Stacked bar chart of English councils by the Ofsted judgement in force at each 31 March "
-                f"from {first_year} to {day.year}. Less than good: {f.pct(base, 0)} of judged councils in "
-                f"{base_day.year}, {f.pct(last, 0)} in {day.year}.")
+                f"from {first_year} to {day.year}. Less than good: {f.pct(base)} of judged councils in "
+                f"{base_day.year}, {f.pct(last)} in {day.year}.")
     return charts.titled(bars, title, subtitle, SOURCE, alt_text)
 
 
@@ -489,3 +519,122 @@ def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
                 f"against the next: {counts['upgrades']} upgrades, {counts['downgrades']} downgrades, "
                 f"{counts['unchanged']} unchanged.")
     return charts.titled(grid, title, subtitle, SOURCE, alt_text)
+
+
+# ---- the claims ledger ----------------------------------------------------------------------
+# Keys `inspections.*` in data/claims.csv; args arrive as text (k=v). Conventions:
+# - `window=YYYY-YY` is Ofsted's statistical year, 1 April to 31 March by publication date
+#   (the convention of its in-year sheets, e.g. "Inspections_in_year_2023-24");
+# - `published_to` / `published_from` are inclusive publication dates;
+# - `overall` is one judgement or several separated by commas.
+
+def _judgement_list(text: str) -> list[str]:
+    values = [v.strip() for v in text.split(",") if v.strip()]
+    unknown = [v for v in values if v not in JUDGEMENTS]
+    if not values or unknown:
+        raise UserError(f"overall={text!r}: expected judgements from {JUDGEMENTS}, separated by commas")
+    return values
+
+
+def _statistical_year(text: str) -> tuple[dt.date, dt.date]:
+    first, sep, second = text.partition("-")
+    if not (sep and first.isdigit() and second.isdigit() and len(first) == 4
+            and int(second) == (int(first) + 1) % 100):
+        raise UserError(f"window={text!r} is not a year written like 2013-14")
+    return financial_year(int(first))
+
+
+def published_selection(inspections: pl.DataFrame, framework: str, window: str | None = None,
+                        published_from: str | None = None, published_to: str | None = None,
+                        inspection_type: str | None = None) -> pl.DataFrame:
+    """The inspections of a framework published in a statistical year or between two dates."""
+    start, end = dt.date.min, dt.date.max
+    if window:
+        start, end = _statistical_year(window)
+    if published_from:
+        start = max(start, as_date(published_from, "published_from"))
+    if published_to:
+        end = min(end, as_date(published_to, "published_to"))
+    types = None if inspection_type is None else tuple(t.strip() for t in inspection_type.split(","))
+    return published_in(inspections, Window("claim", start, end, "published", (framework,), types))
+
+
+@register("inspections.count_published")
+def claim_count_published(framework: str, overall: str | None = None, **selection) -> int:
+    """Inspections of a framework published in a window (optionally with given overall judgements)."""
+    rows = published_selection(load_inspections(), framework, **selection)
+    if overall is not None:
+        rows = rows.filter(pl.col("overall").is_in(_judgement_list(overall)))
+    return rows.height
+
+
+@register("inspections.share_published")
+def claim_share_published(framework: str, overall: str, **selection) -> float | None:
+    """Percentage of the graded inspections published in a window whose overall judgement is in `overall`."""
+    rows = published_selection(load_inspections(), framework, **selection).filter(pl.col("overall").is_not_null())
+    if rows.height == 0:
+        return None
+    return rows.filter(pl.col("overall").is_in(_judgement_list(overall))).height / rows.height * 100
+
+
+def distinct_inspections(in_force_frame: pl.DataFrame) -> int:
+    """Judgements in force counted once per inspection: councils sharing a predecessor's judgement count once."""
+    source = pl.coalesce("inherited_from", "la_code")
+    return in_force_frame.select(source.alias("source"), "published").unique().height
+
+
+@register("inspections.count_in_force")
+def claim_count_in_force(judgement: str, as_of: str, published_after: str | None = None,
+                         count: str = "councils") -> int:
+    """Councils holding a judgement on as_of (`any`: every council that existed, judged or not).
+
+    count=inspections counts each inspection once (North and West Northamptonshire
+    both hold Northamptonshire's 2019 judgement).
+    """
+    frame = in_force(as_of)
+    if judgement != "any":
+        frame = frame.filter(pl.col("judgement").is_in(_judgement_list(judgement)))
+    if published_after:
+        frame = frame.filter(pl.col("published") > as_date(published_after, "published_after"))
+    if count == "councils":
+        return frame.height
+    if count == "inspections":
+        return distinct_inspections(frame)
+    raise UserError(f"count={count!r}: expected councils or inspections")
+
+
+def inspection_year(row: dict) -> int:
+    """The year of the inspection: its first day of fieldwork where Ofsted gives it, else its publication."""
+    return (row["inspection_start"] or row["published"]).year
+
+
+def history_value(inspections: pl.DataFrame, la_code: str, before: dt.date, field: str,
+                  framework: str | None = None, as_of: dt.date | None = None):
+    """A field of the council's latest graded inspection published before a date.
+
+    `field` is a judgement column, `year` (see inspection_year) or `years_since`
+    (years from that inspection to as_of). None when no such inspection is held.
+    """
+    frameworks = GRADED_FRAMEWORKS if framework is None else (framework,)
+    rows = inspections.filter((pl.col("la_code") == la_code) & pl.col("framework").is_in(list(frameworks))
+                              & (pl.col("published") < before) & pl.col("overall").is_not_null())
+    if rows.height == 0:
+        return None
+    row = rows.sort("published").row(-1, named=True)
+    if field == "year":
+        return inspection_year(row)
+    if field == "years_since":
+        if as_of is None:
+            raise UserError("field=years_since needs as_of")
+        return (as_of - (row["inspection_start"] or row["published"])).days / 365.25
+    if field not in (*SUB_JUDGEMENTS, "overall"):
+        raise UserError(f"field={field!r}: expected overall, year, years_since or one of {SUB_JUDGEMENTS}")
+    return row[field]
+
+
+@register("inspections.history")
+def claim_history(council: str, before: str, field: str, framework: str | None = None,
+                  as_of: str | None = None):
+    """A field of a council's latest SIF/ILACS inspection published before a date."""
+    return history_value(load_inspections(), resolve(council), as_date(before, "before"), field, framework,
+                         None if as_of is None else as_date(as_of))
