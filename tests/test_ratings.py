@@ -66,7 +66,8 @@ def judgements():
 
 @pytest.fixture
 def geography():
-    return pl.DataFrame({"la_code": ["940", "941", "928"], "predecessor_codes": [["928"], ["928"], []]})
+    return pl.DataFrame({"la_code": ["940", "941", "928"], "predecessor_codes": [["928"], ["928"], []],
+                         "successor_codes": [[], [], ["940", "941"]]})
 
 
 def table(judgements, workforce, geography, **choices):
@@ -112,6 +113,17 @@ def test_counts_and_year_end(judgements, workforce, geography):
     assert counts["inadequate"]["inherited"] == 1
     assert counts["outstanding"]["joint_returns"] == 1
     assert counts["inadequate"]["with_base_year_figures"] == 2
+
+
+def test_abolished_council_takes_successors_judgement(judgements, workforce, geography):
+    # Northamptonshire's own 2020 return, read with the judgements of 2022: its successors' (both inadequate)
+    councils = r.council_table(judgements, workforce, 2020, None, geography)
+    row = councils.filter(pl.col("la_code") == "928").row(0, named=True)
+    assert (row["status"], row["judgement"], row["judged_via"]) == ("included", "inadequate", "successors 940, 941")
+    mixed = judgements.with_columns(pl.when(pl.col("la_code") == "941").then(pl.lit("good"))
+                                    .otherwise(pl.col("judgement")).alias("judgement"))
+    councils = r.council_table(mixed, workforce, 2020, None, geography)
+    assert councils.filter(pl.col("la_code") == "928")["status"].to_list() == ["no_judgement"]
 
 
 def test_joint_rules(judgements, workforce, geography):

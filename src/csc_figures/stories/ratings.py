@@ -30,15 +30,17 @@ with its `status`, and `exclusions` counts them.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import altair as alt
 import numpy as np
 import polars as pl
 
-from .. import charts
-from ..errors import UserError
+from .. import charts, paths
+from ..errors import DataError, UserError
 
 STORY = "ratings_vs_workforce"
 RATINGS = list(charts.JUDGEMENT_ORDER)  # best first
@@ -121,6 +123,7 @@ def year_end(year: int) -> dt.date:
     return dt.date(year, 9, 30)
 
 
+@lru_cache(maxsize=64)
 def load_judgements(as_of: dt.date, dated_by: str = "published") -> pl.DataFrame:
     """Judgements in force on as_of (publication date), or by inspection date if asked."""
     from ..inspections import judgements_in_force
@@ -149,12 +152,14 @@ def judged_by_inspection(judgements: pl.DataFrame, inspections: pl.DataFrame, as
     ).drop("_late", "_late_framework", "_late_published")
 
 
+@lru_cache(maxsize=1)
 def load_geography() -> pl.DataFrame:
     from .. import tables
 
     return tables.read("la_geography")
 
 
+@lru_cache(maxsize=8)
 def load_workforce(vintage: int | None) -> pl.DataFrame:
     from ..workforce import panel
 
@@ -224,7 +229,9 @@ def council_table(judgements: pl.DataFrame, workforce: pl.DataFrame, year: int, 
                    pl.col("inherited_from").filter(pick).first().alias("inherited_from"),
                    (pl.col("judgement").drop_nulls().n_unique() > 1).alias("joint_mixed"),
                    pl.col("judgement").alias("member_judgements")))
-    out = rows.join(picked, on="la_code", how="left")
+    out = rows.join(picked, on="la_code", how="left").with_columns(pl.lit(None, pl.String).alias("judged_via"))
+    if geography is not None:
+        out = _judged_via_successors(out, judgements, geography)
     status = (pl.when(~pl.col("_has_figures")).then(pl.lit("no_figures"))
               .when(pl.col("judgement").is_null()).then(pl.lit("no_judgement"))
               .when(pl.col("joint_mixed") & (choices.joint == "exclude_mixed")).then(pl.lit("joint_mixed"))
@@ -241,11 +248,33 @@ def council_table(judgements: pl.DataFrame, workforce: pl.DataFrame, year: int, 
                .with_columns(pl.lit("no_workforce_row").alias("status"),
                              pl.lit([], pl.List(pl.String)).alias("joint_codes")))
     keep = ["la_code", "la_name", "joint_codes", "status", "judgement", "framework", "published",
-            "inherited_from", "joint_mixed", "acquired_after_year_end", *MEASURES, *[f"_w_{m}" for m in MEASURES]]
+            "inherited_from", "judged_via", "joint_mixed", "acquired_after_year_end", *MEASURES, *[f"_w_{m}" for m in MEASURES]]
     if base_year is not None:
         keep += ["base_code", *[f"{m}_base" for m in MEASURES], *[f"_w_{m}_base" for m in MEASURES]]
     out = pl.concat([out.select(keep), missing], how="diagonal_relaxed").select(keep)
     return out.sort(pl.col("status") != "included", "la_code")
+
+
+def _judged_via_successors(out: pl.DataFrame, judgements: pl.DataFrame, geography: pl.DataFrame) -> pl.DataFrame:
+    """A return from a council abolished by as_of takes its successors' judgement when they all hold the same one."""
+    successors = {r["la_code"]: r["successor_codes"] or [] for r in
+                  geography.select("la_code", "successor_codes").iter_rows(named=True)}
+    by_code = {r["la_code"]: r for r in judgements.iter_rows(named=True)}
+    fills = []
+    for row in out.select("la_code", "joint_codes", "judgement").iter_rows(named=True):
+        fill = None
+        if row["judgement"] is None and not any(c in by_code for c in row["joint_codes"]):
+            heirs = [by_code.get(s) for c in row["joint_codes"] for s in successors.get(c, [])]
+            found = {h["judgement"] for h in heirs if h is not None}
+            if heirs and None not in heirs and len(found) == 1 and None not in found:
+                fill = (found.pop(), min(h["published"] for h in heirs),
+                        "successors " + ", ".join(sorted(h["la_code"] for h in heirs)))
+        fills.append(fill)
+    return out.with_columns(
+        pl.Series("judgement", [f[0] if f else j for f, j in zip(fills, out["judgement"])], dtype=pl.String),
+        pl.Series("published", [f[1] if f else p for f, p in zip(fills, out["published"])], dtype=pl.Date),
+        pl.Series("judged_via", [f[2] if f else None for f in fills], dtype=pl.String),
+    )
 
 
 def _with_base(out: pl.DataFrame, workforce: pl.DataFrame, base_year: int, geography: pl.DataFrame | None,
@@ -334,7 +363,7 @@ def build(as_of: dt.date | str, year: int, base_year: int | None = None, vintage
     judgements = load_judgements(as_of, choices.dated_by)
     if judgements.height == 0 or judgements["judgement"].is_null().all():
         raise UserError(f"as_of {as_of}: no Ofsted judgement had been published by then")
-    geography = load_geography() if base_year is not None else None
+    geography = load_geography()
     councils = council_table(judgements, workforce, year, base_year, geography, choices)
     return assemble(councils, workforce, year, base_year, choices.method), councils
 
@@ -392,3 +421,270 @@ def counts_table(councils: pl.DataFrame, base: bool = False) -> pl.DataFrame:
     grouped = included.group_by("judgement").agg(aggs).rename({"judgement": "rating"})
     out = pl.DataFrame({"rating": RATINGS}).join(grouped, on="rating", how="left")
     return out.with_columns(pl.exclude("rating").fill_null(0).cast(pl.Int64))
+
+
+# ---- checks on as_of ----------------------------------------------------------------------------
+
+def check_as_of(as_of: dt.date) -> None:
+    """UserError for a date before any judgement or after the latest Ofsted file's as-at date."""
+    from ..inspections import coverage
+
+    first, last = coverage()
+    if as_of < first:
+        raise UserError(f"as_of {as_of}: no Ofsted judgement had been published by then "
+                        f"(the inspection history starts in {first.year})")
+    if as_of > last:
+        raise UserError(f"as_of {as_of}: after {last}, the as-at date of the latest Ofsted file we hold; "
+                        f"judgements published later are missing")
+
+
+# ---- the article's published cells, from the claims ledger --------------------------------------
+
+LEDGER_ARTICLE = "002_667d6abb4d680e35.txt"
+GROUP_KEYS = ("ratings.group_mean", "ratings.group_change")
+COUNT_KEY = "inspections.count_in_force"
+
+
+def parse_args(text: str) -> dict[str, str]:
+    """'a=1;b=x' -> {'a': '1', 'b': 'x'} (the ledger's args column)."""
+    return dict(part.split("=", 1) for part in text.split(";") if part)
+
+
+def published_cells(ledger: str | None = None) -> pl.DataFrame:
+    """The article's 30 published cells of the group table, from data/claims.csv.
+
+    Every ledger row of the article computed by ratings.group_mean or ratings.group_change with an
+    exact comparison (27 printed figures and 'flatlined', i.e. no change), plus the two counts
+    (19 inadequate councils, 3 judged after September 2021). The one worded claim checked within
+    a tolerance ('relatively static') is left to the ledger.
+    """
+    path = paths.DATA / "claims.csv" if ledger is None else ledger
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = [row for row in csv.DictReader(f) if row["article"] == LEDGER_ARTICLE]
+    except FileNotFoundError:
+        raise DataError(f"{path}: the claims ledger is missing") from None
+    out = []
+    for row in rows:
+        args = parse_args(row["args"])
+        if row["computation"] in GROUP_KEYS and row["compare"] == "round":
+            kind = "mean" if row["computation"].endswith("mean") else "change"
+            out.append({"claim_id": row["claim_id"], "kind": kind, "rating": args["rating"],
+                        "measure": args["measure"], "year": int(args["year"]), "published": row["published"],
+                        "value": float(row["value"]), "precision": int(row["precision"] or 0)})
+        elif row["computation"] == COUNT_KEY and args.get("as_of") == ARTICLE["as_of"]:
+            measure = "acquired_after_year_end" if "published_after" in args else "councils"
+            out.append({"claim_id": row["claim_id"], "kind": "count", "rating": args["judgement"],
+                        "measure": measure, "year": ARTICLE["year"], "published": row["published"],
+                        "value": float(row["value"]), "precision": 0})
+    if not out:
+        raise DataError(f"{path}: no ratings claims for {LEDGER_ARTICLE}")
+    return pl.DataFrame(out).sort("claim_id")
+
+
+def _round(value: float | None, places: int) -> float | None:
+    if value is None:
+        return None
+    return pl.Series([value]).round(places, mode="half_away_from_zero")[0]
+
+
+def recompute_cells(cells: pl.DataFrame, table: pl.DataFrame, counts: pl.DataFrame, year: int,
+                    change_from: str = "rounded") -> pl.DataFrame:
+    """Each published cell beside the value our table gives, and whether they match at the printed precision.
+
+    change_from="rounded": a change is taken between the averages rounded to one decimal place
+    (as a reader of the article's table would); "unrounded": between the full-precision averages.
+    """
+    rows = {r["rating"]: r for r in table.iter_rows(named=True)}
+    count_rows = {r["rating"]: r for r in counts.iter_rows(named=True)}
+    recomputed = []
+    for cell in cells.iter_rows(named=True):
+        rating, measure = cell["rating"], cell["measure"]
+        if cell["kind"] == "count":
+            value = float(count_rows[rating][measure])
+        elif cell["kind"] == "mean":
+            value = rows[rating][measure if cell["year"] == year else f"{measure}_base"]
+        else:
+            now, then = rows[rating][measure], rows[rating][f"{measure}_base"]
+            if now is None or then is None:
+                value = None
+            elif change_from == "rounded":
+                value = _round(_round(now, 1) - _round(then, 1), 1)
+            else:
+                value = now - then
+        recomputed.append(value)
+    out = cells.with_columns(pl.Series("recomputed", recomputed, dtype=pl.Float64))
+    shown = [None if v is None else _round(v, p) for v, p in zip(out["recomputed"], out["precision"])]
+    return out.with_columns(pl.Series("recomputed_rounded", shown, dtype=pl.Float64)).with_columns(
+        (pl.col("recomputed_rounded") == pl.col("value")).fill_null(False).alias("match"))
+
+
+def reproduce(cells: pl.DataFrame, vintage: int = 2022, choices: Choices = Choices(),
+              change_from: str = "rounded") -> pl.DataFrame:
+    """The article's cells recomputed under one set of choices."""
+    table, councils = build(ARTICLE["as_of"], ARTICLE["year"], ARTICLE["base_year"], vintage, choices)
+    return recompute_cells(cells, table, counts_table(councils, base=True), ARTICLE["year"], change_from)
+
+
+# The settled choices, each varied alone: what the notebook's choices table shows.
+VARIANTS = [
+    ("settled: simple mean, FTE, publication date, joint return under lead council, "
+     "inherited judgement, 2022 release, change between rounded averages", {}),
+    ("pooled from counts instead of simple mean", {"method": "pooled"}),
+    ("headcount instead of FTE (turnover, agency)", {"basis": "headcount"}),
+    ("in force from the end of the inspection, not publication", {"dated_by": "inspected"}),
+    ("joint return under the partner council (Richmond)", {"joint": "partner"}),
+    ("joint return left out when its councils' judgements differ", {"joint": "exclude_mixed"}),
+    ("reorganised councils without their inherited judgement", {"reorganised": "exclude"}),
+    ("2023 release (later revisions)", {"vintage": 2023}),
+    ("2024 release", {"vintage": 2024}),
+    ("2025 release", {"vintage": 2025}),
+    ("change between full-precision averages", {"change_from": "unrounded"}),
+]
+
+
+def method_choices(cells: pl.DataFrame) -> pl.DataFrame:
+    """How many of the article's cells each choice reproduces (each varied alone from the settled one)."""
+    out = []
+    for label, change in VARIANTS:
+        vintage = change.get("vintage", 2022)
+        change_from = change.get("change_from", "rounded")
+        choices = Choices(**{k: v for k, v in change.items() if k not in ("vintage", "change_from")})
+        result = reproduce(cells, vintage, choices, change_from)
+        out.append({"choice": label, "vintage": vintage, "method": choices.method, "basis": choices.basis,
+                    "dated_by": choices.dated_by, "joint": choices.joint, "reorganised": choices.reorganised,
+                    "change_from": change_from, "cells_matched": int(result["match"].sum()),
+                    "cells": result.height})
+    return pl.DataFrame(out)
+
+
+def choice_grid(cells: pl.DataFrame) -> pl.DataFrame:
+    """Every combination of the choices, scored; the settled one should be at the top."""
+    out = []
+    for vintage in (2022, 2023, 2024, 2025):
+        for method in METHODS:
+            for basis in BASES:
+                for dated_by in DATED_BY:
+                    for joint in JOINT_RULES:
+                        for reorganised in REORGANISED_RULES:
+                            choices = Choices(method, basis, joint, reorganised, dated_by)
+                            table, councils = build(ARTICLE["as_of"], ARTICLE["year"], ARTICLE["base_year"],
+                                                    vintage, choices)
+                            counts = counts_table(councils, base=True)
+                            for change_from in ("rounded", "unrounded"):
+                                hit = recompute_cells(cells, table, counts, ARTICLE["year"], change_from)
+                                out.append({"vintage": vintage, "method": method, "basis": basis,
+                                            "dated_by": dated_by, "joint": joint, "reorganised": reorganised,
+                                            "change_from": change_from, "cells_matched": int(hit["match"].sum())})
+    return pl.DataFrame(out).sort("cells_matched", descending=True, maintain_order=True)
+
+
+# ---- every edition --------------------------------------------------------------------------------
+
+def edition_date(year: int) -> dt.date:
+    """The date of the judgements for a year's edition: 6 May of the next year, as the article,
+    after DfE's February release; capped at the latest Ofsted file's as-at date."""
+    from ..inspections import coverage
+
+    return min(dt.date(year + 1, 5, 6), coverage()[1])
+
+
+def editions(vintage: int | None = None, first_year: int = FIRST_EDITION_YEAR,
+             choices: Choices = Choices()) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The table for every year the release holds from first_year, each against the year before.
+
+    Returns (tables stacked with year, base_year, as_of; the council tables stacked likewise).
+    """
+    workforce = load_workforce(vintage)
+    years = sorted(workforce.filter(pl.col("geographic_level") == "local_authority")["year"].unique().to_list())
+    tables_, councils_ = [], []
+    for year in [y for y in years if y >= first_year]:
+        as_of = edition_date(year)
+        table, councils = build(as_of, year, year - 1, vintage, choices)
+        stamp = [pl.lit(year).alias("year"), pl.lit(year - 1).alias("base_year"), pl.lit(as_of).alias("as_of")]
+        tables_.append(table.with_columns(stamp))
+        councils_.append(councils.with_columns(stamp))
+    return pl.concat(tables_, how="diagonal_relaxed"), pl.concat(councils_, how="diagonal_relaxed")
+
+
+# ---- how robust is "a clear relationship"? -------------------------------------------------------
+
+BOOTSTRAP_SEED = 20220506
+BOOTSTRAP_RESAMPLES = 2000
+
+
+def robustness(councils: pl.DataFrame, seed: int = BOOTSTRAP_SEED, resamples: int = BOOTSTRAP_RESAMPLES) -> pl.DataFrame:
+    """Per measure: the inadequate-minus-outstanding gap with a bootstrap 95% interval, and Spearman's rank
+    correlation between judgement (1 outstanding .. 4 inadequate) and the council figure.
+
+    The bootstrap resamples councils within each judgement (fixed seed, so the same every run).
+    `clear` is true when the interval excludes zero and the correlation is positive.
+    """
+    included = councils.filter(pl.col("status") == "included").with_columns(
+        pl.col("judgement").replace_strict(RANK, return_dtype=pl.Int64).alias("rank"))
+    rng = np.random.default_rng(seed)
+    out = []
+    for measure in MEASURES:
+        data = included.drop_nulls(measure)
+        best = data.filter(pl.col("judgement") == "outstanding")[measure].to_numpy()
+        worst = data.filter(pl.col("judgement") == "inadequate")[measure].to_numpy()
+        gap = float(worst.mean() - best.mean()) if len(best) and len(worst) else None
+        low = high = None
+        if len(best) > 1 and len(worst) > 1:
+            draws = (rng.choice(worst, (resamples, len(worst))).mean(axis=1)
+                     - rng.choice(best, (resamples, len(best))).mean(axis=1))
+            low, high = (float(q) for q in np.quantile(draws, [0.025, 0.975]))
+        rho = data.select(pl.corr("rank", measure, method="spearman")).item() if data.height > 2 else None
+        out.append({"measure": measure, "councils": data.height, "gap": gap, "gap_low": low, "gap_high": high,
+                    "spearman": rho,
+                    "clear": bool(low is not None and (low > 0 or high < 0) and rho is not None and rho > 0)})
+    return pl.DataFrame(out, schema={"measure": pl.String, "councils": pl.Int64, "gap": pl.Float64,
+                                     "gap_low": pl.Float64, "gap_high": pl.Float64, "spearman": pl.Float64,
+                                     "clear": pl.Boolean})
+
+
+def robustness_by_year(councils_by_year: pl.DataFrame) -> pl.DataFrame:
+    """robustness() for each edition in a stacked council table."""
+    frames = []
+    for year in sorted(councils_by_year["year"].unique().to_list()):
+        part = councils_by_year.filter(pl.col("year") == year)
+        frames.append(robustness(part).with_columns(pl.lit(year).alias("year"),
+                                                    pl.lit(part["as_of"][0]).alias("as_of")))
+    return pl.concat(frames).select("year", "as_of", pl.exclude("year", "as_of"))
+
+
+# ---- claims ledger computations -------------------------------------------------------------------
+
+def _claim_table(as_of: str, year: str, vintage: str | None = None, base_year: str | None = None) -> pl.DataFrame:
+    return ratings_table(as_of, int(year), None if base_year is None else int(base_year),
+                         None if vintage in (None, "") else int(vintage))
+
+
+def _cell(table: pl.DataFrame, rating: str, column: str) -> float | None:
+    if rating not in RATINGS:
+        raise UserError(f"rating: {rating!r} is not one of {', '.join(RATINGS)}")
+    if column not in table.columns:
+        raise UserError(f"measure: {column!r} is not one of {', '.join(MEASURES)}")
+    return table.filter(pl.col("rating") == rating)[column][0]
+
+
+@register("ratings.group_mean")
+def group_mean(rating: str, measure: str, year: str, as_of: str, vintage: str | None = None) -> float | None:
+    """The average of a measure over the councils holding a judgement on as_of, in a year."""
+    return _cell(_claim_table(as_of, year, vintage), rating, measure)
+
+
+@register("ratings.group_change")
+def group_change(rating: str, measure: str, year: str, base_year: str, as_of: str,
+                 vintage: str | None = None) -> float | None:
+    """The change in a group's average from base_year to year, between the averages rounded as printed."""
+    table = ratings_table_rounded(_claim_table(as_of, year, vintage, base_year))
+    return _cell(table, rating, f"{measure}_change")
+
+
+@register("ratings.ordered")
+def ordered(measure: str, year: str, as_of: str, vintage: str | None = None) -> float:
+    """1 when the group averages rise strictly from outstanding to inadequate (better rating, lower value), else 0."""
+    table = _claim_table(as_of, year, vintage)
+    values = [_cell(table, rating, measure) for rating in RATINGS]
+    return float(all(a is not None and b is not None and a < b for a, b in zip(values, values[1:])))
