@@ -8,7 +8,7 @@ module loads the ledger, calls them and compares at the article's rounding.
 Keys used in data/claims.csv (args arrive as strings; register in a csc_figures.stories module):
   ratings.group_mean     rating, measure, year, as_of, vintage -> mean of councils' rates by judgement in force
   ratings.group_change   rating, measure, year, base_year, as_of, vintage -> change in that mean, points
-  ratings.ordered        measure, year, as_of, vintage -> "better rating, lower value" or another phrase
+  ratings.ordered        measure, year, as_of, vintage -> 1 if the means fall at each step up the ratings, else 0
   profile.value          council (name, or England / a region), measure, year, vintage -> the published figure
   profile.change         council, measure, year, base_year, vintage -> points
   profile.ratio          council, measure, year, vintage, and base_year= or compare_to=England -> ratio

@@ -1,0 +1,283 @@
+"""Figures the articles cite from documents that publish no table (data/reported/*.csv).
+
+Each CSV holds one source document's figures exactly as the article printed them,
+every row citing document, publisher, date, page or URL and the article that
+quoted it. From them: fast-track completion rates (graduates over starters) and
+the Health and Social Care Workforce Study's quality-of-working-life, burnout
+and wellbeing scores.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from .. import charts, formatting, paths
+from ..claims import register
+from ..errors import DataError, UserError
+
+STORY = "reported"
+COLUMNS = ["subject", "measure", "period", "value", "unit", "published", "document", "publisher", "date",
+           "page_or_url", "quoted_in", "quote"]
+ROUTES = {"frontline": "Frontline", "step_up": "Step Up to Social Work", "think_ahead": "Think Ahead"}
+PROFESSIONS = {"social workers": "Social workers", "all professions": "All professions", "midwives": "Midwives"}
+BURNOUT = {"burnout_personal": "Personal", "burnout_work": "Work-related", "burnout_client": "Client-related"}
+STUDY_SOURCE = ("Source: Health and Social Care Workforce Study, phase 4, Ulster University (2022), "
+                "figures as quoted by Community Care, 10 May 2022")
+FAST_TRACK_SOURCE = ("Source: Frontline, Department for Education (Step Up) and Think Ahead, starters and "
+                     "graduates as published by Community Care, 20 May 2022")
+
+
+# Kept by the national-trends story in its own layout (one row per quoted national figure).
+OTHER_LAYOUTS = {"national_statistics_quoted"}
+
+
+def tables() -> list[str]:
+    """The reported tables in this module's layout (file stems in data/reported/)."""
+    return sorted(p.stem for p in paths.REPORTED.glob("*.csv") if p.stem not in OTHER_LAYOUTS)
+
+
+def read(table: str) -> pl.DataFrame:
+    """One data/reported table, with value as Float64; a clear error for a missing file or column."""
+    path = paths.REPORTED / f"{table}.csv"
+    if not path.exists():
+        raise UserError(f"no reported table {table!r} in data/reported (have: {', '.join(tables())})")
+    df = pl.read_csv(path, infer_schema=False)
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError(f"data/reported/{path.name}: missing columns {missing}")
+    bad = df.with_row_index("line", offset=2).filter(
+        pl.col("value").is_not_null() & pl.col("value").cast(pl.Float64, strict=False).is_null())
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise DataError(f"data/reported/{path.name} line {row['line']}: value {row['value']!r} is not a number")
+    return df.with_columns(pl.col("value").cast(pl.Float64))
+
+
+@register("reported.value")
+def value(table: str, subject: str, measure: str, period: str) -> float:
+    """The one figure in a reported table for this subject, measure and period."""
+    df = read(table).filter((pl.col("subject") == subject) & (pl.col("measure") == measure)
+                            & (pl.col("period") == period))
+    if df.height != 1:
+        raise DataError(f"data/reported/{table}.csv: {df.height} rows for subject={subject!r}, "
+                        f"measure={measure!r}, period={period!r} (expected one)")
+    return df["value"][0]
+
+
+# ---- fast-track completion ----------------------------------------------------------------------
+
+def cohorts() -> pl.DataFrame:
+    """Starters and graduates by route and intake, one row each."""
+    df = read("fast_track_cohorts_2022")
+    wide = (df.select("subject", "period", "measure", "value")
+              .pivot(on="measure", index=["subject", "period"], values="value"))
+    for col in ("starters", "graduates"):
+        if col not in wide.columns or wide[col].null_count():
+            raise DataError(f"data/reported/fast_track_cohorts_2022.csv: a route or intake lacks {col}")
+    return (wide.rename({"subject": "route", "period": "intake"})
+                .select("route", "intake", pl.col("starters", "graduates").cast(pl.Int64))
+                .sort("route", "intake"))
+
+
+def completion_rates() -> pl.DataFrame:
+    """Completion rate (graduates as a percentage of starters) by route and intake."""
+    unknown = set(cohorts()["route"]) - set(ROUTES)
+    if unknown:
+        raise DataError(f"data/reported/fast_track_cohorts_2022.csv: unknown routes {sorted(unknown)}")
+    return cohorts().with_columns(
+        route_label=pl.col("route").replace_strict(ROUTES),
+        completion_rate=pl.col("graduates") / pl.col("starters") * 100,
+    ).select("route", "route_label", "intake", "starters", "graduates", "completion_rate")
+
+
+@register("reported.completion_rate")
+def completion_rate(route: str, intake: str) -> float:
+    """Graduates over starters for one intake, or pooled over several (comma-separated)."""
+    intakes = [i.strip() for i in intake.split(",")]
+    df = cohorts().filter((pl.col("route") == route) & pl.col("intake").is_in(intakes))
+    if df.height != len(intakes):
+        have = cohorts().filter(pl.col("route") == route)["intake"].to_list()
+        raise UserError(f"fast-track cohorts: route {route!r} has intakes {have}, not all of {intakes}")
+    return df["graduates"].sum() / df["starters"].sum() * 100
+
+
+def completion_chart(rates: pl.DataFrame):
+    """Completion rate by route and intake, as grouped bars with the rate labelled."""
+    base = alt.Chart(rates).encode(
+        y=alt.Y("route_label:N", title=None, sort=list(ROUTES.values())),
+        yOffset=alt.YOffset("intake:N", sort="ascending"),
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X("completion_rate:Q", title="Completed the first year (% of starters)",
+                scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("intake:N", title="Intake", sort="ascending",
+                        scale=alt.Scale(range=["#c6dbef", "#6baed6", "#2171b5", "#08306b"])),
+        tooltip=["route_label:N", "intake:N", "starters:Q", "graduates:Q",
+                 alt.Tooltip("completion_rate:Q", format=".1f")],
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
+        x="completion_rate:Q", text=alt.Text("completion_rate:Q", format=".0f"), detail="intake:N")
+    chart = (bars + labels).properties(width=520, height=alt.Step(14))
+    lowest = rates.group_by("route_label").agg(pl.col("completion_rate").mean()).sort("completion_rate")
+    return charts.titled(
+        chart,
+        title=f"{lowest['route_label'][0]} had the lowest completion rate of the three fast-track routes",
+        subtitle="Share of starters who completed the first year and qualified, by intake",
+        source=FAST_TRACK_SOURCE,
+        alt_text=alt_completion(rates),
+    )
+
+
+def alt_completion(rates: pl.DataFrame) -> str:
+    parts = []
+    for route, label in ROUTES.items():
+        rows = rates.filter(pl.col("route") == route).sort("intake")
+        parts.append(f"{label}: " + ", ".join(f"{r['intake']} {formatting.pct(r['completion_rate'], 0)}"
+                                              for r in rows.iter_rows(named=True)))
+    return "Bar chart of fast-track completion rates by intake. " + "; ".join(parts) + "."
+
+
+def completion_sentences(rates: pl.DataFrame) -> list[str]:
+    """The article's sentences, with every percentage recomputed from starters and graduates."""
+    def rate(route, intake):
+        return formatting.pct(rates.filter((pl.col("route") == route) & (pl.col("intake") == intake))
+                              ["completion_rate"][0], 0)
+    frontline_pooled = formatting.pct(completion_rate("frontline", "2018-19,2019-20,2020-21"), 0)
+    return [
+        f"About {frontline_pooled} of Frontline candidates completed the first year of the programme in the three "
+        f"most recent intakes: 2018-19 ({rate('frontline', '2018-19')}), 2019-20 ({rate('frontline', '2019-20')}) "
+        f"and 2020-21 ({rate('frontline', '2020-21')}).",
+        f"Step Up to Social Work: {rate('step_up', '2016-17')} in 2016-17, {rate('step_up', '2018-19')} in 2018-19 "
+        f"and {rate('step_up', '2020-21')} in 2020-21.",
+        f"Think Ahead: {rate('think_ahead', '2020-21')} in 2020-21, {rate('think_ahead', '2018-19')} in 2018-19 "
+        f"and {rate('think_ahead', '2019-20')} in 2019-20.",
+    ]
+
+
+# ---- Health and Social Care Workforce Study -----------------------------------------------------
+
+def study() -> pl.DataFrame:
+    """The study's scores as quoted, with the phase as a number."""
+    df = read("hscws_phase4_2022")
+    return df.with_columns(phase=pl.col("period").str.extract(r"phase (\d)").cast(pl.Int64))
+
+
+def threshold(measure: str) -> float:
+    return value("hscws_phase4_2022", "scale", measure, "all phases")
+
+
+def quality_of_working_life() -> pl.DataFrame:
+    """Work-Related Quality of Life scores by profession group and phase (phases the article quotes)."""
+    return (study().filter(pl.col("measure") == "wrqol")
+                   .with_columns(profession=pl.col("subject").replace_strict(PROFESSIONS))
+                   .select("profession", "phase", pl.col("value").alias("wrqol_score"))
+                   .sort("profession", "phase"))
+
+
+def burnout() -> pl.DataFrame:
+    """Social workers' Copenhagen Burnout Inventory scores by domain and phase."""
+    return (study().filter(pl.col("measure").is_in(list(BURNOUT)) & (pl.col("subject") == "social workers"))
+                   .with_columns(domain=pl.col("measure").replace_strict(BURNOUT))
+                   .select("domain", "phase", pl.col("value").alias("burnout_score"))
+                   .sort("domain", "phase"))
+
+
+def wellbeing() -> pl.DataFrame:
+    """Social workers' Short Warwick-Edinburgh wellbeing scores by phase."""
+    return (study().filter((pl.col("measure") == "wellbeing") & (pl.col("subject") == "social workers"))
+                   .select("phase", pl.col("value").alias("wellbeing_score")).sort("phase"))
+
+
+def quality_chart(scores: pl.DataFrame):
+    """Quality of working life by phase: social workers, all professions, midwives."""
+    low = threshold("wrqol_lower_threshold")
+    order = list(PROFESSIONS.values())
+    lines = alt.Chart(scores).mark_line(point=alt.OverlayMarkDef(size=60, filled=True)).encode(
+        x=alt.X("phase:O", title="Study phase", axis=alt.Axis(labelExpr="'Phase ' + datum.label", labelAngle=0)),
+        y=alt.Y("wrqol_score:Q", title="Work-related quality of life (mean score)", scale=alt.Scale(domain=[55, 85])),
+        color=alt.Color("profession:N", title=None, sort=order, scale=alt.Scale(domain=order,
+                        range=[charts.SERIES_COLOURS[2], charts.SERIES_COLOURS[0], charts.SERIES_COLOURS[1]])),
+        strokeDash=alt.StrokeDash("profession:N", sort=order, legend=None,
+                                  scale=alt.Scale(domain=order, range=[[1, 0], [6, 3], [2, 2]])),
+        tooltip=["profession:N", "phase:O", alt.Tooltip("wrqol_score:Q", format=".2f")],
+    )
+    rule = alt.Chart(pl.DataFrame({"y": [low], "label": [f"{low:.0f} or under: lower quality of working life"]}))
+    band = rule.mark_rule(color="#888888", strokeDash=[3, 3]).encode(y="y:Q")
+    text = rule.mark_text(align="left", dy=-6, x=4, fontSize=11, color="#555555").encode(y="y:Q", text="label:N")
+    sw = scores.filter(pl.col("profession") == "Social workers").sort("phase")
+    return charts.titled(
+        (band + text + lines).properties(width=520, height=300),
+        title="Social workers' quality of working life kept falling as other professions' recovered",
+        subtitle=["Mean Work-Related Quality of Life score, UK health and social care staff, by study phase",
+                  "Phase 1 May-Jul 2020, 2 Nov 2020-Feb 2021, 3 May-Jul 2021, 4 Nov 2021-Feb 2022; "
+                  "points only for the phases the article quotes"],
+        source=STUDY_SOURCE,
+        alt_text=("Line chart of mean work-related quality of life scores by study phase. Social workers fell "
+                  "from " + " to ".join(f"{v:.2f}" for v in sw["wrqol_score"]) + " across phases "
+                  + ", ".join(str(p) for p in sw["phase"]) + f"; a score of {low:.0f} or under indicates a lower "
+                  "quality of working life. All professions and midwives are shown for the phases quoted."),
+    )
+
+
+def burnout_chart(scores: pl.DataFrame):
+    """Social workers' burnout by domain, phase three against phase four."""
+    low = threshold("burnout_low_threshold")
+    order = list(BURNOUT.values())
+    base = alt.Chart(scores.with_columns(phase_label="Phase " + pl.col("phase").cast(pl.String))).encode(
+        y=alt.Y("domain:N", title=None, sort=order), yOffset=alt.YOffset("phase_label:N"))
+    bars = base.mark_bar().encode(
+        x=alt.X("burnout_score:Q", title="Copenhagen Burnout Inventory (mean score, 0-100)",
+                scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("phase_label:N", title=None, scale=alt.Scale(range=["#9ecae1", "#08519c"])),
+        tooltip=["domain:N", "phase_label:N", alt.Tooltip("burnout_score:Q", format=".2f")],
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
+        x="burnout_score:Q", text=alt.Text("burnout_score:Q", format=".2f"), detail="phase_label:N")
+    rule_df = pl.DataFrame({"x": [low], "label": [f"{low:.0f} or lower: low burnout"]})
+    rule = alt.Chart(rule_df).mark_rule(color="#888888", strokeDash=[3, 3]).encode(x="x:Q")
+    rule_text = alt.Chart(rule_df).mark_text(align="left", dx=4, y=0, baseline="top", fontSize=11,
+                                              color="#555555").encode(x="x:Q", text="label:N")
+    wide = scores.pivot(on="phase", index="domain", values="burnout_score")
+    client = wide.filter(pl.col("domain") == "Client-related").row(0, named=True)
+    return charts.titled(
+        (rule + rule_text + bars + labels).properties(width=520, height=alt.Step(22)),
+        title="Social workers' client-related burnout rose while personal and work burnout eased",
+        subtitle="Social workers' mean burnout score by domain, phase 3 (May-Jul 2021) and phase 4 (Nov 2021-Feb 2022)",
+        source=STUDY_SOURCE,
+        alt_text=("Bar chart of social workers' burnout scores in phases 3 and 4. "
+                  + "; ".join(f"{r['domain']}: {r['3']:.2f} to {r['4']:.2f}" for r in wide.iter_rows(named=True))
+                  + f". Client-related burnout rose from {client['3']:.2f} to {client['4']:.2f}; "
+                  f"scores of {low:.0f} or lower count as low."),
+    )
+
+
+def study_sentences() -> list[str]:
+    """The article's sentences on the study, figures read from the reported table."""
+    q, b, w = quality_of_working_life(), burnout(), wellbeing()
+
+    def score(df, col, phase, **kw):
+        for k, v in kw.items():
+            df = df.filter(pl.col(k) == v)
+        return formatting.number(df.filter(pl.col("phase") == phase)[col][0], 2)
+    sw = {"profession": "Social workers"}
+    return [
+        f"Quality of working life across all professions rose from {score(q, 'wrqol_score', 3, profession='All professions')} "
+        f"to {score(q, 'wrqol_score', 4, profession='All professions')} in phase four; social workers' fell to "
+        f"{score(q, 'wrqol_score', 4, **sw)}, from {score(q, 'wrqol_score', 3, **sw)} in phase three, "
+        f"{score(q, 'wrqol_score', 2, **sw)} in phase two and {score(q, 'wrqol_score', 1, **sw)} in phase one.",
+        f"Social workers' client-related burnout rose from {score(b, 'burnout_score', 3, domain='Client-related')} to "
+        f"{score(b, 'burnout_score', 4, domain='Client-related')}; personal burnout fell from "
+        f"{score(b, 'burnout_score', 3, domain='Personal')} to {score(b, 'burnout_score', 4, domain='Personal')} and "
+        f"work-related from {score(b, 'burnout_score', 3, domain='Work-related')} to "
+        f"{score(b, 'burnout_score', 4, domain='Work-related')}.",
+        f"Social workers' wellbeing rose from {score(w, 'wellbeing_score', 3)} to {score(w, 'wellbeing_score', 4)}, "
+        f"below {score(w, 'wellbeing_score', 1)} in phase one.",
+    ]
+
+
+def citations() -> pl.DataFrame:
+    """Every reported table with its documents and how many figures it holds."""
+    frames = [read(t).select(pl.lit(t).alias("table"), "document", "publisher", "date", "quoted_in") for t in tables()]
+    return (pl.concat(frames).group_by("table", "document", "publisher", "date", "quoted_in")
+              .len("figures").sort("table", "document"))
