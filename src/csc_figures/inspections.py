@@ -262,6 +262,12 @@ def split_tables(raw: pl.DataFrame, name_header: str, n_tables: int, where: str)
             header_rows.append(i)
     if not header_rows:
         raise DataError(f"{where}: no header row with a cell {name_header!r}; has the layout changed?")
+    for i in header_rows[1:]:
+        # A table's header follows a blank row or a title line; one straight after data is stray.
+        before = [v for v in raw.row(i - 1) if v is not None and v.strip()]
+        if len(before) > 1:
+            raise DataError(f"{where}: a header row inside the data at row {i + 1} "
+                            f"(it follows data, not a blank row or a table title)")
     if len(header_rows) != n_tables:
         extra = header_rows[n_tables:] if len(header_rows) > n_tables else []
         raise DataError(f"{where}: expected {n_tables} table(s), found header rows at spreadsheet row(s) "
@@ -423,13 +429,107 @@ def read_history_2025(geo: pl.DataFrame) -> pl.DataFrame:
     return parse_history_2025(load_sheet(FILE_2025, SHEET_2025), geo)
 
 
-def as_at_date_2025() -> dt.date:
-    """The date the latest file covers, read from its title ('... as at 31 March 2025')."""
-    raw = load_sheet(FILE_2025, AS_AT_SHEET_2025)
+def as_at_date(raw: pl.DataFrame, where: str) -> dt.date:
+    """The date an 'as at' table covers, read from its title ('... as at 31 March 2025')."""
     for value in raw.row(0):
         if value and (m := re.search(r"as at (\d{1,2} \w+ \d{4})", value)):
             return dt.datetime.strptime(m.group(1), "%d %B %Y").date()
-    raise DataError(f"{FILE_2025} sheet {AS_AT_SHEET_2025}: no 'as at <date>' in the title row")
+    raise DataError(f"{where}: no 'as at <date>' in the title row")
+
+
+def as_at_date_2025() -> dt.date:
+    """The date the latest file covers (its as-at table's title)."""
+    return as_at_date(load_sheet(FILE_2025, AS_AT_SHEET_2025), f"{FILE_2025} sheet {AS_AT_SHEET_2025}")
+
+
+# Ofsted's 'as at 31 March' tables: each council's latest inspection by inspection date. They are
+# not history, but they repeat judgements the history holds, so they are checked against it.
+AS_AT_TABLES = ((FILE_2024, "Inspections_31_March_2024"), (FILE_2025, AS_AT_SHEET_2025))
+_AS_AT_COLUMNS = {
+    "Local authority area code": "ons_code",
+    "Local authority name": "la_name_source",
+    "Inspection date": "inspection_start",
+    "Publication date": "published",
+    "Overall effectiveness": "overall",
+    "Impact of leaders": "leadership",
+    "The impact of leaders on social work practice with children and families": "leadership",
+    "Experiences and progress of children who need help and protection": "help_and_protection",
+    "The experiences and progress of children who need help and protection": "help_and_protection",
+    "Experiences and progress of children in care": "children_in_care",
+    "The experiences and progress of children in care": "children_in_care",
+    "Experiences and progress of care leavers": "care_leavers",
+    "The experiences and progress of care leavers": "care_leavers",
+}
+NOT_YET_INSPECTED = "not yet inspected"
+
+
+def read_as_at_table(raw: pl.DataFrame, geo: pl.DataFrame, names: pl.DataFrame, where: str) -> pl.DataFrame:
+    """An 'as at' table as rows of la_code, inspection_start, published and judgements (text as
+    normalised); a council 'Not yet inspected' has a null inspection_start."""
+    day = as_at_date(raw, where)
+    [(_, header, body)] = split_tables(raw, "Local authority name", 1, where)
+    unknown = [h for h in header if h and h not in _AS_AT_COLUMNS and h not in ("Web link", "Ofsted region")]
+    if unknown:
+        raise DataError(f"{where}: unknown column(s) {unknown} (renamed?)")
+    body = body.select("row", *[pl.col(body.columns[i + 1]).alias(_AS_AT_COLUMNS[h])
+                                for i, h in enumerate(header) if h in _AS_AT_COLUMNS])
+    rows = []
+    for rec in body.iter_rows(named=True):
+        at = f"{where}, row {rec['row']}"
+        start_text = (rec["inspection_start"] or "").strip()
+        not_yet = start_text.lower() == NOT_YET_INSPECTED
+        out = {"la_name_source": rec["la_name_source"].strip(), "ons_code": rec.get("ons_code"), "row": rec["row"],
+               "inspection_start": None if not_yet else parse_date(start_text, f"{at}, column 'Inspection date'"),
+               "published": parse_date(rec.get("published"), f"{at}, column 'Publication date'")}
+        for c in JUDGEMENT_COLUMNS:
+            out[c] = normalise_judgement(rec.get(c), at) if c in rec else None
+        rows.append(out)
+    table = pl.DataFrame(rows, schema={"la_name_source": pl.String, "ons_code": pl.String, "row": pl.Int64,
+                                       "inspection_start": pl.Date, "published": pl.Date,
+                                       **{c: pl.String for c in JUDGEMENT_COLUMNS}})
+    if table["ons_code"].null_count() < table.height:
+        table = table.join(geography.ons_lookup(geo), on="ons_code", how="left")
+        if table["la_code"].null_count():
+            raise DataError(f"{where}: ONS code(s) matching no council: "
+                            f"{table.filter(pl.col('la_code').is_null())['ons_code'].to_list()}")
+    else:
+        table = geography.match_names(table, "la_name_source", names, geo, where, as_of=day)
+    return table.with_columns(as_at=pl.lit(day))
+
+
+def check_as_at_tables(merged: pl.DataFrame, geo: pl.DataFrame, names: pl.DataFrame,
+                       tables_raw: dict[str, pl.DataFrame] | None = None) -> pl.DataFrame:
+    """Where an 'as at' table differs from the merged history: one row per council and field.
+
+    Each council's row is compared with its latest ILACS that started on or before the as-at
+    date. The history is kept (the history sheets are the record of every inspection)."""
+    out = []
+    for file, sheet in AS_AT_TABLES:
+        where = f"{file} sheet {sheet}"
+        raw = load_sheet(file, sheet) if tables_raw is None else tables_raw[where]
+        table = read_as_at_table(raw, geo, names, where)
+        day = table["as_at"][0]
+        started = (merged.filter((pl.col("framework") == "ILACS") & (pl.col("inspection_start") <= day))
+                   .sort("inspection_start").group_by("la_code").last())
+        joined = table.join(started, on="la_code", how="left", suffix="_history")
+        for rec in joined.iter_rows(named=True):
+            for column in ("inspection_start", "published", *JUDGEMENT_COLUMNS):
+                ours = rec[f"{column}_history"] if f"{column}_history" in rec else None
+                theirs = rec[column]
+                if column == "published" and theirs is None:
+                    continue  # the 2024 table gives no publication dates
+                if theirs != ours:
+                    out.append({"la_code": rec["la_code"], "framework": "ILACS", "sequence": rec["sequence"],
+                                "field": column, "kind": "as-at table differs from history",
+                                "as_at_table": f"{file}/{sheet}",
+                                "as_at_value": NOT_YET_INSPECTED if (column == "inspection_start" and theirs is None)
+                                else None if theirs is None else str(theirs),
+                                "resolved": None if ours is None else str(ours),
+                                "rule": "history sheets kept; the as-at table is a summary"})
+    schema = {"la_code": pl.String, "framework": pl.String, "sequence": pl.Int32, "field": pl.String,
+              "kind": pl.String, "as_at_table": pl.String, "as_at_value": pl.String, "resolved": pl.String,
+              "rule": pl.String}
+    return pl.DataFrame(out, schema=schema).sort("la_code", "as_at_table", "field")
 
 
 # ---- merging -------------------------------------------------------------------------------
@@ -511,7 +611,28 @@ def build(geo: pl.DataFrame | None = None, names: pl.DataFrame | None = None) ->
     merged, disagreements = merge(rows, geo)
     if missing := sorted(set(rows["la_code"]) - set(merged["la_code"])):
         raise DataError(f"inspections: council(s) {missing} lost in the merge")
-    return {"inspections": merged, "disagreements": disagreements, "source_rows": rows}
+    as_at = _with_history_values(check_as_at_tables(merged, geo, names), with_sequence(rows))
+    combined = pl.concat([disagreements.drop("la_name"), as_at], how="diagonal").join(
+        geo.select("la_code", "la_name"), on="la_code", how="left")
+    combined = combined.select(DISAGREEMENT_COLUMNS).sort("la_code", "framework", "sequence", "field", "kind")
+    return {"inspections": merged, "disagreements": combined, "source_rows": rows}
+
+
+DISAGREEMENT_COLUMNS = ["la_code", "la_name", "framework", "sequence", "field", "kind", *FILE_PRIORITY,
+                        "as_at_table", "as_at_value", "resolved", "rule"]
+
+
+def _with_history_values(as_at: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """Fill, for each as-at difference, what each history file says about that inspection."""
+    filled = []
+    for rec in as_at.iter_rows(named=True):
+        same = rows.filter((pl.col("la_code") == rec["la_code"]) & (pl.col("framework") == rec["framework"])
+                           & (pl.col("sequence") == rec["sequence"]))
+        said = dict(zip(same["source"], same[rec["field"]])) if rec["sequence"] is not None else {}
+        filled.append({**rec, **{f: "(not in file)" if f not in said else None if said[f] is None else str(said[f])
+                                 for f in FILE_PRIORITY}})
+    schema = {**as_at.schema, **{f: pl.String for f in FILE_PRIORITY}}
+    return pl.DataFrame(filled, schema=schema)
 
 
 def write(built: dict[str, pl.DataFrame]) -> None:
