@@ -89,6 +89,9 @@ PROCESSED_TABLES += $(CHILDREN_TABLES)
 # [10_ratings_vs_workforce]
 # [11_council_profile]
 # [12_inspection_judgements]
+# as_of defaults to the as-at date of the 2025 Ofsted file, which judgements_in_force reads
+$(NB)/12_inspection_judgements.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods)
+STORY_NOTEBOOKS += $(NB)/12_inspection_judgements.ipynb
 # [13_national_trends]
 # [14_reported_figures]
 # [claims]

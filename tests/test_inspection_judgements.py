@@ -214,7 +214,7 @@ def test_charts_carry_title_alt_text_and_source():
                       ij.distribution(IN_FORCE.with_columns(pl.lit("good").alias("judgement")))
                       .select(pl.lit(D(2016, 3, 31)).alias("as_of"), pl.all())])
     spec = ij.distribution_chart(over).to_dict()
-    assert spec["title"]["text"] == "The share of councils judged less than good fell from 75.0% in 2015 to 0.0% in 2016"
+    assert spec["title"]["text"] == "Councils judged less than good fell from 75.0% in 2015 to 0.0% in 2016"
     assert "2015 to 2016" in spec["description"]
     # once every council is judged, the comparison starts there, not at the thin early years
     everyone = IN_FORCE.with_columns(pl.lit("SIF").alias("framework"), pl.lit("inadequate").alias("judgement"))
@@ -223,7 +223,7 @@ def test_charts_carry_title_alt_text_and_source():
                        ij.distribution(IN_FORCE.with_columns(pl.lit("SIF").alias("framework")))
                        .select(pl.lit(D(2017, 3, 31)).alias("as_of"), pl.all())])
     spec = ij.distribution_chart(three).to_dict()
-    assert spec["title"]["text"] == "The share of councils judged less than good fell from 100.0% in 2016 to 60.0% in 2017"
+    assert spec["title"]["text"] == "Councils judged less than good fell from 100.0% in 2016 to 60.0% in 2017"
 
 
 def test_change_sentence_names_both_inspections_and_sub_judgements():

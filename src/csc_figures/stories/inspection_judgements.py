@@ -466,7 +466,7 @@ def distribution_chart(over_time: pl.DataFrame):
     base, last = share_not_good(at[base_day]), share_not_good(at[day])
     if base is not None and last is not None and base_day != day and round(last, 1) != round(base, 1):
         verb = "fell" if last < base else "rose"
-        title = (f"The share of councils judged less than good {verb} from {f.pct(base)} in "
+        title = (f"Councils judged less than good {verb} from {f.pct(base)} in "
                  f"{base_day.year} to {f.pct(last)} in {day.year}")
     else:
         title = f"{f.pct(last)} of councils were judged less than good in {day.year}"
@@ -496,16 +496,25 @@ def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
     labelled = matrix.with_columns(
         pl.col("previous_judgement").replace_strict(charts.JUDGEMENT_LABELS).alias("previous"),
         pl.col("judgement").replace_strict(charts.JUDGEMENT_LABELS).alias("new"),
+        (pl.col("previous_judgement").replace_strict(RANK, return_dtype=pl.Int64)
+         - pl.col("judgement").replace_strict(RANK, return_dtype=pl.Int64)).sign().replace_strict(
+            {1: "Upgrade", 0: "Unchanged", -1: "Downgrade"}, return_dtype=pl.String).alias("change"),
     )
     order = [charts.JUDGEMENT_LABELS[j] for j in JUDGEMENTS]
     base = alt.Chart(labelled).encode(
         x=alt.X("new:N", sort=order, title="Judgement at the next inspection",
-                axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("previous:N", sort=order, title="Judgement before"),
+                axis=alt.Axis(orient="top", labelAngle=0, domain=False, ticks=False)),
+        y=alt.Y("previous:N", sort=order, title="Judgement before", axis=alt.Axis(domain=False, ticks=False)),
     )
-    cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("inspections:Q", scale=alt.Scale(scheme="greys"), legend=None))
-    text = base.mark_text(fontSize=14).encode(
+    # Hue says the direction, depth the number of inspections.
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("change:N", scale=alt.Scale(domain=["Upgrade", "Unchanged", "Downgrade"],
+                                                    range=["#4a90c2", "#9e9e9e", "#b2182b"]),
+                        legend=alt.Legend(title=None)),
+        opacity=alt.Opacity("inspections:Q", scale=alt.Scale(domain=[0, matrix["inspections"].max()],
+                                                            range=[0.12, 1]), legend=None),
+    )
+    text = base.mark_text(fontSize=15).encode(
         text="inspections:Q",
         color=alt.condition(alt.datum.inspections > matrix["inspections"].max() / 2,
                             alt.value("white"), alt.value("black")))
@@ -514,7 +523,7 @@ def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
     title = (f"{counts['upgrades']} of {n} re-inspections moved a council up a grade, "
              f"{counts['downgrades']} down")
     subtitle = ["Ofsted's overall judgement of a council's children's services against its previous one",
-                "Consecutive SIF and ILACS inspections of the same council; right of the diagonal = downgrade"]
+                "Consecutive SIF and ILACS inspections of the same council, counted by the pair of judgements"]
     alt_text = (f"Grid of {f.number(n)} consecutive Ofsted inspections of the same council, previous judgement "
                 f"against the next: {counts['upgrades']} upgrades, {counts['downgrades']} downgrades, "
                 f"{counts['unchanged']} unchanged.")
