@@ -313,3 +313,51 @@ def test_inherited_judgements_count_once_per_inspection(monkeypatch):
     assert ij.claim_count_in_force("inadequate", "2022-05-06", count="inspections") == 2
     with pytest.raises(UserError):
         ij.claim_count_in_force("inadequate", "2022-05-06", count="trusts")
+
+
+def test_change_sentence_skips_sub_judgements_only_one_framework_gave():
+    insp = HISTORY.with_columns(pl.when(pl.col("framework") == "SIF").then(pl.lit("good")).alias("adoption"))
+    assert "adoption" not in ij.change_sentence(insp, "816", D(2022, 5, 4))
+
+
+# ---- the real tables (built by `make all`) -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def inspections():
+    return ij.load_inspections()
+
+
+GUARDIAN = {"inspections": 43, "good": 10, "requires_improvement": 26, "inadequate": 7}
+
+
+def test_guardian_counts_need_a_2015_cutoff_not_the_2013_14_year(inspections):
+    start = ij.framework_start(inspections)
+    windows = ij.mark_reproduces(ij.window_counts(inspections, ij.windows_for_year(2013, start)), GUARDIAN)
+    assert not windows["reproduces"].any()
+    assert windows.row(0, named=True)["inspections"] == 11  # statistical year 2013-14 by publication
+    match = ij.cutoffs_matching(ij.running_counts(inspections), GUARDIAN)
+    assert match.select("published", "last_cutoff").rows() == [(D(2015, 2, 3), D(2015, 3, 19))]
+
+
+def test_no_sif_outstanding_until_2016(inspections):
+    first = ij.first_published(inspections, "outstanding")
+    assert first["published"].unique().to_list() == [D(2016, 3, 29)]
+    assert ij.claim_count_published("SIF", published_to="2015-12-31", overall="outstanding") == 0
+
+
+def test_named_councils_changes(inspections):
+    t = ij.consecutive_inspections(inspections)
+    expected = {("York", 2022): ("good", "requires_improvement"), ("Derby", 2022): ("good", "outstanding"),
+                ("Merton", 2022): ("good", "outstanding"), ("West Berkshire", 2022): ("good", "good"),
+                ("St Helens", 2019): ("requires_improvement", "inadequate")}
+    for (council, year), (before, after) in expected.items():
+        row = ij.transition_in(t, ij.resolve(council), year)
+        assert (row["previous_judgement"], row["judgement"]) == (before, after), council
+
+
+def test_every_council_in_the_distribution(inspections):
+    last = ij.latest_as_of()
+    dist = ij.distribution_at(last)
+    assert dist["councils"].sum() == ij.in_force(last).height
+    with pytest.raises(UserError):
+        ij.in_force(last + dt.timedelta(days=1))

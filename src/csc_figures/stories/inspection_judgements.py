@@ -60,10 +60,14 @@ def load_inspections() -> pl.DataFrame:
 
 
 def in_force(as_of: dt.date | str) -> pl.DataFrame:
-    """Judgements in force on as_of for every council that existed then."""
+    """Judgements in force on as_of for every council that existed then (as_of no later than the data)."""
     from ..inspections import judgements_in_force
 
-    return judgements_in_force(as_date(as_of))
+    day = as_date(as_of)
+    if day > latest_as_of():
+        raise UserError(f"as_of {day} is after {latest_as_of()}, the as-at date of the latest Ofsted file; "
+                        "judgements in force after it are not held")
+    return judgements_in_force(day)
 
 
 def _check_judgements(df: pl.DataFrame, column: str, what: str) -> None:
