@@ -601,7 +601,8 @@ def editions(vintage: int | None = None, first_year: int = FIRST_EDITION_YEAR,
     for year in [y for y in years if y >= first_year]:
         as_of = edition_date(year)
         table, councils = build(as_of, year, year - 1, vintage, choices)
-        stamp = [pl.lit(year).alias("year"), pl.lit(year - 1).alias("base_year"), pl.lit(as_of).alias("as_of")]
+        stamp = [pl.lit(year, pl.Int64).alias("year"), pl.lit(year - 1, pl.Int64).alias("base_year"),
+                 pl.lit(as_of, pl.Date).alias("as_of")]
         tables_.append(table.with_columns(stamp))
         councils_.append(councils.with_columns(stamp))
     return pl.concat(tables_, how="diagonal_relaxed"), pl.concat(councils_, how="diagonal_relaxed")
@@ -688,3 +689,226 @@ def ordered(measure: str, year: str, as_of: str, vintage: str | None = None) -> 
     table = _claim_table(as_of, year, vintage)
     values = [_cell(table, rating, measure) for rating in RATINGS]
     return float(all(a is not None and b is not None and a < b for a, b in zip(values, values[1:])))
+
+
+# ---- words ------------------------------------------------------------------------------------------
+
+def year_label(year: int) -> str:
+    """2021 -> '2020-21' (the DfE year to 30 September 2021), as the article writes it."""
+    return f"{year - 1}-{str(year)[2:]}"
+
+
+def _date_words(day: dt.date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def key_sentences(table: pl.DataFrame, counts: pl.DataFrame, as_of: dt.date | str, year: int,
+                  base_year: int | None) -> list[str]:
+    """The article's key sentences with the recomputed numbers, worded by the shared formatter."""
+    from .. import formatting as f
+
+    as_of = as_date(as_of)
+    rows = {r["rating"]: r for r in ratings_table_rounded(table).iter_rows(named=True)}
+    n = {r["rating"]: r for r in counts.iter_rows(named=True)}
+    bad, best, eng = rows["inadequate"], rows["outstanding"], rows["england"]
+    y, on = year_label(year), _date_words(as_of)
+    out = []
+    if base_year is not None:
+        b = year_label(base_year)
+        out.append(f"Turnover at councils rated inadequate on {on} "
+                   f"{f.rate_word(bad['turnover_rate_base'], bad['turnover_rate'])} by "
+                   f"{f.points(bad['turnover_rate_change'])} on average from {b} to {y}, while nationally it "
+                   f"{f.rate_word(eng['turnover_rate_base'], eng['turnover_rate'])} by "
+                   f"{f.points(eng['turnover_rate_change'])} to {f.pct(eng['turnover_rate'])}.")
+    out.append(f"{f.number(n['inadequate']['acquired_after_year_end'])} of the "
+               f"{f.number(n['inadequate']['councils'])} 'inadequate' authorities acquired their ratings after "
+               f"September {year}, the end of the period covered by the workforce data.")
+    if base_year is not None:
+        out.append(f"The average FTE turnover rate at 'inadequate' councils went from "
+                   f"{f.pct(bad['turnover_rate_base'])} in {year_label(base_year)} to {f.pct(bad['turnover_rate'])} "
+                   f"in {y} (national average {f.pct(eng['turnover_rate'])}).")
+    out.append(f"Turnover rates at 'outstanding', 'good' and 'requires improvement' councils were "
+               f"{f.pct(best['turnover_rate'])}, {f.pct(rows['good']['turnover_rate'])} and "
+               f"{f.pct(rows['requires_improvement']['turnover_rate'])}, respectively, in {y}.")
+    if base_year is not None:
+        out.append(f"Vacancy rates: 'outstanding' councils {f.pct(best['vacancy_rate'])} "
+                   f"({f.rate_word(best['vacancy_rate_base'], best['vacancy_rate'])} by "
+                   f"{f.points(best['vacancy_rate_change'])}), 'inadequate' {f.pct(bad['vacancy_rate'])} "
+                   f"({f.rate_word(bad['vacancy_rate_base'], bad['vacancy_rate'])} by "
+                   f"{f.points(bad['vacancy_rate_change'])}); 'good' {f.pct(rows['good']['vacancy_rate'])}, "
+                   f"'requires improvement' {f.pct(rows['requires_improvement']['vacancy_rate'])}; "
+                   f"England {f.pct(eng['vacancy_rate_base'])} to {f.pct(eng['vacancy_rate'])}.")
+    ratio = bad["agency_rate"] / best["agency_rate"] if best["agency_rate"] else None
+    out.append(f"Agency rates: 'inadequate' councils {f.pct(bad['agency_rate'])}, "
+               f"{f.number(ratio, 1)} times the 'outstanding' councils' {f.pct(best['agency_rate'])}.")
+    if base_year is not None:
+        ri, good = rows["requires_improvement"], rows["good"]
+        out.append(f"'Requires improvement' councils' agency rate {f.rate_word(ri['agency_rate_base'], ri['agency_rate'])} "
+                   f"by {f.points(ri['agency_rate_change'])} to {f.pct(ri['agency_rate'])}; 'good' councils "
+                   f"{f.pct(good['agency_rate'])}, from {f.pct(good['agency_rate_base'])}.")
+        out.append(f"Sickness absence at 'inadequate' councils: {f.pct(bad['absence_rate'])} of working days in {y}, "
+                   f"from {f.pct(bad['absence_rate_base'])} in {year_label(base_year)}; at 'outstanding' councils "
+                   f"{f.pct(best['absence_rate_base'])} then {f.pct(best['absence_rate'])}.")
+    out.append(f"Average caseloads: 'outstanding' {f.number(best['caseload'], 1)}, 'good' "
+               f"{f.number(rows['good']['caseload'], 1)}, 'requires improvement' "
+               f"{f.number(rows['requires_improvement']['caseload'], 1)}, 'inadequate' "
+               f"{f.number(bad['caseload'], 1)} as of September {year}.")
+    return out
+
+
+# ---- charts -----------------------------------------------------------------------------------------
+
+def _long(table: pl.DataFrame) -> pl.DataFrame:
+    england = table.filter(pl.col("rating") == "england")
+    groups = table.filter(pl.col("rating") != "england")
+    rows = []
+    for measure in MEASURES:
+        for row in groups.iter_rows(named=True):
+            rows.append({"measure": MEASURE_LABELS[measure], "rating": row["rating"],
+                         "label": charts.JUDGEMENT_LABELS[row["rating"]], "councils": row["councils"],
+                         "value": row[measure], "england": england[measure][0]})
+    return pl.DataFrame(rows)
+
+
+def ordered_measures(table: pl.DataFrame) -> list[str]:
+    """The measures whose group averages rise strictly from outstanding to inadequate."""
+    out = []
+    for measure in MEASURES:
+        values = table.filter(pl.col("rating") != "england")[measure].to_list()
+        if all(a is not None and b is not None and a < b for a, b in zip(values, values[1:])):
+            out.append(measure)
+    return out
+
+
+PANEL_HEIGHT = 220
+_SHORT = {"turnover_rate": "turnover", "vacancy_rate": "vacancies", "agency_rate": "agency use",
+          "absence_rate": "sickness absence", "caseload": "caseloads"}
+
+
+def _listing(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int):
+    """'Relationship between Ofsted ratings and workforce indicators': one panel per measure, England as a line."""
+    as_of = as_date(as_of)
+    data = _long(table)
+    ordered_ = ordered_measures(table)
+    if len(ordered_) == len(MEASURES):
+        title = "The better the Ofsted rating, the lower the turnover, vacancies, agency use, absence and caseloads"
+    elif ordered_:
+        title = f"The better the Ofsted rating, the lower the {_listing([_SHORT[m] for m in ordered_])}"
+    else:
+        title = "No measure falls steadily as the Ofsted rating improves"
+    base = alt.Chart().encode(x=alt.X("rating:N", sort=RATINGS, axis=None))
+    bars = base.mark_bar().encode(
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=4, format="~r")),
+        color=alt.Color("rating:N", **charts.judgement_scale("rating")),
+        tooltip=[alt.Tooltip("label:N", title="Judgement"), alt.Tooltip("councils:Q", title="Councils"),
+                 alt.Tooltip("value:Q", title="Average", format=".1f")])
+    # values printed inside the foot of each bar (clear of the England line), dark on the light colours
+    labels = base.mark_text(baseline="bottom", fontSize=11, fontWeight="bold").encode(
+        y=alt.value(PANEL_HEIGHT - 5), text=alt.Text("value:Q", format=".1f"),
+        color=alt.condition(alt.FieldOneOfPredicate("rating", ["outstanding", "inadequate"]),
+                            alt.value("white"), alt.value("#222222")))
+    england = alt.Chart().mark_rule(color="#222222", strokeDash=[4, 3], strokeWidth=1.5).encode(y="england:Q")
+    panel = alt.layer(bars, england, labels, data=data).properties(width=118, height=PANEL_HEIGHT)
+    chart = (panel.facet(facet=alt.Facet("measure:N", sort=[MEASURE_LABELS[m] for m in MEASURES],
+                                         header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),
+                         columns=5)
+             .resolve_scale(y="independent"))
+    subtitle = [f"Relationship between Ofsted ratings and workforce indicators: average of council figures, "
+                f"year to 30 September {year},",
+                f"by the judgement in force on {_date_words(as_of)}. Dashed line: England."]
+    alt_text = ("Bar charts of the average turnover, vacancy, agency worker and sickness absence rates and "
+                "caseload of councils by Ofsted judgement. " + "; ".join(
+                    f"{MEASURE_LABELS[m]}: " + ", ".join(
+                        f"{charts.JUDGEMENT_LABELS[r['rating']]} {r[m]:.1f}"
+                        for r in table.filter(pl.col('rating') != 'england').iter_rows(named=True)
+                        if r[m] is not None) for m in MEASURES) + ".")
+    return charts.titled(chart, title, subtitle, SOURCE, alt_text), data
+
+
+def gap_chart(robust_by_year: pl.DataFrame):
+    """The gap between inadequate and outstanding councils' averages each year, with its bootstrap interval."""
+    data = robust_by_year.with_columns(
+        pl.col("measure").replace_strict(MEASURE_LABELS).alias("label"),
+        pl.col("year").map_elements(year_label, return_dtype=pl.String).alias("year_label"))
+    # years to 30 September, labelled by the year they end: '18 is 2017-18
+    x = alt.X("year:O", title="Year to 30 September",
+              axis=alt.Axis(labelAngle=0, labelExpr="\"'\" + substring('' + datum.value, 2, 4)"))
+    band = alt.Chart().mark_errorbar(ticks=True, color="#4a90c2").encode(
+        x=x, y=alt.Y("gap_low:Q", title=None), y2="gap_high:Q")
+    line = alt.Chart().mark_line(point=alt.OverlayMarkDef(color="#b2182b", size=40), color="#b2182b").encode(
+        x=x, y=alt.Y("gap:Q", title=None),
+        tooltip=[alt.Tooltip("year_label:N", title="Year"), alt.Tooltip("gap:Q", format=".1f"),
+                 alt.Tooltip("gap_low:Q", format=".1f", title="95% low"),
+                 alt.Tooltip("gap_high:Q", format=".1f", title="95% high"),
+                 alt.Tooltip("spearman:Q", format=".2f", title="Spearman")])
+    zero = alt.Chart().mark_rule(color="#888888").encode(y=alt.datum(0))
+    panel = alt.layer(band, line, zero, data=data).properties(width=118, height=200)
+    chart = (panel.facet(facet=alt.Facet("label:N", sort=[MEASURE_LABELS[m] for m in MEASURES],
+                                         header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),
+                         columns=5)
+             .resolve_scale(y="independent"))
+    first, last = data["year"].min(), data["year"].max()
+    years = data["year"].n_unique()
+    every_year = [m for m in MEASURES if data.filter(pl.col("measure") == m, pl.col("clear")).height == years]
+    if every_year:
+        title = (f"Every year, inadequate councils had clearly higher {_listing([_SHORT[m] for m in every_year])} "
+                 f"than outstanding ones")
+    else:
+        title = "No gap between inadequate and outstanding councils was clear every year"
+    subtitle = [f"Average at inadequate councils minus average at outstanding councils, {year_label(first)} to "
+                f"{year_label(last)}; bars: 95% bootstrap interval.",
+                "Judgements in force on 6 May after each year (or the latest Ofsted file). Caseload in cases, others in points."]
+    alt_text = ("Line charts of the gap between inadequate and outstanding councils' averages by year. " + "; ".join(
+        f"{MEASURE_LABELS[m]}: " + ", ".join(f"{year_label(r['year'])} {r['gap']:.1f}"
+                                             for r in data.filter(pl.col('measure') == m).iter_rows(named=True)
+                                             if r["gap"] is not None) for m in MEASURES) + ".")
+    return charts.titled(chart, title, subtitle, SOURCE, alt_text), data
+
+
+# ---- why a cell differs --------------------------------------------------------------------------------
+
+def cells_by_vintage(cells: pl.DataFrame, vintages: tuple[int, ...] = (2022, 2023, 2024, 2025),
+                     choices: Choices = Choices()) -> pl.DataFrame:
+    """Each published cell recomputed from every release we hold (does a later revision move it?)."""
+    out = cells.select("claim_id", "kind", "rating", "measure", "year", "value")
+    for vintage in vintages:
+        hit = reproduce(cells, vintage, choices)
+        out = out.join(hit.select("claim_id", pl.col("recomputed").alias(f"vintage_{vintage}")), on="claim_id")
+    return out
+
+
+def explain_cells(result: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
+    """For each cell that does not match: the gap, and the total change across the group's councils it implies."""
+    n = dict(zip(counts["rating"], counts["councils"]))
+    missed = result.filter(~pl.col("match"))
+    return missed.with_columns(
+        (pl.col("value") - pl.col("recomputed")).alias("gap"),
+        pl.col("rating").replace_strict(n, return_dtype=pl.Int64).alias("councils"),
+    ).with_columns(
+        # a simple mean moves by gap when the group's council figures together move by gap x councils
+        (pl.col("gap") * pl.col("councils")).alias("total_change_needed"),
+    ).select("claim_id", "rating", "measure", "year", "kind", "value", "recomputed", "gap", "councils",
+             "total_change_needed")
+
+
+def revisions(vintage_from: int, vintage_to: int, years: tuple[int, ...]) -> pl.DataFrame:
+    """How many council figures a later release changed, per measure and year (matched on the councils a return covers)."""
+    def rows(v):
+        return (load_workforce(v).filter(pl.col("geographic_level") == "local_authority", pl.col("year").is_in(years))
+                .with_columns(pl.col("joint_codes").list.sort().list.join("+").alias("_unit")))
+    joined = rows(vintage_from).join(rows(vintage_to), on=["year", "_unit"], suffix="_later")
+    out = []
+    for year in years:
+        part = joined.filter(pl.col("year") == year)
+        for measure in MEASURES:
+            changed = part.filter((pl.col(measure) - pl.col(f"{measure}_later")).abs() > 1e-9
+                                  | (pl.col(measure).is_null() != pl.col(f"{measure}_later").is_null()))
+            out.append({"year": year, "measure": measure, "councils_compared": part.height,
+                        "figures_revised": changed.height,
+                        "largest_revision": changed.select((pl.col(f"{measure}_later") - pl.col(measure)).abs().max())
+                        .item() if changed.height else 0.0})
+    return pl.DataFrame(out)
