@@ -63,7 +63,8 @@ $(NB)/%.ipynb: notebooks/%.ipynb $(SRC) | $(ENV)
 GEOGRAPHY_RAW := $(call raw,New_Statistical_Neighbour_Groupings_April_2021.csv csww_headline_measures_2017_to_2022.csv \
   csww_indicators_2017_to_2023.csv csww_indicators_2017_to_2024.csv csww_indicators_2017_to_2025.csv \
   b1_children_in_need_2013_to_2025.csv c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv \
-  cla_number_and_rate_per_10k_children.csv LA_Inspection_Outcomes_as_at_31_March_2025.ods)
+  cla_number_and_rate_per_10k_children.csv Childrens_social_care_in_England_2023_underlying_data.ods \
+  LA_Inspection_Outcomes_as_at_March_2024.ods LA_Inspection_Outcomes_as_at_31_March_2025.ods)
 $(NB)/01_geography.ipynb data/processed/la_geography.parquet data/processed/la_names.parquet data/processed/statistical_neighbours.parquet &: notebooks/01_geography.ipynb $(SRC) $(GEOGRAPHY_RAW) | $(ENV)
 	$(RUN) 01_geography
 PROCESSED_TABLES += data/processed/la_geography.parquet data/processed/la_names.parquet data/processed/statistical_neighbours.parquet

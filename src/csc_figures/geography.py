@@ -99,7 +99,9 @@ LA_GEOGRAPHY = tables.declare(tables.TableSpec(
 
 LA_NAMES = tables.declare(tables.TableSpec(
     "la_names",
-    "Every spelling of a council's name in the publishers' files, with its DfE code.",
+    "Every spelling of a council's name in the publishers' files, with its DfE code: DfE and "
+    "neighbour files give the code, Ofsted's 2025 history the ONS code; Ofsted's other sheets are "
+    "matched through these spellings (see geography.normalise and geography.match_names).",
     {
         "name_variant": "the name as the file spells it",
         "normalised": "lower-case, punctuation-free form used for matching (see geography.normalise)",
@@ -462,6 +464,11 @@ def build_all() -> dict[str, pl.DataFrame]:
     sn_raw = read_neighbours_raw()
     neighbours, sn_excluded = build_statistical_neighbours(geo)
     names = build_la_names(geo, codes, sn_raw, read_ofsted_2025_names())
+    # Ofsted's other sheets name councils without codes: match them with the spellings above.
+    from .inspections import ofsted_name_variants  # inspections builds on geography, so import late
+
+    names = with_normalised(pl.concat([names.select("name_variant", "la_code", "source"),
+                                       ofsted_name_variants(geo, names)]))
     return {"la_geography": geo, "la_geography_excluded": excluded, "la_names": names,
             "statistical_neighbours": neighbours, "statistical_neighbours_excluded": sn_excluded}
 

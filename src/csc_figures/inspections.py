@@ -350,21 +350,46 @@ _LONG_SCHEMA = {"la_name_source": pl.String, "framework": pl.String, "inspection
 def read_wide_sheet(spec: WideSheet, geo: pl.DataFrame, names: pl.DataFrame,
                     raw: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every inspection in a wide sheet with its council's DfE code."""
-    where = f"{spec.file} sheet {spec.sheet}"
-    raw = load_sheet(spec.file, spec.sheet) if raw is None else raw
     frames = []
-    for (header_row, header, body), layout in zip(
-            split_tables(raw, spec.layouts[0].name_header, len(spec.layouts), where), spec.layouts):
-        table_where = f"{where} (table at row {header_row})"
-        long = parse_wide_table(header, body, layout, table_where)
-        councils = body.select(pl.col(body.columns[header.index(layout.name_header) + 1]).str.strip_chars()
-                               .alias("la_name_source")).unique()
-        matched = geography.match_names(councils, "la_name_source", names, geo, table_where,
-                                        as_of=None if layout.ended_councils else spec.as_at,
-                                        ended_only=layout.ended_councils)
+    for header, body, layout, where, matched in _wide_tables(spec, geo, names, raw):
+        long = parse_wide_table(header, body, layout, where)
         long = long.join(matched, on="la_name_source", how="left", validate="m:1")
         frames.append(long.with_columns(source=pl.lit(spec.file)))
     return pl.concat(frames)
+
+
+def _wide_tables(spec: WideSheet, geo: pl.DataFrame, names: pl.DataFrame, raw: pl.DataFrame | None = None):
+    """Each table of a wide sheet with its councils' names matched to DfE codes.
+
+    A name is matched among the councils that existed on the file's date, or, in a table
+    of councils abolished in a restructure, among those councils only.
+    """
+    where = f"{spec.file} sheet {spec.sheet}"
+    raw = load_sheet(spec.file, spec.sheet) if raw is None else raw
+    for (header_row, header, body), layout in zip(
+            split_tables(raw, spec.layouts[0].name_header, len(spec.layouts), where), spec.layouts):
+        table_where = f"{where} (table at row {header_row})"
+        councils = body.select(pl.col(body.columns[header.index(layout.name_header) + 1]).str.strip_chars()
+                               .alias("la_name_source")).unique().sort("la_name_source")
+        matched = geography.match_names(councils, "la_name_source", names, geo, table_where,
+                                        as_of=None if layout.ended_councils else spec.as_at,
+                                        ended_only=layout.ended_councils)
+        yield header, body, layout, table_where, matched
+
+
+def ofsted_name_variants(geo: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
+    """Ofsted's spellings in the sheets that give no codes (name_variant, la_code, source),
+    matched to codes by the rules the history uses; for `la_names`."""
+    frames = []
+    for spec in WIDE_SHEETS:
+        for *_, matched in _wide_tables(spec, geo, names):
+            frames.append(matched.select(pl.col("la_name_source").alias("name_variant"), "la_code",
+                                         source=pl.lit(f"{spec.file}/{spec.sheet}")))
+    for file, sheet in AS_AT_TABLES:
+        table = read_as_at_table(load_sheet(file, sheet), geo, names, f"{file} sheet {sheet}")
+        frames.append(table.select(pl.col("la_name_source").alias("name_variant"), "la_code",
+                                   source=pl.lit(f"{file}/{sheet}")))
+    return pl.concat(frames).unique()
 
 
 # ---- the 2025 long sheet -------------------------------------------------------------------
