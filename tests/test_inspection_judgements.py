@@ -318,6 +318,10 @@ def test_inherited_judgements_count_once_per_inspection(monkeypatch):
 def test_change_sentence_skips_sub_judgements_only_one_framework_gave():
     insp = HISTORY.with_columns(pl.when(pl.col("framework") == "SIF").then(pl.lit("good")).alias("adoption"))
     assert "adoption" not in ij.change_sentence(insp, "816", D(2022, 5, 4))
+    dated = HISTORY.with_columns(pl.when(pl.col("published") == D(2022, 5, 4)).then(D(2022, 3, 7))
+                                 .otherwise(None).alias("inspection_start"))
+    assert ("(ILACS standard, fieldwork from 7 March 2022, published 4 May 2022), down from good "
+            "(SIF first, published 7 February 2017)") in ij.change_sentence(dated, "816", D(2022, 5, 4))
 
 
 # ---- the real tables (built by `make all`) -----------------------------------------------------

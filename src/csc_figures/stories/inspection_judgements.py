@@ -411,6 +411,13 @@ def _words(judgement: str | None) -> str:
     return "not judged" if judgement is None else charts.JUDGEMENT_LABELS[judgement].lower()
 
 
+def _when(row: dict) -> str:
+    # Ofsted gives fieldwork dates for ILACS only; SIF inspections are dated by their report.
+    start = row.get("inspection_start")
+    fieldwork = f"fieldwork from {start:%-d %B %Y}, " if start else ""
+    return f"{row['framework']} {row['inspection_type']}, {fieldwork}published {row['published']:%-d %B %Y}"
+
+
 def change_sentence(inspections: pl.DataFrame, la_code: str, published: dt.date) -> str:
     """The overall and sub-judgement changes between one graded inspection and the council's previous one."""
     graded = council_history(inspections, la_code).filter(
@@ -423,9 +430,8 @@ def change_sentence(inspections: pl.DataFrame, la_code: str, published: dt.date)
     new, old = now.row(0, named=True), before.row(-1, named=True)
     steps = RANK[old["overall"]] - RANK[new["overall"]]
     verb = "up from" if steps > 0 else "down from" if steps < 0 else "the same as"
-    text = (f"{new['la_name']}: {_words(new['overall'])} ({new['framework']} {new['inspection_type']}, "
-            f"published {new['published']:%-d %B %Y}), {verb} {_words(old['overall'])} "
-            f"({old['framework']} {old['inspection_type']}, published {old['published']:%-d %B %Y})")
+    text = (f"{new['la_name']}: {_words(new['overall'])} ({_when(new)}), {verb} {_words(old['overall'])} "
+            f"({_when(old)})")
     # Only sub-judgements both inspections gave: the frameworks judged different things.
     subs = [c for c in SUB_JUDGEMENTS if c in inspections.columns and old[c] is not None and new[c] is not None]
     if subs:
