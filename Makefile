@@ -94,6 +94,8 @@ PROCESSED_TABLES += $(CHILDREN_TABLES)
 $(NB)/12_inspection_judgements.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods)
 STORY_NOTEBOOKS += $(NB)/12_inspection_judgements.ipynb
 # [13_national_trends]
+$(NB)/13_national_trends.ipynb: data/processed/children_looked_after.parquet data/processed/section_47.parquet data/reported/national_statistics_quoted.csv
+STORY_NOTEBOOKS += $(NB)/13_national_trends.ipynb
 # [14_reported_figures]
 # [claims]
 

@@ -1,0 +1,131 @@
+"""National trends: the article's comparisons on small series, the reported figures file, the real figures."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from csc_figures.errors import DataError, UserError
+from csc_figures.stories import national_trends as nt
+
+
+def _series(values: dict[int, float | None]) -> pl.DataFrame:
+    return pl.DataFrame({"year": list(values), "value": list(values.values())},
+                        schema={"year": pl.Int64, "value": pl.Float64})
+
+
+def test_period_label():
+    assert nt.period_label(2021) == "2020-21"
+    assert nt.period_label(2000) == "1999-00"
+
+
+def test_years_lowest_counts_back_to_the_last_lower_year():
+    s = _series({2012: 25, 2013: 30, 2014: 31, 2015: 29, 2016: 26})
+    assert nt.years_lowest(s, 2016) == 4  # lowest since 2012
+    assert nt.years_lowest(s, 2015) == 3
+    # the data run out before a lower year: undetermined, not a made-up count
+    assert nt.years_lowest(_series({2019: 31, 2020: 30, 2021: 28}), 2021) is None
+    assert nt.years_lowest(s, 2030) is None
+    assert nt.years_highest(s, 2014) is None and nt.years_highest(s, 2016) == 1
+
+
+def test_record_and_previous_years_higher():
+    s = _series({2018: 100, 2019: 201, 2020: 200, 2021: 199, 2022: 210})
+    assert nt.is_record_high(s, 2022) is True and nt.is_record_high(s, 2021) is False
+    assert nt.previous_years_higher(s, 2021) == 2
+    assert nt.previous_years_higher(s, 2022) == 0
+    assert nt.previous_years_higher(s, 2031) is None
+
+
+def test_change_pct():
+    s = _series({2010: 80, 2021: 200})
+    assert nt.change_pct(s, 2021, 2010) == pytest.approx(150.0)
+    assert nt.change_pct(s, 2021, 2009) is None
+
+
+def test_combined_series_labels_reported_years_and_prefers_official():
+    official = pl.DataFrame({"year": [2021, 2022], "period": ["2020-21", "2021-22"], "value": [10.0, 11.0],
+                             "flag": [None, None]})
+    reported = pl.DataFrame({"year": [2020, 2021, 2020], "period": ["2019-20", "2020-21", "2019-20"],
+                             "value": [9.0, 10.5, 8.0], "release": [2021, 2021, 2020],
+                             "figure_id": ["a", "b", "c"], "document": ["d"] * 3})
+    out = nt.combined_series(official, reported)
+    assert out["year"].to_list() == [2020, 2021, 2022]
+    assert out["value"].to_list() == [9.0, 10.0, 11.0]  # the latest release for 2020; official wins in 2021
+    assert out["is_reported"].to_list() == [True, False, False]
+    assert out["source"][0] == "Reported: DfE 2021 release"
+    rev = nt.revisions(official, reported)
+    assert rev.select("year", "published", "today", "revision").row(0) == (2021, 10.5, 10.0, -0.5)
+
+
+def test_reported_file_is_complete_and_cited():
+    rep = nt.reported_figures()
+    assert rep["figure_id"].is_unique().all()
+    assert rep.filter(pl.col("measure") == "section_47_enquiries")["year"].to_list() == [2010]
+    assert rep["page_or_url"].str.starts_with("https://").all()
+    assert set(rep["measure"]) <= set(nt.MEASURES)
+
+
+def test_reported_file_errors_name_the_problem(tmp_path):
+    good = nt.REPORTED_CSV.read_text().splitlines()
+    bad = tmp_path / "quoted.csv"
+    bad.write_text("\n".join([good[0], good[1].replace(",89300,", ",about 89k,")]) + "\n")
+    with pytest.raises(DataError, match=r"column 'value', line 2"):
+        nt.reported_figures(bad)
+    bad.write_text("\n".join([good[0].replace("page_or_url", "url"), good[1]]) + "\n")
+    with pytest.raises(DataError, match="columns"):
+        nt.reported_figures(bad)
+    bad.write_text("\n".join([good[0], good[1], good[1]]) + "\n")
+    with pytest.raises(DataError, match="duplicate"):
+        nt.reported_figures(bad)
+
+
+def test_unknown_measure_is_a_user_error():
+    with pytest.raises(UserError, match="unknown measure"):
+        nt.official_series("adoptions")
+
+
+def test_claims_computations_on_the_real_files():
+    assert nt.claim_value("section_47_enquiries", "2021") == 198790
+    # the 2025 release revises the 80,850 first published for 2020-21
+    assert nt.claim_value("children_looked_after", "2021") == 80780
+    assert nt.claim_lower_than_previous("section_47_enquiries", "2021") == 2
+    assert nt.claim_change_pct("section_47_enquiries", "2021", "2010") == pytest.approx(122.609, abs=1e-3)
+    assert nt.claim_record("children_looked_after", "2021") == "record high"
+    assert nt.claim_record("children_looked_after", "2024") == "not a record"
+    # our years start in 2018-19 and 2020-21 is lower than all of them: "nine years" cannot be checked
+    assert nt.claim_lowest_in_years("children_starting_care", "2021") is None
+
+
+def test_article_figures_table():
+    table = nt.article_figures()
+    status = dict(zip(table["figure"], table["status"]))
+    assert status == {"looked_after": "differs", "looked_after_record": "match",
+                      "starting_lowest": "not reproducible", "ceasing_fewer": "match", "s47_value": "match",
+                      "s47_change": "differs", "s47_lower": "match"}
+    why = dict(zip(table["figure"], table["why"]))
+    assert "80,850" in why["looked_after"] and "80,780" in why["looked_after"]
+    assert "89,300" in why["s47_change"]
+
+
+@pytest.mark.parametrize("which", ["looked_after", "starting", "section_47"])
+def test_charts_carry_alt_text_title_source_and_reported_label(which):
+    if which == "looked_after":
+        chart, table = nt.looked_after_chart(nt.series("looked_after"),
+                                             nt.reported_series("looked_after").filter(pl.col("release") == 2021))
+    elif which == "starting":
+        chart, table = nt.starting_ceasing_chart(nt.series("starting"), nt.series("ceasing"))
+    else:
+        chart, table = nt.section_47_chart(nt.series("section_47_enquiries"))
+    spec = chart.to_dict()
+    assert len(spec["description"]) > 80
+    assert spec["title"]["text"] and spec["title"]["subtitle"]
+    assert "reported" in " ".join(spec["title"]["subtitle"]).lower()
+    assert table["source"].str.contains("Reported").any() and table["source"].str.contains("2025").any()
+
+
+def test_article_sentences_use_todays_and_reported_numbers():
+    text = " ".join(nt.article_sentences())
+    assert "80,780" in text and "first published as 80,850" in text
+    assert "up 122.6% from 89,300 in 2009-10 (reported)" in text
+    assert "two years before" in text and "cannot be checked" in text
