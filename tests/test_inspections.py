@@ -85,6 +85,13 @@ def test_rows_in_equal_rows_out(built):
     assert (check["len"] <= check["len_merged"]).all()
 
 
+def test_every_ilacs_is_in_the_2025_history_and_typed(history):
+    # The 2025 sheet lists every ILACS since 2018, councils since abolished included.
+    ilacs = history.filter(pl.col("framework") == "ILACS")
+    assert ilacs["sources"].list.contains(inspections.FILE_2025).all()
+    assert history["inspection_type"].null_count() == 0
+
+
 def test_sources_list_the_files(history):
     counts = history.filter(pl.col("framework") == "ILACS")["sources"].list.len()
     assert counts.min() >= 1 and counts.max() == 3
@@ -369,3 +376,12 @@ def test_2025_history_unknown_ons_code_is_an_error(geo):
     raw = pl.DataFrame({f"c{i}": [t, h, r] for i, (t, h, r) in enumerate(zip(title, header, row))})
     with pytest.raises(DataError, match="E06999999"):
         inspections.parse_history_2025(raw, geo)
+
+
+def test_ilacs_without_inspection_type_is_an_error(tmp_path, geo, names):
+    row = _york_row()
+    row[4] = None
+    raw = _fixture_sheet(tmp_path, [["ILACS inspections"], _HEADER_2024, row, ["Old councils"],
+                                    _OLD_HEADER_2024, _old_row()])
+    with pytest.raises(DataError, match="row 3: 'First ILACS publication date' given but no 'First ILACS inspection type'"):
+        inspections.read_wide_sheet(_spec_2024(), geo, names, raw=raw)

@@ -21,7 +21,6 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
 import polars as pl
 
@@ -479,9 +478,8 @@ def write_all(built: dict[str, pl.DataFrame]) -> None:
     tables.write(built["statistical_neighbours"], STATISTICAL_NEIGHBOURS)
 
 
-@cache
 def _lookups() -> tuple[pl.DataFrame, pl.DataFrame]:
-    return tables.read("la_geography"), tables.read("la_names")
+    return tables.read("la_geography"), tables.read("la_names")  # cached by tables.read
 
 
 def resolve_council(text: str) -> str:

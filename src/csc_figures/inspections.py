@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -329,6 +330,9 @@ def parse_wide_table(header: list[str], body: pl.DataFrame, layout: TableLayout,
                 if raw_type is not None and kind is None:
                     raise DataError(f"{where}, row {rec['row']}, column {event.type_header!r}: "
                                     f"unknown inspection type {raw_type!r}")
+            if published is not None and event.type_header and kind is None:
+                raise DataError(f"{where}, row {rec['row']}: {event.date_header!r} given but no "
+                                f"{event.type_header!r}")
             if published is None:
                 if any(v is not None for v in values.values()) or (event.type_header and kind is not None):
                     raise DataError(f"{where}, row {rec['row']}: judgements for {event.date_header!r} "
@@ -462,6 +466,7 @@ def as_at_date(raw: pl.DataFrame, where: str) -> dt.date:
     raise DataError(f"{where}: no 'as at <date>' in the title row")
 
 
+@cache
 def as_at_date_2025() -> dt.date:
     """The date the latest file covers (its as-at table's title)."""
     return as_at_date(load_sheet(FILE_2025, AS_AT_SHEET_2025), f"{FILE_2025} sheet {AS_AT_SHEET_2025}")
@@ -591,11 +596,8 @@ def merge(rows: pl.DataFrame, geo: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
         pl.col("source").sort_by("__priority").alias("sources"),
     )
     disagreements = _disagreements(newest_first, key, compared)
-    disagreements = disagreements.join(geo.select("la_code", "la_name"), on="la_code", how="left").select(
-        "la_code", "la_name", *[c for c in disagreements.columns if c != "la_code"])
     merged = merged.join(geo.select("la_code", "la_name"), on="la_code", how="left", validate="m:1")
     merged = merged.with_columns(pl.lit(None, dtype=pl.Date).alias("inspection_end"))
-    # The ILACS sequence counts standard and short together; keep the key on type too.
     merged = merged.select(list(INSPECTIONS.columns)).sort("la_code", "published", "framework", "inspection_type")
     n_in = rows.select(key).unique().height
     geography.assert_accounted(n_in, merged.height, 0, "inspections: merged inspections")
@@ -637,7 +639,7 @@ def build(geo: pl.DataFrame | None = None, names: pl.DataFrame | None = None) ->
     if missing := sorted(set(rows["la_code"]) - set(merged["la_code"])):
         raise DataError(f"inspections: council(s) {missing} lost in the merge")
     as_at = _with_history_values(check_as_at_tables(merged, geo, names), with_sequence(rows))
-    combined = pl.concat([disagreements.drop("la_name"), as_at], how="diagonal").join(
+    combined = pl.concat([disagreements, as_at], how="diagonal").join(
         geo.select("la_code", "la_name"), on="la_code", how="left")
     combined = combined.select(DISAGREEMENT_COLUMNS).sort("la_code", "framework", "sequence", "field", "kind")
     return {"inspections": merged, "disagreements": combined, "source_rows": rows}
@@ -670,16 +672,7 @@ def coverage() -> tuple[dt.date, dt.date]:
     """First and last dates a judgement in force can be asked for: 1 January of the year of the
     first publication in the history (2009) and the as-at date of the latest Ofsted file."""
     first = tables.read("inspections")["published"].min()
-    return dt.date(first.year, 1, 1), _as_at_cached()
-
-
-_AS_AT: list[dt.date] = []
-
-
-def _as_at_cached() -> dt.date:
-    if not _AS_AT:
-        _AS_AT.append(as_at_date_2025())
-    return _AS_AT[0]
+    return dt.date(first.year, 1, 1), as_at_date_2025()
 
 
 def judgements_in_force(as_of: dt.date, history: pl.DataFrame | None = None,
