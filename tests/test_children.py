@@ -132,3 +132,23 @@ def test_cla_missing_population_type_is_an_error(tmp_path):
     rows.append(base + [f'"{list(children.CLA_POPULATIONS)[2]}"', "100", "7", "70"])
     df = children.read_children_looked_after(_fixture(tmp_path, header, rows, "cla.csv"))
     assert df.height == 1 and df["ceasing"].item() == 7
+
+
+@pytest.mark.parametrize("name,fixture,measures", [
+    (children.CIN_FILE, "cin", list(children.CIN_MEASURES)),
+    (children.S47_FILE, "s47", list(children.S47_MEASURES)),
+    (children.CLA_FILE, "cla", children.CLA_VALUE_COLUMNS),
+])
+def test_every_non_numeric_raw_cell_is_flagged(name, fixture, measures, request):
+    df = request.getfixturevalue(fixture)
+    raw = pl.read_csv(sources.raw_path(name), infer_schema=False)
+    raw = raw.rename({c: c.lstrip("\ufeff") for c in raw.columns})
+    codes = raw.select(measures).unpivot(value_name="cell").filter(
+        pl.col("cell").str.replace_all(",", "").cast(pl.Float64, strict=False).is_null())
+    flags = df.select([c for c in df.columns if c.endswith("_flag")]).unpivot(value_name="flag").drop_nulls("flag")
+    if name == children.CLA_FILE:
+        # the population estimate is published on each of the three rows and kept once
+        pop = raw.filter(pl.col("population_estimate").cast(pl.Float64, strict=False).is_null()).height
+        assert flags.height == codes.height - pop + pop // 3
+    else:
+        assert sorted(flags["flag"].to_list()) == sorted(codes["cell"].str.to_lowercase().to_list())

@@ -162,3 +162,17 @@ def test_partner_with_figures_in_old_layout_is_an_error(tmp_path):
     rows[1] = rows[1][:10] + ["z"] * 20
     df = workforce.read_release(_write(tmp_path, header, rows), workforce.LAYOUT_2022, 2022)
     assert df.filter(pl.col("la_code") == "314")["joint_codes"].to_list() == [["314", "318"]]
+
+
+def test_every_non_numeric_raw_cell_is_flagged(built):
+    """Nothing silently dropped: each code in the raw file is a flag in the panel, cell for cell."""
+    for vintage, (name, layout) in workforce.RELEASES.items():
+        raw = pl.read_csv(sources.raw_path(name), infer_schema=False)
+        raw = raw.rename({c: c.lstrip("\ufeff") for c in raw.columns})
+        raw_codes = (raw.select(list(layout)).unpivot(value_name="cell")
+                     .filter(pl.col("cell").str.replace_all(",", "").cast(pl.Float64, strict=False).is_null())
+                     .group_by(pl.col("cell").str.to_lowercase().alias("flag")).len().sort("flag"))
+        ours = (workforce.suppression_counts(built.filter(pl.col("vintage") == vintage))
+                .filter(pl.col("flag") != workforce.NOT_PUBLISHED).select("flag", pl.col("cells").alias("len"))
+                .sort("flag"))
+        assert raw_codes.to_dicts() == ours.to_dicts(), name
