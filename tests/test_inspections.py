@@ -146,6 +146,27 @@ def test_ilacs_spring_2022(history, code, published, overall):
     assert _ilacs(history, code).select("published", "overall").rows()[0] == (published, overall)
 
 
+def _last_two(history, code):
+    graded = history.filter((pl.col("la_code") == code) & pl.col("framework").is_in(["SIF", "ILACS"]))
+    return graded.sort("published").tail(2).to_dicts()
+
+
+def test_derby_as_community_care_reported_it():
+    # Help and protection RI in 2017, outstanding in 2022; children in care good at both.
+    before, after = _last_two(tables.read("inspections"), "831")
+    assert (before["published"].year, after["published"].year) == (2017, 2022)
+    assert (before["help_and_protection"], after["help_and_protection"]) == ("requires_improvement", "outstanding")
+    assert (before["children_in_care"], after["children_in_care"]) == ("good", "good")
+    assert after["leadership"] == "outstanding" and after["overall"] == "outstanding"
+
+
+def test_west_berkshire_as_community_care_reported_it():
+    # 2022 good across the board; 2017 good overall but RI for help and protection.
+    before, after = _last_two(tables.read("inspections"), "869")
+    assert {after[c] for c in ("overall", "help_and_protection", "children_in_care", "leadership")} == {"good"}
+    assert (before["overall"], before["help_and_protection"]) == ("good", "requires_improvement")
+
+
 def test_west_berkshire_sif_then_reinspection(history):
     sif = history.filter((pl.col("la_code") == "869") & (pl.col("framework") == "SIF")).sort("published")
     assert sif.select("inspection_type", "overall").rows() == [("first", "inadequate"), ("reinspection", "good")]
