@@ -97,7 +97,14 @@ STORY_NOTEBOOKS += $(NB)/12_inspection_judgements.ipynb
 $(NB)/13_national_trends.ipynb: data/processed/children_looked_after.parquet data/processed/section_47.parquet data/reported/national_statistics_quoted.csv
 STORY_NOTEBOOKS += $(NB)/13_national_trends.ipynb
 # [14_reported_figures]
+$(NB)/14_reported_figures.ipynb: $(wildcard data/reported/*.csv)
+STORY_NOTEBOOKS += $(NB)/14_reported_figures.ipynb
 # [claims]
+CLAIMS_REPORT := outputs/claims_report.csv outputs/claims_report.html
+$(CLAIMS_REPORT) &: data/claims.csv $(wildcard data/reported/*.csv) $(SRC) $(PROCESSED_TABLES) | $(ENV)
+	$(PY) -m csc_figures.claims
+.PHONY: claims
+claims: $(CLAIMS_REPORT) ## Check every figure in the articles: outputs/claims_report.csv and .html
 
 processed: $(PROCESSED_TABLES) ## Build every tidy table in data/processed/
 stories: $(STORY_NOTEBOOKS) ## Run every story notebook (charts, tables, figures)
@@ -106,7 +113,7 @@ docs: docs/tables.md ## Regenerate the processed-table dictionary
 docs/tables.md: $(SRC) | $(ENV)
 	$(PY) -m csc_figures.docs $@
 
-all: $(ENV) $(RAW) processed stories docs ## Build everything: environment, data, tables, charts, claims report
+all: $(ENV) $(RAW) processed stories claims docs ## Build everything: environment, data, tables, charts, claims report
 
 # ---- checks --------------------------------------------------------------------------------
 test: all ## Build everything, then run every test (pytest, nbval) and check outputs are unchanged

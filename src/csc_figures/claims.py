@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import html
 import importlib
+import io
 import pkgutil
+import subprocess
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -127,9 +129,13 @@ def parse_args(text: str, where: str = "args") -> dict[str, str]:
 
 
 def within(computed: float, value: float, tolerance: float | str) -> bool:
-    """|computed - value| <= tolerance, in decimal so 16.15 vs 16.1 at 0.05 is not lost to binary floats."""
+    """|computed - value| <= tolerance, in decimal so 16.15 vs 16.1 at 0.05 is not lost to binary floats.
+
+    The difference is rounded to 1e-9 first: binary noise such as 0.1 + 0.2 sits far below
+    any printed precision and must not push a boundary value outside.
+    """
     diff = abs(Decimal(repr(float(computed))) - Decimal(repr(float(value))))
-    return diff <= Decimal(str(tolerance))
+    return diff.quantize(Decimal("1e-9")) <= Decimal(str(tolerance))
 
 
 def rounding_tolerance(precision: int) -> Decimal:
@@ -210,6 +216,40 @@ def claims_report(claims: pl.DataFrame | None = None) -> pl.DataFrame:
         result = check_claim(row)
         rows.append({c: row[c] for c in ("claim_id", "article", "quote", "published")} | result)
     return pl.DataFrame(rows, schema={c: pl.String for c in REPORT_COLUMNS}).select(REPORT_COLUMNS)
+
+
+def unexplained(report: pl.DataFrame) -> pl.DataFrame:
+    """Claims that differ without a note naming the reason (see DIFFERENCE_REASONS)."""
+    return report.filter((pl.col("status") == "differs")
+                         & ~pl.col("note").map_elements(lambda n: difference_reason(n) is not None,
+                                                        return_dtype=pl.Boolean))
+
+
+def regressions(report: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame:
+    """Claims that matched (or were confirmed as reported) in the baseline report and no longer do."""
+    was = baseline.filter(pl.col("status").is_in(["match", "reported"])).select("claim_id", was="status",
+                                                                                  was_computed="computed")
+    return (was.join(report, on="claim_id", how="left")
+               .filter(pl.col("status").is_null() | (pl.col("status") != pl.col("was")))
+               .select("claim_id", "published", "was", "was_computed", "status", "computed", "note"))
+
+
+def committed_report(path: Path = REPORT_CSV) -> pl.DataFrame:
+    """The report as last committed (git HEAD), so a build that rewrote the file cannot hide a change.
+
+    Outside a git checkout, the file on disk is used.
+    """
+    relative = path.resolve().relative_to(paths.ROOT.resolve()).as_posix()
+    shown = subprocess.run(["git", "-C", str(paths.ROOT), "show", f"HEAD:{relative}"],
+                           capture_output=True, text=True)
+    if shown.returncode == 0:
+        text = shown.stdout
+    elif path.exists():
+        text = path.read_text()
+    else:
+        raise DataError(f"{relative} is neither committed nor on disk; run `make claims` and commit it")
+    return pl.read_csv(io.StringIO(text), infer_schema=False).with_columns(
+        pl.col("note").fill_null(""), pl.col("computed").fill_null(""))
 
 
 # ---- arithmetic: figures derived from other figures printed in the same article ----------------
@@ -335,16 +375,22 @@ def write_report(csv_path: Path = REPORT_CSV, html_path: Path = REPORT_HTML) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Run as `python -m csc_figures.claims`, this file is __main__; the stories register with the
+    # importable csc_figures.claims, so work through that module.
+    from csc_figures import claims as ledger
+
     argv = sys.argv[1:] if argv is None else argv
     if argv == ["--summary"]:
-        print(summary_line())
+        print(ledger.summary_line())
         return 0
-    report = write_report()
-    print(summary_line(report))
-    for module, err in sorted(IMPORT_ERRORS.items()):
+    report = ledger.write_report()
+    print(ledger.summary_line(report))
+    for module, err in sorted(ledger.IMPORT_ERRORS.items()):
         print(f"warning: {module} could not be imported ({err}); its claims show as not_implemented", file=sys.stderr)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from csc_figures.claims import main as _main
+
+    sys.exit(_main())

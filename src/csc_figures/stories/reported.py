@@ -22,6 +22,8 @@ COLUMNS = ["subject", "measure", "period", "value", "unit", "published", "docume
 ROUTES = {"frontline": "Frontline", "step_up": "Step Up to Social Work", "think_ahead": "Think Ahead"}
 PROFESSIONS = {"social workers": "Social workers", "all professions": "All professions", "midwives": "Midwives"}
 BURNOUT = {"burnout_personal": "Personal", "burnout_work": "Work-related", "burnout_client": "Client-related"}
+COHORTS = "fast_track_cohorts_2022"
+STUDY = "hscws_phase4_2022"
 STUDY_SOURCE = ("Source: Health and Social Care Workforce Study, phase 4, Ulster University (2022), "
                 "figures as quoted by Community Care, 10 May 2022")
 FAST_TRACK_SOURCE = ("Source: Frontline, Department for Education (Step Up) and Think Ahead, starters and "
@@ -67,25 +69,26 @@ def value(table: str, subject: str, measure: str, period: str) -> float:
 
 # ---- fast-track completion ----------------------------------------------------------------------
 
-def cohorts() -> pl.DataFrame:
+def cohorts(table: str = COHORTS) -> pl.DataFrame:
     """Starters and graduates by route and intake, one row each."""
-    df = read("fast_track_cohorts_2022")
+    df = read(table)
     wide = (df.select("subject", "period", "measure", "value")
               .pivot(on="measure", index=["subject", "period"], values="value"))
     for col in ("starters", "graduates"):
         if col not in wide.columns or wide[col].null_count():
-            raise DataError(f"data/reported/fast_track_cohorts_2022.csv: a route or intake lacks {col}")
+            raise DataError(f"data/reported/{table}.csv: a route or intake lacks {col}")
     return (wide.rename({"subject": "route", "period": "intake"})
                 .select("route", "intake", pl.col("starters", "graduates").cast(pl.Int64))
                 .sort("route", "intake"))
 
 
-def completion_rates() -> pl.DataFrame:
+def completion_rates(table: str = COHORTS) -> pl.DataFrame:
     """Completion rate (graduates as a percentage of starters) by route and intake."""
-    unknown = set(cohorts()["route"]) - set(ROUTES)
+    df = cohorts(table)
+    unknown = set(df["route"]) - set(ROUTES)
     if unknown:
-        raise DataError(f"data/reported/fast_track_cohorts_2022.csv: unknown routes {sorted(unknown)}")
-    return cohorts().with_columns(
+        raise DataError(f"data/reported/{table}.csv: unknown routes {sorted(unknown)}")
+    return df.with_columns(
         route_label=pl.col("route").replace_strict(ROUTES),
         completion_rate=pl.col("graduates") / pl.col("starters") * 100,
     ).select("route", "route_label", "intake", "starters", "graduates", "completion_rate")
@@ -123,7 +126,8 @@ def completion_chart(rates: pl.DataFrame):
     return charts.titled(
         chart,
         title=f"{lowest['route_label'][0]} had the lowest completion rate of the three fast-track routes",
-        subtitle="Share of starters who completed the first year and qualified, by intake",
+        subtitle=["Share of starters who completed the first year and qualified, by intake",
+                  "Step Up to Social Work had no 2019-20 intake"],
         source=FAST_TRACK_SOURCE,
         alt_text=alt_completion(rates),
     )
@@ -143,7 +147,8 @@ def completion_sentences(rates: pl.DataFrame) -> list[str]:
     def rate(route, intake):
         return formatting.pct(rates.filter((pl.col("route") == route) & (pl.col("intake") == intake))
                               ["completion_rate"][0], 0)
-    frontline_pooled = formatting.pct(completion_rate("frontline", "2018-19,2019-20,2020-21"), 0)
+    three = rates.filter(pl.col("route") == "frontline")
+    frontline_pooled = formatting.pct(three["graduates"].sum() / three["starters"].sum() * 100, 0)
     return [
         f"About {frontline_pooled} of Frontline candidates completed the first year of the programme in the three "
         f"most recent intakes: 2018-19 ({rate('frontline', '2018-19')}), 2019-20 ({rate('frontline', '2019-20')}) "
@@ -157,54 +162,58 @@ def completion_sentences(rates: pl.DataFrame) -> list[str]:
 
 # ---- Health and Social Care Workforce Study -----------------------------------------------------
 
-def study() -> pl.DataFrame:
+def study(table: str = STUDY) -> pl.DataFrame:
     """The study's scores as quoted, with the phase as a number."""
-    df = read("hscws_phase4_2022")
+    df = read(table)
     return df.with_columns(phase=pl.col("period").str.extract(r"phase (\d)").cast(pl.Int64))
 
 
-def threshold(measure: str) -> float:
-    return value("hscws_phase4_2022", "scale", measure, "all phases")
+def threshold(measure: str, table: str = STUDY) -> float:
+    return value(table, "scale", measure, "all phases")
 
 
-def quality_of_working_life() -> pl.DataFrame:
+def quality_of_working_life(table: str = STUDY) -> pl.DataFrame:
     """Work-Related Quality of Life scores by profession group and phase (phases the article quotes)."""
-    return (study().filter(pl.col("measure") == "wrqol")
+    return (study(table).filter(pl.col("measure") == "wrqol")
                    .with_columns(profession=pl.col("subject").replace_strict(PROFESSIONS))
                    .select("profession", "phase", pl.col("value").alias("wrqol_score"))
                    .sort("profession", "phase"))
 
 
-def burnout() -> pl.DataFrame:
+def burnout(table: str = STUDY) -> pl.DataFrame:
     """Social workers' Copenhagen Burnout Inventory scores by domain and phase."""
-    return (study().filter(pl.col("measure").is_in(list(BURNOUT)) & (pl.col("subject") == "social workers"))
+    return (study(table).filter(pl.col("measure").is_in(list(BURNOUT)) & (pl.col("subject") == "social workers"))
                    .with_columns(domain=pl.col("measure").replace_strict(BURNOUT))
                    .select("domain", "phase", pl.col("value").alias("burnout_score"))
                    .sort("domain", "phase"))
 
 
-def wellbeing() -> pl.DataFrame:
+def wellbeing(table: str = STUDY) -> pl.DataFrame:
     """Social workers' Short Warwick-Edinburgh wellbeing scores by phase."""
-    return (study().filter((pl.col("measure") == "wellbeing") & (pl.col("subject") == "social workers"))
+    return (study(table).filter((pl.col("measure") == "wellbeing") & (pl.col("subject") == "social workers"))
                    .select("phase", pl.col("value").alias("wellbeing_score")).sort("phase"))
 
 
-def quality_chart(scores: pl.DataFrame):
+SCORE_SCALE = alt.Scale(domain=[55, 85], zero=False)
+
+
+def quality_chart(scores: pl.DataFrame, table: str = STUDY):
     """Quality of working life by phase: social workers, all professions, midwives."""
-    low = threshold("wrqol_lower_threshold")
+    low = threshold("wrqol_lower_threshold", table)
     order = list(PROFESSIONS.values())
     lines = alt.Chart(scores).mark_line(point=alt.OverlayMarkDef(size=60, filled=True)).encode(
         x=alt.X("phase:O", title="Study phase", axis=alt.Axis(labelExpr="'Phase ' + datum.label", labelAngle=0)),
-        y=alt.Y("wrqol_score:Q", title="Work-related quality of life (mean score)", scale=alt.Scale(domain=[55, 85])),
+        y=alt.Y("wrqol_score:Q", title="Work-related quality of life (mean score)", scale=SCORE_SCALE),
         color=alt.Color("profession:N", title=None, sort=order, scale=alt.Scale(domain=order,
                         range=[charts.SERIES_COLOURS[2], charts.SERIES_COLOURS[0], charts.SERIES_COLOURS[1]])),
-        strokeDash=alt.StrokeDash("profession:N", sort=order, legend=None,
+        strokeDash=alt.StrokeDash("profession:N", title=None, sort=order,
                                   scale=alt.Scale(domain=order, range=[[1, 0], [6, 3], [2, 2]])),
         tooltip=["profession:N", "phase:O", alt.Tooltip("wrqol_score:Q", format=".2f")],
     )
     rule = alt.Chart(pl.DataFrame({"y": [low], "label": [f"{low:.0f} or under: lower quality of working life"]}))
-    band = rule.mark_rule(color="#888888", strokeDash=[3, 3]).encode(y="y:Q")
-    text = rule.mark_text(align="left", dy=-6, x=4, fontSize=11, color="#555555").encode(y="y:Q", text="label:N")
+    band = rule.mark_rule(color="#888888", strokeDash=[3, 3]).encode(y=alt.Y("y:Q", scale=SCORE_SCALE))
+    text = rule.mark_text(align="right", dy=-6, x=516, fontSize=11, color="#555555").encode(
+        y=alt.Y("y:Q", scale=SCORE_SCALE), text="label:N")
     sw = scores.filter(pl.col("profession") == "Social workers").sort("phase")
     return charts.titled(
         (band + text + lines).properties(width=520, height=300),
@@ -220,9 +229,9 @@ def quality_chart(scores: pl.DataFrame):
     )
 
 
-def burnout_chart(scores: pl.DataFrame):
+def burnout_chart(scores: pl.DataFrame, table: str = STUDY):
     """Social workers' burnout by domain, phase three against phase four."""
-    low = threshold("burnout_low_threshold")
+    low = threshold("burnout_low_threshold", table)
     order = list(BURNOUT.values())
     base = alt.Chart(scores.with_columns(phase_label="Phase " + pl.col("phase").cast(pl.String))).encode(
         y=alt.Y("domain:N", title=None, sort=order), yOffset=alt.YOffset("phase_label:N"))
@@ -233,17 +242,15 @@ def burnout_chart(scores: pl.DataFrame):
         tooltip=["domain:N", "phase_label:N", alt.Tooltip("burnout_score:Q", format=".2f")],
     )
     labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
-        x="burnout_score:Q", text=alt.Text("burnout_score:Q", format=".2f"), detail="phase_label:N")
-    rule_df = pl.DataFrame({"x": [low], "label": [f"{low:.0f} or lower: low burnout"]})
-    rule = alt.Chart(rule_df).mark_rule(color="#888888", strokeDash=[3, 3]).encode(x="x:Q")
-    rule_text = alt.Chart(rule_df).mark_text(align="left", dx=4, y=0, baseline="top", fontSize=11,
-                                              color="#555555").encode(x="x:Q", text="label:N")
+        x="burnout_score:Q", text=alt.Text("burnout_score:Q", format=".2~f"), detail="phase_label:N")
+    rule = alt.Chart(pl.DataFrame({"x": [low]})).mark_rule(color="#555555", strokeDash=[3, 3]).encode(x="x:Q")
     wide = scores.pivot(on="phase", index="domain", values="burnout_score")
     client = wide.filter(pl.col("domain") == "Client-related").row(0, named=True)
     return charts.titled(
-        (rule + rule_text + bars + labels).properties(width=520, height=alt.Step(22)),
+        (bars + labels + rule).properties(width=520, height=alt.Step(22)),
         title="Social workers' client-related burnout rose while personal and work burnout eased",
-        subtitle="Social workers' mean burnout score by domain, phase 3 (May-Jul 2021) and phase 4 (Nov 2021-Feb 2022)",
+        subtitle=["Social workers' mean burnout score by domain, phase 3 (May-Jul 2021) and phase 4 (Nov 2021-Feb 2022)",
+                  f"Dashed line: scores of {low:.0f} or lower count as low burnout"],
         source=STUDY_SOURCE,
         alt_text=("Bar chart of social workers' burnout scores in phases 3 and 4. "
                   + "; ".join(f"{r['domain']}: {r['3']:.2f} to {r['4']:.2f}" for r in wide.iter_rows(named=True))
@@ -252,27 +259,31 @@ def burnout_chart(scores: pl.DataFrame):
     )
 
 
-def study_sentences() -> list[str]:
-    """The article's sentences on the study, figures read from the reported table."""
-    q, b, w = quality_of_working_life(), burnout(), wellbeing()
+def study_sentences(table: str = STUDY) -> list[str]:
+    """The article's sentences on the study, each score at the places the article printed it."""
+    df = study(table)
 
-    def score(df, col, phase, **kw):
-        for k, v in kw.items():
-            df = df.filter(pl.col(k) == v)
-        return formatting.number(df.filter(pl.col("phase") == phase)[col][0], 2)
-    sw = {"profession": "Social workers"}
+    def score(subject: str, measure: str, phase: int) -> str:
+        row = df.filter((pl.col("subject") == subject) & (pl.col("measure") == measure)
+                        & (pl.col("phase") == phase))
+        if row.height != 1:
+            raise DataError(f"data/reported/{table}.csv: {row.height} rows for {subject}, {measure}, phase {phase}")
+        published = row["published"][0]
+        places = len(published.split(".")[1]) if "." in published else 0
+        return formatting.number(row["value"][0], places)
+
+    sw, everyone = "social workers", "all professions"
     return [
-        f"Quality of working life across all professions rose from {score(q, 'wrqol_score', 3, profession='All professions')} "
-        f"to {score(q, 'wrqol_score', 4, profession='All professions')} in phase four; social workers' fell to "
-        f"{score(q, 'wrqol_score', 4, **sw)}, from {score(q, 'wrqol_score', 3, **sw)} in phase three, "
-        f"{score(q, 'wrqol_score', 2, **sw)} in phase two and {score(q, 'wrqol_score', 1, **sw)} in phase one.",
-        f"Social workers' client-related burnout rose from {score(b, 'burnout_score', 3, domain='Client-related')} to "
-        f"{score(b, 'burnout_score', 4, domain='Client-related')}; personal burnout fell from "
-        f"{score(b, 'burnout_score', 3, domain='Personal')} to {score(b, 'burnout_score', 4, domain='Personal')} and "
-        f"work-related from {score(b, 'burnout_score', 3, domain='Work-related')} to "
-        f"{score(b, 'burnout_score', 4, domain='Work-related')}.",
-        f"Social workers' wellbeing rose from {score(w, 'wellbeing_score', 3)} to {score(w, 'wellbeing_score', 4)}, "
-        f"below {score(w, 'wellbeing_score', 1)} in phase one.",
+        f"Quality of working life across all professions rose from {score(everyone, 'wrqol', 3)} to "
+        f"{score(everyone, 'wrqol', 4)} in phase four; social workers' fell to {score(sw, 'wrqol', 4)}, from "
+        f"{score(sw, 'wrqol', 3)} in phase three, {score(sw, 'wrqol', 2)} in phase two and "
+        f"{score(sw, 'wrqol', 1)} in phase one.",
+        f"Social workers' client-related burnout rose from {score(sw, 'burnout_client', 3)} to "
+        f"{score(sw, 'burnout_client', 4)}; personal burnout fell from {score(sw, 'burnout_personal', 3)} to "
+        f"{score(sw, 'burnout_personal', 4)} and work-related from {score(sw, 'burnout_work', 3)} to "
+        f"{score(sw, 'burnout_work', 4)}.",
+        f"Social workers' wellbeing rose from {score(sw, 'wellbeing', 3)} to {score(sw, 'wellbeing', 4)}, "
+        f"below {score(sw, 'wellbeing', 1)} in phase one.",
     ]
 
 

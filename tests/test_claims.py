@@ -1,0 +1,198 @@
+"""The claims ledger: the ledger itself, the tolerance rule, and the CI guard on published figures."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import pytest
+
+from csc_figures import claims, cli, paths
+
+
+@pytest.fixture(scope="module")
+def ledger() -> pl.DataFrame:
+    return claims.load_claims()
+
+
+@pytest.fixture(scope="module")
+def report() -> pl.DataFrame:
+    return claims.claims_report()
+
+
+# ---- the ledger ---------------------------------------------------------------------------------
+
+def test_ledger_covers_the_five_articles(ledger):
+    assert ledger["claim_id"].is_unique().all()
+    assert sorted(ledger["article"].unique()) == sorted(p.name for p in paths.ARTICLES.glob("*.txt")) or \
+        not paths.ARTICLES.exists()
+    assert ledger.height >= 250
+
+
+@pytest.mark.skipif(not paths.ARTICLES.exists(), reason="the articles are not beside this checkout")
+def test_every_quote_is_verbatim_and_holds_its_figure(ledger):
+    texts = {p.name: p.read_text().replace("\u00a0", " ") for p in paths.ARTICLES.glob("*.txt")}
+    bad = [r["claim_id"] for r in ledger.iter_rows(named=True)
+           if r["quote"] not in texts[r["article"]] or r["published"] not in r["quote"]]
+    assert not bad, f"quotes not found verbatim in their article, or not holding the printed figure: {bad}"
+
+
+def test_numeric_values_agree_with_what_was_printed(ledger):
+    # Where the printed figure is digits, value and precision must be read from it (falls may carry a sign).
+    bad = []
+    for r in ledger.filter(pl.col("unit") != "text").iter_rows(named=True):
+        digits = re.fullmatch(r"£?([\d,]+(?:\.\d+)?)(%|m|bn|kg)?", r["published"])
+        if not digits:
+            continue
+        number = digits.group(1).replace(",", "")
+        places = len(number.split(".")[1]) if "." in number else 0
+        if abs(float(r["value"])) != float(number) or int(r["precision"]) != places:
+            bad.append((r["claim_id"], r["published"], r["value"], r["precision"]))
+    assert not bad, f"value or precision does not match the printed figure: {bad}"
+
+
+def test_keys_follow_the_naming_scheme(ledger):
+    prefixes = {k.split(".")[0] for k in ledger["computation"]}
+    assert prefixes <= {"ratings", "profile", "inspections", "national", "reported", "arithmetic"}
+    assert set(ledger.filter(pl.col("kind") == "reported")["computation"]) == {"reported.value"}
+
+
+def test_load_claims_names_the_bad_row(tmp_path, ledger):
+    broken = ledger.with_columns(pl.when(pl.col("claim_id") == "a002-010").then(pl.lit("guess"))
+                                 .otherwise(pl.col("kind")).alias("kind"))
+    path = tmp_path / "claims.csv"
+    broken.write_csv(path)
+    with pytest.raises(claims.DataError, match=r"a002-010.*kind 'guess'"):
+        claims.load_claims(path)
+
+
+# ---- the tolerance rule -------------------------------------------------------------------------
+
+def _row(value, precision, compare="round", tolerance="", unit="percent"):
+    return {"value": str(value), "precision": str(precision), "compare": compare, "tolerance": tolerance, "unit": unit}
+
+
+@pytest.mark.parametrize("computed, ok", [
+    (16.06, True), (16.1, True), (16.05, True), (16.15, True),  # half a unit either side is inside
+    (16.0499, False), (16.1501, False), (16.2, False), (16.0, False),
+])
+def test_rounding_tolerance_at_one_place(computed, ok):
+    assert claims.agrees(_row(16.1, 1), computed) is ok
+
+
+@pytest.mark.parametrize("computed, ok", [(90.49676, True), (89.5, True), (90.5, True), (90.51, False),
+                                          (89.49, False)])
+def test_rounding_tolerance_at_whole_percent(computed, ok):
+    assert claims.agrees(_row(90, 0), computed) is ok
+
+
+def test_float_noise_does_not_break_the_boundary():
+    # 0.1 + 0.2 style noise: 16.05 computed by arithmetic is still on the boundary, not outside it.
+    assert claims.agrees(_row(16.1, 1), 16.1 - 0.05)
+    assert claims.agrees(_row(0.3, 1), 0.1 + 0.2 + 0.05)
+
+
+def test_about_above_below_and_text():
+    assert claims.agrees(_row(75, 0, "about", "2.5"), 76.7)
+    assert not claims.agrees(_row(75, 0, "about", "2.5"), 77.6)
+    assert claims.agrees(_row(2, 0, "above"), 2.42) and not claims.agrees(_row(2, 0, "above"), 1.9)
+    assert claims.agrees(_row(4, 0, "below"), 3.87) and not claims.agrees(_row(4, 0, "below"), 4.2)
+    text = _row("requires_improvement", "", unit="text")
+    assert claims.agrees(text, "requires improvement") and claims.agrees(text, "Require improvement to be good")
+    assert not claims.agrees(text, "inadequate")
+
+
+# ---- the report and the CI guard ----------------------------------------------------------------
+
+def test_report_columns_and_statuses(report, ledger):
+    assert report.columns == claims.REPORT_COLUMNS
+    assert report["claim_id"].to_list() == ledger["claim_id"].to_list()
+    assert set(report["status"]) <= set(claims.STATUSES)
+
+
+def test_no_difference_without_a_reason(report):
+    bad = claims.unexplained(report)
+    assert bad.height == 0, (
+        "claims differ without a note starting with one of " + ", ".join(claims.DIFFERENCE_REASONS) + ":\n"
+        + "\n".join(f"  {r['claim_id']}: printed {r['published']}, computed {r['computed']!r} {r['note']}"
+                    for r in bad.iter_rows(named=True)))
+
+
+def test_no_published_figure_stopped_matching(report):
+    gone = claims.regressions(report, claims.committed_report())
+    assert gone.height == 0, (
+        "figures that matched in the committed outputs/claims_report.csv no longer do:\n"
+        + "\n".join(f"  {r['claim_id']}: printed {r['published']}, was {r['was']} ({r['was_computed']}), "
+                    f"now {r['status']} ({r['computed']}) {r['note'] or ''}" for r in gone.iter_rows(named=True)))
+
+
+def test_a_perturbed_value_is_caught(monkeypatch, report):
+    """The guard can fail: nudge one recomputed figure and one reported table cell."""
+    from csc_figures.stories import reported
+
+    matched = report.filter(pl.col("status") == "match")
+    ledger = claims.load_claims().join(matched.select("claim_id"), on="claim_id")
+    target = ledger.filter(pl.col("kind") == "data").row(0, named=True) if \
+        ledger.filter(pl.col("kind") == "data").height else ledger.row(0, named=True)
+    original = claims.REGISTRY[target["computation"]]
+    step = 10.0 ** -int(target["precision"] or 0)
+
+    def nudged(**args):
+        value = original(**args)
+        return value + step if args == claims.parse_args(target["args"]) else value
+
+    monkeypatch.setitem(claims.REGISTRY, target["computation"], nudged)
+
+    real_read = reported.read
+
+    def misread(table):  # one starters figure mistyped: 463 -> 473
+        df = real_read(table)
+        if table != "fast_track_cohorts_2022":
+            return df
+        hit = (pl.col("subject") == "frontline") & (pl.col("measure") == "starters") & (pl.col("period") == "2020-21")
+        return df.with_columns(pl.when(hit).then(pl.col("value") + 10).otherwise(pl.col("value")).alias("value"))
+
+    monkeypatch.setattr(reported, "read", misread)
+    perturbed = claims.claims_report()
+    caught = claims.regressions(perturbed, report)
+    assert target["claim_id"] in caught["claim_id"].to_list()
+    # the starters cell itself, and the 2020-21 Frontline completion rate printed twice (90%)
+    frontline = claims.load_claims().filter(pl.col("args") == "route=frontline;intake=2020-21")["claim_id"]
+    assert set(frontline) <= set(caught["claim_id"])
+    assert claims.unexplained(perturbed).height > 0
+
+
+def test_a_failing_computation_is_a_difference_not_a_crash(monkeypatch):
+    def broken(**args):
+        raise ValueError("table missing")
+
+    monkeypatch.setitem(claims.REGISTRY, "reported.value", broken)
+    row = claims.load_claims().filter(pl.col("computation") == "reported.value").row(0, named=True)
+    result = claims.check_claim(row)
+    assert result["status"] == "differs" and "table missing" in result["note"]
+
+
+def test_unknown_key_is_not_implemented():
+    row = claims.load_claims().row(0, named=True) | {"computation": "nowhere.nothing"}
+    assert claims.check_claim(row)["status"] == "not_implemented"
+
+
+def test_html_groups_by_article_with_counts(tmp_path, report):
+    claims.write_report(tmp_path / "r.csv", tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text()
+    for article in report["article"].unique():
+        assert f"<h2>{article}</h2>" in page
+    assert "<script" not in page and "http" not in page.split("<body>")[0]
+    assert pl.read_csv(tmp_path / "r.csv", infer_schema=False).height == report.height
+
+
+def test_cli_prints_the_report(capsys):
+    assert cli.main(["claims", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == ",".join(claims.REPORT_COLUMNS)
+
+
+def test_summary_line_counts(report):
+    line = claims.summary_line(report)
+    assert f"quote {report.height} figures" in line
+    assert f"{claims.status_counts(report)['match']} of them match" in line

@@ -1,0 +1,119 @@
+"""Reported figures: the cited tables, completion rates from starters and graduates, the study's charts."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from csc_figures import claims, paths
+from csc_figures.errors import DataError, UserError
+from csc_figures.stories import reported
+
+CITATION = ["document", "publisher", "date", "page_or_url", "quoted_in"]
+
+
+@pytest.mark.parametrize("table", reported.tables())
+def test_every_row_cites_its_source(table):
+    df = reported.read(table)
+    assert df.columns == reported.COLUMNS
+    for col in CITATION + ["subject", "measure", "period", "published"]:
+        assert df[col].null_count() == 0 and (df[col].str.strip_chars() != "").all(), f"{table}: empty {col}"
+    assert df.select("subject", "measure", "period").is_unique().all(), f"{table}: a figure appears twice"
+    assert df["value"].null_count() == 0
+
+
+@pytest.mark.skipif(not paths.ARTICLES.exists(), reason="the articles are not beside this checkout")
+@pytest.mark.parametrize("table", reported.tables())
+def test_every_figure_is_printed_in_the_article_that_quoted_it(table):
+    df = reported.read(table)
+    texts = {p.name: p.read_text().replace("\u00a0", " ") for p in paths.ARTICLES.glob("*.txt")}
+    for row in df.iter_rows(named=True):
+        assert row["quote"] in texts[row["quoted_in"]], (table, row["quote"])
+        assert row["published"] in row["quote"], (table, row["published"])
+
+
+def test_completion_rate_is_graduates_over_starters():
+    assert reported.completion_rate("frontline", "2020-21") == pytest.approx(419 / 463 * 100)
+    pooled = (307 + 346 + 419) / (336 + 391 + 463) * 100
+    assert reported.completion_rate("frontline", "2018-19,2019-20,2020-21") == pytest.approx(pooled)
+
+
+def test_completion_rates_reproduce_every_percentage_the_article_printed():
+    """Each '(90%)' in the article, recomputed from its starters and graduates, at its printed rounding."""
+    ledger = claims.load_claims().filter(pl.col("computation") == "reported.completion_rate")
+    assert ledger.height == 19
+    for row in ledger.iter_rows(named=True):
+        computed = reported.completion_rate(**claims.parse_args(row["args"]))
+        assert claims.agrees(row, computed), (row["claim_id"], row["published"], computed)
+
+
+def test_a_mistyped_starters_figure_breaks_the_percentage(monkeypatch):
+    real = reported.read
+
+    def misread(table):
+        df = real(table)
+        hit = (pl.col("subject") == "step_up") & (pl.col("measure") == "starters") & (pl.col("period") == "2016-17")
+        return df.with_columns(pl.when(hit).then(pl.lit(485.0)).otherwise(pl.col("value")).alias("value"))
+
+    monkeypatch.setattr(reported, "read", misread)
+    row = claims.load_claims().filter((pl.col("computation") == "reported.completion_rate")
+                                      & (pl.col("args") == "route=step_up;intake=2016-17")).row(0, named=True)
+    assert not claims.agrees(row, reported.completion_rate("step_up", "2016-17"))
+
+
+def test_completion_table_has_one_row_per_route_and_intake():
+    rates = reported.completion_rates()
+    assert rates.height == 9 and rates.select("route", "intake").is_unique().all()
+    assert set(rates["route_label"]) == set(reported.ROUTES.values())
+
+
+def test_unknown_route_or_intake_is_a_clear_error():
+    with pytest.raises(UserError, match="step_up.*2019-20"):
+        reported.completion_rate("step_up", "2019-20")
+
+
+def test_value_lookup_needs_exactly_one_row():
+    assert reported.value("hscws_phase4_2022", "social workers", "wrqol", "phase 4") == 68.92
+    with pytest.raises(DataError, match="0 rows"):
+        reported.value("hscws_phase4_2022", "social workers", "wrqol", "phase 9")
+    with pytest.raises(UserError, match="no reported table"):
+        reported.value("no_such_document", "x", "y", "z")
+
+
+def test_a_non_numeric_value_names_file_and_line(tmp_path, monkeypatch):
+    bad = reported.read("nspcc_how_safe_2015").with_columns(pl.col("value").cast(pl.String))
+    bad = bad.with_columns(pl.when(pl.int_range(pl.len()) == 1).then(pl.lit("sixty")).otherwise(pl.col("value"))
+                           .alias("value"))
+    bad.write_csv(tmp_path / "nspcc_how_safe_2015.csv")
+    monkeypatch.setattr(paths, "REPORTED", tmp_path)
+    with pytest.raises(DataError, match=r"nspcc_how_safe_2015.csv line 3: value 'sixty'"):
+        reported.read("nspcc_how_safe_2015")
+
+
+def test_study_tables():
+    q = reported.quality_of_working_life()
+    sw = q.filter(pl.col("profession") == "Social workers").sort("phase")["wrqol_score"].to_list()
+    assert sw == [80.63, 73.67, 69.92, 68.92] and sw == sorted(sw, reverse=True)
+    b = reported.burnout()
+    assert b.height == 6 and set(b["domain"]) == set(reported.BURNOUT.values())
+    assert reported.threshold("wrqol_lower_threshold") == 71 and reported.threshold("burnout_low_threshold") == 49
+
+
+def test_sentences_print_the_article_figures():
+    text = " ".join(reported.completion_sentences(reported.completion_rates()) + reported.study_sentences())
+    for figure in ["About 90%", "2018-19 (91%)", "2019-20 (88%)", "2020-21 (90%)", "95% in 2016-17",
+                   "94% in 2020-21", "from 72.45 to 75.42", "from 32.56 to 32.9;", "from 67 to 65.08",
+                   "from 19.31 to 19.95"]:
+        assert figure in text, figure
+
+
+@pytest.mark.parametrize("build", ["completion", "quality", "burnout"])
+def test_charts_carry_title_source_and_alt_text(build):
+    chart = {
+        "completion": lambda: reported.completion_chart(reported.completion_rates()),
+        "quality": lambda: reported.quality_chart(reported.quality_of_working_life()),
+        "burnout": lambda: reported.burnout_chart(reported.burnout()),
+    }[build]()
+    spec = chart.to_dict()
+    assert spec["title"]["text"] and spec["description"].endswith(".")
+    assert any(d[0]["source"].startswith("Source: ") for d in spec["datasets"].values() if "source" in d[0])
