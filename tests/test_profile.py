@@ -20,8 +20,8 @@ from csc_figures.stories import profile as pr
 @pytest.mark.parametrize("old,new,word", [
     (10, 20, "doubled"), (10, 20.1, "more than doubled"), (10, 19.9, "almost doubled"),
     (10, 17, "almost doubled"), (10, 16.9, "leapt"), (10, 12.5, "leapt"), (10, 12.4, "rose"),
-    (10, 10.5, "rose"), (10, 10.4, "edged up"), (10, 10.04, "was unchanged"), (10, 10, "was unchanged"),
-    (10, 9.6, "edged down"), (10, 9.5, "fell"), (10, 7.6, "fell"), (10, 7.5, "fell sharply"),
+    (10, 11, "rose"), (10, 10.9, "edged up"), (17.4, 18.3, "edged up"), (10, 10.04, "was unchanged"), (10, 10, "was unchanged"),
+    (10, 9.1, "edged down"), (10, 9, "fell"), (10, 7.6, "fell"), (10, 7.5, "fell sharply"),
     (10, 6.1, "fell sharply"), (10, 6, "almost halved"), (10, 5.1, "almost halved"), (10, 5, "halved"),
     (10, 4.9, "more than halved"), (None, 5, "is unavailable"), (5, None, "is unavailable"),
     (0, 3, "rose"),
@@ -171,7 +171,7 @@ def test_sentences_in_article_style(data):
     assert s[0] == ("Ofsted downgraded Alpha to ‘requires improvement’ in May 2022 (ILACS), "
                     "from the ‘good’ rating it earned in 2016 (SIF).")
     assert ("Alpha’s turnover rate leapt from 13.3% to 18.3% between 2019 and 2020, "
-            "as its vacancy rate also leapt from 11.6% to 16.1%.") in s
+            "as its vacancy rate also leapt, from 11.6% to 16.1%.") in s
     assert "In 2020 its turnover rate of 18.3% was above the national average of 15.0%, the London " \
            "average of 14.0% and its statistical neighbours’ average of 16.0%." in s
     assert "In 2020 its average caseload of 10.0 was below the national average of 16.0, the London " \

@@ -78,9 +78,10 @@ def change_verb(old: float | None, new: float | None, places: int = 1) -> str:
     """How a figure moved, judged on the printed values (ratio r = new/old).
 
     Rises: r >= 2 'more than doubled' (exactly 2: 'doubled'); 1.7 <= r < 2 'almost doubled';
-    1.25 <= r < 1.7 'leapt'; 1.05 <= r < 1.25 'rose'; r < 1.05 'edged up'.
-    Falls mirror them: r <= 0.5 'more than halved' (exactly 0.5: 'halved'); r <= 0.6 'almost
-    halved'; r <= 0.75 'fell sharply'; r <= 0.95 'fell'; above 0.95 'edged down'.
+    1.25 <= r < 1.7 'leapt'; 1.1 <= r < 1.25 'rose'; r < 1.1 'edged up' (a caseload of 17.4 to
+    18.3, +5%, is 'edged up' in house style). Falls mirror them: r <= 0.5 'more than halved'
+    (exactly 0.5: 'halved'); r <= 0.6 'almost halved'; r <= 0.75 'fell sharply'; r <= 0.9 'fell';
+    above 0.9 'edged down'.
     Equal printed values: 'was unchanged'.
     """
     if formatting._missing(old) or formatting._missing(new):
@@ -99,7 +100,7 @@ def change_verb(old: float | None, new: float | None, places: int = 1) -> str:
             return "almost doubled"
         if 100 * b >= 125 * a:
             return "leapt"
-        if 100 * b >= 105 * a:
+        if 100 * b >= 110 * a:
             return "rose"
         return "edged up"
     if 2 * b == a:
@@ -110,7 +111,7 @@ def change_verb(old: float | None, new: float | None, places: int = 1) -> str:
         return "almost halved"
     if 100 * b <= 75 * a:
         return "fell sharply"
-    if 100 * b <= 95 * a:
+    if 100 * b <= 90 * a:
         return "fell"
     return "edged down"
 
@@ -177,6 +178,11 @@ def rating_text(rating: str | None) -> str:
 def slug(name: str) -> str:
     """'Bournemouth, Christchurch and Poole' -> 'bournemouth-christchurch-and-poole'."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("&", "and")).strip("-")
+
+
+def display_name(la_name: str) -> str:
+    """The name a reader uses: 'Herefordshire, County of' -> 'Herefordshire'."""
+    return re.sub(r",\s*(City|County) of$", "", la_name)
 
 
 def possessive(name: str) -> str:
@@ -414,6 +420,7 @@ def council_profile(council, year: int | None = None, vintage: int | None = None
         "la_code": code,
         "ons_code": geo["ons_code"],
         "la_name": geo["la_name"],
+        "name": display_name(geo["la_name"]),
         "region": geo["region"],
         "vintage": vintage,
         "year": year,
@@ -506,7 +513,7 @@ def _benchmarks(profile: dict, measure: str, year: int) -> str | None:
 
 
 def _judgement_sentence(profile: dict) -> list[str]:
-    name = profile["la_name"]
+    name = profile["name"]
     rated = [j for j in profile["judgements"] if j["overall"] in RATING_RANK]
     out = []
     if not rated:
@@ -537,6 +544,18 @@ def _judgement_sentence(profile: dict) -> list[str]:
     return out
 
 
+def revision_text(revision: dict) -> str:
+    """'25.9% (2022 release); 25.0% (2023-2025 releases)': each value with the releases that give it."""
+    runs: list[list] = []
+    for rel in revision["releases"]:
+        if runs and runs[-1][0] == rel["value"]:
+            runs[-1][2] = rel["vintage"]
+        else:
+            runs.append([rel["value"], rel["vintage"], rel["vintage"]])
+    return "; ".join(f"{fmt(revision['measure'], v)} ({a} release)" if a == b
+                     else f"{fmt(revision['measure'], v)} ({a}-{b} releases)" for v, a, b in runs)
+
+
 def _revision_sentences(profile: dict, years: set[int]) -> list[str]:
     out = []
     for r in profile["revisions"]:
@@ -550,19 +569,24 @@ def _revision_sentences(profile: dict, years: set[int]) -> list[str]:
                 last = rel["value"]
         text = changes[0].replace(" to ", " revised it to ", 1)
         text = " and ".join([text, *changes[1:]])
-        out.append(f"DfE’s {first['vintage']} release put {possessive(profile['la_name'])} {r['year']} "
+        out.append(f"DfE’s {first['vintage']} release put {possessive(profile['name'])} {r['year']} "
                    f"{INDICATORS[r['measure']]} at {fmt(r['measure'], first['value'])}; {text}.")
     return out
 
 
 def sentences(profile: dict) -> list[str]:
     """Article-style sentences for the profile's year against the year before."""
-    name, y1 = profile["la_name"], profile["year"]
+    name, y1 = profile["name"], profile["year"]
     out = _judgement_sentence(profile)
     if profile["predecessors"]:
-        preds = " and ".join(p["la_name"] for p in profile["predecessors"])
-        out.append(f"{name} took over children’s services on {_long_date(profile['start_date'])} from {preds}; "
-                   f"the predecessors’ figures are shown separately and labelled as such.")
+        described = []
+        for p in profile["predecessors"]:
+            rated = [j for j in p["judgements"] if j["overall"] in RATING_RANK]
+            described.append(p["la_name"] + (f" (last rated {rating_text(rated[-1]['overall'])} by Ofsted, "
+                                              f"{_month(rated[-1]['published'])})" if rated else ""))
+        whose = "predecessors’" if len(described) > 1 else "predecessor’s"
+        out.append(f"{name} took over children’s services on {_long_date(profile['start_date'])} from "
+                   f"{' and '.join(described)}; the {whose} figures are shown separately and labelled as such.")
     if profile["end_date"]:
         succ = " and ".join(s["la_name"] or s["la_code"] for s in profile["successors"]) or "other councils"
         out.append(f"{name} ceased to exist on {_long_date(profile['end_date'])}, replaced by {succ}; "
@@ -582,7 +606,7 @@ def sentences(profile: dict) -> list[str]:
         t, v = _direction(profile, "turnover_rate", y0, y1), _direction(profile, "vacancy_rate", y0, y1)
         joiner = "as its vacancy rate also" if t and t == v else "while its vacancy rate"
         vac = _movement(profile, "vacancy_rate", y0, y1)
-        if joiner.endswith("also") and vac.split(" from ")[0] in ("rose", "fell"):
+        if joiner.endswith("also"):
             vac = vac.replace(" from ", ", from ", 1)
         out.append(f"{possessive(name)} turnover rate {_movement(profile, 'turnover_rate', y0, y1)} {when}, "
                    f"{joiner} {vac}.")
@@ -624,6 +648,11 @@ def _long_date(text: str | None) -> str:
 
 
 # ---- tables behind the charts and pages ----------------------------------------------------
+
+def chart_rows(table: pl.DataFrame) -> pl.DataFrame:
+    """The rows a chart draws: England's and the region's FTE are totals, not comparable with a council's."""
+    return table.filter(~((pl.col("measure") == "fte") & pl.col("role").is_in(["england", "region"])))
+
 
 def indicator_table(profile: dict) -> pl.DataFrame:
     """Long table: measure, year, series, value, flag, the council's figures beside each benchmark."""
@@ -669,8 +698,56 @@ def judgement_table(profile: dict) -> pl.DataFrame:
 
 # ---- charts --------------------------------------------------------------------------------
 
+_AREA_LABELS = {"overall": "Overall", "lscb": "LSCB (safeguarding board)"}
+
+
 def _area_label(area: str) -> str:
-    return "Overall" if area == "overall" else area.replace("_", " ").capitalize()
+    return _AREA_LABELS.get(area, area.replace("_", " ").capitalize())
+
+
+def judgement_words(profile: dict) -> dict:
+    """Title, subtitle and alt text of the judgement timeline (shared by the notebook chart and the pages)."""
+    name = profile["name"]
+    rated = [j for j in profile["judgements"] if j["overall"] in RATING_RANK]
+    if rated:
+        latest = rated[-1]
+        title = f"{name} was rated {rating_text(latest['overall'])} at its latest inspection ({latest['published'][:4]})"
+    else:
+        title = f"{name}: no overall Ofsted judgement of its own yet"
+    units = [(name, profile["judgements"])] + [(f"{p['la_name']} (predecessor)", p["judgements"])
+                                                for p in profile["predecessors"]]
+    listed = "; ".join(f"{label}, {j['framework']} published {_long_date(j['published'])}: "
+                       f"{RATING_WORDS.get(j['overall'], 'no overall judgement')}"
+                       for label, js in units for j in js)
+    alt_text = (f"Timeline of Ofsted inspections of {name}"
+                + (f" and its predecessors" if profile["predecessors"] else "")
+                + (f" since 2009. {listed}." if listed else ": none in the data we hold."))
+    return {"title": title, "alt_text": alt_text,
+            "subtitle": "Overall judgement and sub-judgements by publication date; shape shows the framework"}
+
+
+def indicator_words(profile: dict) -> dict:
+    """Title, subtitle and alt text of the indicator chart (shared by the notebook chart and the pages)."""
+    name, y1 = profile["name"], profile["year"]
+    turnover = _value(profile["indicators"]["turnover_rate"], y1)
+    word = comparison_word(turnover, _value(profile["england"]["turnover_rate"], y1))
+    if word:
+        title = (f"{possessive(name)} turnover rate was {fmt('turnover_rate', turnover)} in {y1}, "
+                 f"{word} the national average")
+    else:
+        title = f"{possessive(name)} social work workforce against England, its region and its neighbours"
+    subtitle = [f"Years to 30 September, DfE {profile['vintage']} release; the {profile['region']} average and the "
+                f"mean of its statistical neighbours for comparison (FTE: neighbours only, as England’s and "
+                f"the region’s are totals)"]
+    if any(profile["unavailable"].values()):
+        subtitle.append("Gaps are figures DfE suppressed or did not publish")
+    if profile["predecessors"]:
+        subtitle.append("Predecessor councils’ figures are drawn separately and labelled")
+    alt_text = (f"Six line charts of {possessive(name)} workforce indicators by year against England, "
+                f"the {profile['region']} average and its statistical neighbours. "
+                + (" ".join(f"{INDICATORS[m].capitalize()} in {y1}: {fmt(m, _value(profile['indicators'][m], y1))}."
+                            for m in INDICATORS) if y1 else f"No workforce figures for {name}."))
+    return {"title": title, "subtitle": subtitle, "alt_text": alt_text}
 
 
 def judgement_chart(profile: dict):
@@ -679,43 +756,32 @@ def judgement_chart(profile: dict):
 
     from .. import charts
 
-    df = judgement_table(profile).drop_nulls("rating").with_columns(
+    df = judgement_table(profile).drop_nulls("rating")
+    plot = df.with_columns(
         pl.col("area").map_elements(_area_label, return_dtype=pl.String).alias("area_label"),
         pl.col("rating").replace_strict(RATING_WORDS, default=pl.col("rating")).alias("rating_words"),
     )
-    name = profile["la_name"]
-    rated = [j for j in profile["judgements"] if j["overall"] in RATING_RANK]
-    if rated:
-        latest = rated[-1]
-        title = f"{name} was rated {rating_text(latest['overall'])} at its latest inspection ({latest['published'][:4]})"
-    else:
-        title = f"{name}: no overall Ofsted judgement of its own yet"
-    area_order = ["Overall"] + [a for a in df["area_label"].unique(maintain_order=True).to_list() if a != "Overall"]
-    if df.is_empty():
+    words = judgement_words(profile)
+    area_order = ["Overall"] + [a for a in plot["area_label"].unique(maintain_order=True).to_list() if a != "Overall"]
+    if plot.is_empty():
         base = alt.Chart(pl.DataFrame({"text": ["No Ofsted judgements in the data we hold"]})).mark_text(
             size=14, align="left").encode(text="text:N", x=alt.value(0), y=alt.value(20)).properties(
             width=520, height=40)
     else:
-        points = alt.Chart(df).mark_point(filled=True, size=140, opacity=1).encode(
-            x=alt.X("published:T", title="Publication date", axis=alt.Axis(format="%Y", tickCount="year")),
+        points = alt.Chart(plot).mark_point(filled=True, size=140, opacity=1).encode(
+            x=alt.X("published:T", title="Publication date", axis=alt.Axis(format="%Y", tickCount="year"),
+                    scale=alt.Scale(domain=["2009-01-01", f"{max(2025, plot['published'].max().year) + 1}-01-01"])),
             y=alt.Y("area_label:N", title=None, sort=area_order),
             color=alt.Color("rating:N", **charts.judgement_scale("rating")),
             shape=alt.Shape("framework:N", title="Framework"),
             tooltip=["council:N", "published:T", "framework:N", "inspection_type:N", "area_label:N",
                      "rating_words:N"],
         ).properties(width=520, height=max(40, 22 * len(area_order)))
-        base = points.facet(row=alt.Row("council:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left",
-                                                                                   labelFontWeight="bold")),
-                            ) if df["council"].n_unique() > 1 else points
-    n = len(profile["judgements"])
-    alt_text = (f"Timeline of {n} Ofsted inspection(s) of {name}"
-                + (f" and its predecessors ({', '.join(p['la_name'] for p in profile['predecessors'])})"
-                   if profile["predecessors"] else "")
-                + ": " + "; ".join(f"{j['framework']} {j['published'] or ''}: {RATING_WORDS.get(j['overall'], 'no overall judgement')}"
-                                   for j in profile["judgements"]) + ".")
-    return charts.titled(base, title,
-                         "Overall judgement and sub-judgements by publication date; shape shows the framework",
-                         f"Source: {SOURCE_OFSTED}", alt_text), df.drop("area_label", "rating_words")
+        base = points.facet(row=alt.Row("council:N", title=None, sort=plot["council"].unique(maintain_order=True)
+                                        .to_list(), header=alt.Header(labelAngle=0, labelAlign="left",
+                                                                      labelFontWeight="bold", labelFontSize=13)),
+                            ).resolve_scale(y="independent") if plot["council"].n_unique() > 1 else points
+    return charts.titled(base, words["title"], words["subtitle"], f"Source: {SOURCE_OFSTED}", words["alt_text"]), df
 
 
 def indicator_chart(profile: dict):
@@ -725,22 +791,17 @@ def indicator_chart(profile: dict):
     from .. import charts
 
     df = indicator_table(profile)
-    name = profile["la_name"]
     series = df["series"].unique(maintain_order=True).to_list()
-    colours = {"council": "#b2182b", "england": "#222222", "region": "#4a90c2", "neighbours": "#e08b00"}
-    extra = iter(["#6a51a3", "#1b7837", "#8c510a", "#01665e"])
-    roles = dict(zip(df["series"], df["role"]))
-    domain = series
-    rng = [colours.get(roles[s]) or next(extra) for s in series]
-    dashes = [[1, 0] if roles[s] in ("council", "predecessor") else [6, 3] if roles[s] == "england"
-              else [2, 2] if roles[s] == "region" else [8, 2, 2, 2] for s in series]
-    base = alt.Chart(df).encode(
+    styles = _series_styles(df)
+    dash = {"": [1, 0], "6 3": [6, 3], "2 2": [2, 2], "8 2 2 2": [8, 2, 2, 2]}
+    base = alt.Chart(chart_rows(df)).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=True)),
-        color=alt.Color("series:N", scale=alt.Scale(domain=domain, range=rng), sort=series,
-                        legend=alt.Legend(title=None, orient="top", columns=3)),
-        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=dashes), sort=series,
-                                  legend=None),
+        color=alt.Color("series:N", scale=alt.Scale(domain=series, range=[styles[s][0] for s in series]),
+                        sort=series, legend=alt.Legend(title=None, orient="top", columns=3, symbolStrokeWidth=3)),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=series, range=[dash[styles[s][1]]
+                                                                                      for s in series]),
+                                  sort=series, legend=None),
         tooltip=["series:N", "year:O", alt.Tooltip("value:Q", format=",.1f"), "flag:N"],
     )
     lines = base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=30).transform_filter(
@@ -750,23 +811,9 @@ def indicator_chart(profile: dict):
                         header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelAnchor="start")),
         columns=2,
     ).resolve_scale(y="independent")
-    y1 = profile["year"]
-    turnover = _value(profile["indicators"]["turnover_rate"], y1)
-    if turnover is not None:
-        word = comparison_word(turnover, _value(profile["england"]["turnover_rate"], y1))
-        title = (f"{possessive(name)} turnover rate was {fmt('turnover_rate', turnover)} in {y1}, "
-                 f"{word} the national average")
-    else:
-        title = f"{possessive(name)} social work workforce against England, its region and its neighbours"
-    unavailable = sum(1 for m in profile["unavailable"].values() for _ in m)
-    subtitle = [f"Years to 30 September, DfE {profile['vintage']} release. {profile['region'] or ''} average and the "
-                f"mean of its statistical neighbours for comparison",
-                "Gaps are figures DfE suppressed or did not publish" if unavailable else ""]
-    alt_text = f"Six line charts of {possessive(name)} workforce indicators by year against England, " \
-               f"the {profile['region']} average and its statistical neighbours. " + " ".join(
-                   f"{INDICATORS[m].capitalize()} in {y1}: {fmt(m, _value(profile['indicators'][m], y1))}."
-                   for m in INDICATORS) if y1 else f"No workforce figures for {name}."
-    return charts.titled(chart, title, [s for s in subtitle if s], f"Source: {SOURCE_WORKFORCE}", alt_text), df
+    words = indicator_words(profile)
+    return charts.titled(chart, words["title"], words["subtitle"], f"Source: {SOURCE_WORKFORCE}",
+                         words["alt_text"]), df
 
 
 # ---- text output ---------------------------------------------------------------------------
@@ -805,11 +852,339 @@ def profile_as_text(profile: dict) -> str:
     if profile["revisions"]:
         lines += ["", "Revised between DfE releases:"]
         for r in profile["revisions"]:
-            lines.append(f"  {r['year']} {INDICATORS[r['measure']]}: " + ", ".join(
-                f"{fmt(r['measure'], x['value'])} ({x['vintage']} release)" for x in r["releases"]))
+            lines.append(f"  {r['year']} {INDICATORS[r['measure']]}: {revision_text(r)}")
     lines += ["", "In words:"] + [f"  {s}" for s in profile["sentences"]]
     return "\n".join(lines)
 
 
 def profile_json(profile: dict) -> str:
     return json.dumps(profile, indent=2, default=str, ensure_ascii=False)
+
+
+# ---- light SVG for the batch pages ------------------------------------------------------------
+# vl-convert takes 0.2-0.5 s per chart on this machine, too slow for ~160 pages in a minute, so the
+# batch pages draw the same tables (indicator_table, judgement_table) as plain SVG.
+
+_ROLE_STYLE = {  # role -> (colour, dash pattern, width)
+    "council": ("#b2182b", "", 2.5), "england": ("#222222", "6 3", 1.6), "region": ("#4a90c2", "2 2", 1.6),
+    "neighbours": ("#e08b00", "8 2 2 2", 1.6),
+}
+_EXTRA_COLOURS = ["#6a51a3", "#1b7837", "#8c510a", "#01665e"]
+
+
+def _nice_max(top: float) -> tuple[float, float]:
+    """An axis top at or above `top` and a step giving 3-6 ticks."""
+    if top <= 0:
+        return 1.0, 0.5
+    magnitude = 10 ** int(f"{top:e}".split("e")[1])
+    for step in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10):
+        s = step * magnitude
+        if top / s <= 5:
+            return s * -(-top // s), s
+    return top, top
+
+
+def _series_styles(table: pl.DataFrame) -> dict[str, tuple[str, str, float]]:
+    styles, extra = {}, iter(_EXTRA_COLOURS)
+    for series, role in table.select("series", "role").unique(maintain_order=True).iter_rows():
+        styles[series] = _ROLE_STYLE.get(role) or (next(extra, "#555555"), "", 2.0)
+    return styles
+
+
+def _svg_text(x, y, text, size=12, anchor="start", weight="normal", fill="#222"):
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" font-weight="{weight}" '
+            f'fill="{fill}">{_e(text)}</text>')
+
+
+def svg_indicators(profile: dict, table: pl.DataFrame | None = None) -> str:
+    """Six small multiples as plain SVG: each indicator by year for every series in indicator_table."""
+    table = chart_rows(table if table is not None else indicator_table(profile))
+    styles = _series_styles(table)
+    years = sorted(table["year"].unique().to_list())
+    pw, ph, left, gap_x, top_pad, gap_y = 330, 120, 46, 40, 34, 58
+    width = 2 * (left + pw) + gap_x
+    # legend entries flow left to right, wrapping at the chart's width (about 6.5 px a character)
+    placed, x, y = [], 0, 16
+    for series in styles:
+        w_entry = 34 + 6.5 * len(series) + 24
+        if x and x + w_entry > width:
+            x, y = 0, y + 22
+        placed.append((x, y))
+        x += w_entry
+    legend_h = y + 14
+    height = legend_h + 3 * (ph + gap_y) + 10
+    out = []
+    for (x, y), (series, (colour, dash, w)) in zip(placed, styles.items()):
+        out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 28}" y2="{y - 4}" stroke="{colour}" stroke-width="{w}" '
+                   f'stroke-dasharray="{dash}"/>' + _svg_text(x + 34, y, series))
+    for k, m in enumerate(INDICATORS):
+        ox = (k % 2) * (left + pw + gap_x) + left
+        oy = legend_h + (k // 2) * (ph + gap_y) + top_pad
+        panel = table.filter(pl.col("measure") == m)
+        values = [v for v in panel["value"].to_list() if v is not None]
+        top, step = _nice_max(max(values) if values else 1.0)
+        out.append(_svg_text(ox - left + 2, oy - 14, PANEL_TITLES[m], 13, weight="bold"))
+        tick = 0.0
+        while tick <= top + 1e-9:
+            ty = oy + ph - ph * tick / top
+            out.append(f'<line x1="{ox}" y1="{ty:.1f}" x2="{ox + pw}" y2="{ty:.1f}" stroke="#e6e6e6"/>'
+                       + _svg_text(ox - 6, ty + 4, formatting.number(tick, 0 if step >= 1 else 1), 11, "end", fill="#555"))
+            tick += step
+        xs = {y: ox + (pw * (i + 0.5) / len(years)) for i, y in enumerate(years)}
+        for y, x in xs.items():
+            out.append(_svg_text(x, oy + ph + 15, str(y), 11, "middle", fill="#555"))
+        for series, (colour, dash, w) in styles.items():
+            points = dict(panel.filter(pl.col("series") == series).select("year", "value").iter_rows())
+            run: list[str] = []
+            for y in years + [None]:  # a null (or a missing year) breaks the line
+                v = points.get(y) if y is not None else None
+                if v is not None:
+                    run.append(f"{xs[y]:.1f},{oy + ph - ph * v / top:.1f}")
+                    continue
+                if len(run) > 1:
+                    out.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
+                               f'stroke-width="{w}" stroke-dasharray="{dash}"/>')
+                if run and styles[series][1] == "":
+                    out += [f'<circle cx="{pt.split(",")[0]}" cy="{pt.split(",")[1]}" r="2.8" fill="{colour}"/>'
+                            for pt in run]
+                run = []
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="Source Sans Pro, Source Sans 3, Arial, sans-serif" '
+            f'aria-hidden="true">' + "".join(out) + "</svg>")
+
+
+def svg_judgements(profile: dict, table: pl.DataFrame | None = None) -> str:
+    """The judgement timeline as plain SVG: a row per council and judgement area, a dot per judgement."""
+    from ..charts import JUDGEMENT_COLOURS, JUDGEMENT_LABELS, JUDGEMENT_ORDER
+
+    table = (table if table is not None else judgement_table(profile)).drop_nulls("rating")
+    colours = dict(zip(JUDGEMENT_ORDER, JUDGEMENT_COLOURS))
+    pairs = table.select("council", "area").unique(maintain_order=True).rows()
+    councils = list(dict.fromkeys(c for c, _ in pairs))
+    rows = sorted(pairs, key=lambda ca: (councils.index(ca[0]), ca[1] != "overall"))
+    left, plot_w, top = 300, 620, 44
+    heights = [32 if area == "overall" else 20 for _, area in rows] or [20]
+    width, height = left + plot_w + 20, top + sum(heights) + 34
+    first = dt.date(2009, 1, 1)
+    last = dt.date(max([d.year for d in table["published"].to_list()] + [2025]) + 1, 1, 1) if table.height else \
+        dt.date(2026, 1, 1)
+    span = (last - first).days
+
+    def x_of(d: dt.date) -> float:
+        return left + plot_w * (d - first).days / span
+
+    out = []
+    for i, key in enumerate(JUDGEMENT_ORDER):
+        out.append(f'<circle cx="{i * 170 + 6}" cy="12" r="6" fill="{colours[key]}"/>'
+                   + _svg_text(i * 170 + 16, 16, JUDGEMENT_LABELS[key]))
+    for year in range(first.year, last.year + 1, 2):
+        x = x_of(dt.date(year, 1, 1))
+        out.append(f'<line x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{height - 30}" stroke="#e6e6e6"/>'
+                   + _svg_text(x, height - 16, str(year), 11, "middle", fill="#555"))
+    if not rows:
+        out.append(_svg_text(left, top + 14, "No Ofsted judgements in the data we hold"))
+    for r, (council, area) in enumerate(rows):
+        y = top + sum(heights[:r]) + heights[r] - 10
+        label = f"{council} · {_area_label(area)}" if area == "overall" else _area_label(area)
+        out.append(_svg_text(left - 8, y + 4, label, 11, "end", "bold" if area == "overall" else "normal"))
+        hits = table.filter((pl.col("council") == council) & (pl.col("area") == area))
+        for h in hits.iter_rows(named=True):
+            colour = colours.get(h["rating"], "#999999")
+            out.append(f'<circle cx="{x_of(h["published"]):.1f}" cy="{y:.1f}" r="6" fill="{colour}">'
+                       f'<title>{_e(h["framework"])} {h["published"]}: {_e(RATING_WORDS.get(h["rating"], h["rating"]))}'
+                       f'</title></circle>')
+            if area == "overall":
+                out.append(_svg_text(x_of(h["published"]), y - 8, h["framework"] or "", 10, "middle", fill="#444"))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="Source Sans Pro, Source Sans 3, Arial, sans-serif" '
+            f'aria-hidden="true">' + "".join(out) + "</svg>")
+
+
+# ---- every council at once: offline HTML pages -----------------------------------------------
+
+PAGE_STYLE = """
+body{font-family:"Source Sans Pro","Source Sans 3",Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+color:#222;line-height:1.45}
+h1{margin-bottom:.2em}.meta{color:#555;margin-top:0}figure{margin:1.5em 0}figcaption{color:#444;font-size:.95em}
+table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{border-bottom:1px solid #ddd;padding:.25em .6em;
+text-align:right}th:first-child,td:first-child{text-align:left}td.na{color:#b2182b}caption{text-align:left;
+font-weight:bold;padding:.3em 0}ul.sentences li{margin:.3em 0}.note{color:#555;font-size:.9em}
+"""
+
+
+def _e(text) -> str:
+    return html.escape("" if text is None else str(text))
+
+
+def _svg(chart) -> str:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def _figure(svg: str, words: dict) -> str:
+    subtitle = words["subtitle"] if isinstance(words["subtitle"], str) else ". ".join(words["subtitle"])
+    return (f'<figure><h3>{_e(words["title"])}</h3><p class="note">{_e(subtitle)}</p>'
+            f'<div role="img" aria-label="{_e(words["alt_text"])}">{svg}</div>'
+            f"<figcaption>{_e(words['alt_text'])}</figcaption></figure>")
+
+
+def _html_table(caption: str, header: list[str], rows: list[list[str]], na: set | None = None) -> str:
+    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in header)
+    body = "".join("<tr>" + "".join(f'<td{" class=na" if c.startswith("unavailable") else ""}>{_e(c)}</td>'
+                                    for c in row) + "</tr>" for row in rows)
+    return f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cell(measure: str, series: dict, flags: dict, year: str) -> str:
+    if year not in series:
+        return "–"
+    value = series[year]
+    if value is None:
+        return f"unavailable ({_flag_words(flags.get(year))})"
+    return fmt(measure, value)
+
+
+def profile_page(profile: dict, csv_name: str, renderer: str = "svg") -> str:
+    """One council's profile as a self-contained HTML page (inline SVG charts, no network requests).
+
+    renderer "svg" draws the charts as plain SVG (fast, for every council at once); "vega" converts
+    the notebook's Vega-Lite charts with vl-convert (the house charts, about 0.5 s per page more).
+    """
+    name = profile["name"]
+    if renderer == "vega":
+        jsvg, isvg = _svg(judgement_chart(profile)[0]), _svg(indicator_chart(profile)[0])
+    else:
+        jsvg, isvg = svg_judgements(profile), svg_indicators(profile)
+    parts = [f'<p><a href="index.html">All councils</a></p><h1>{_e(name)}</h1>',
+             f'<p class="meta">DfE code {_e(profile["la_code"])} · ONS code {_e(profile["ons_code"])} · '
+             f'{_e(profile["region"])} · workforce figures from DfE’s {profile["vintage"]} release'
+             + (f" · existed until {_e(_long_date(profile['end_date']))}" if profile["end_date"] else "") + "</p>",
+             "<h2>In words</h2><ul class=sentences>" + "".join(f"<li>{_e(s)}</li>" for s in profile["sentences"])
+             + "</ul>", "<h2>Ofsted judgements</h2>", _figure(jsvg, judgement_words(profile))]
+    rows = []
+    units = [(name, profile["judgements"])] + [(f"{p['la_name']} (predecessor)", p["judgements"])
+                                                for p in profile["predecessors"]]
+    for label, judgements in units:
+        for j in judgements:
+            subs = "; ".join(f"{_area_label(k)}: {RATING_WORDS.get(v, v)}" for k, v in j["sub_judgements"].items())
+            rows.append([label, j["published"] or "", j["framework"] or "", j["inspection_type"] or "",
+                         RATING_WORDS.get(j["overall"], j["overall"] or "–"), subs])
+    parts.append(_html_table("Every inspection since 2009 (publication date)",
+                             ["Council", "Published", "Framework", "Type", "Overall", "Sub-judgements"], rows)
+                 if rows else "<p>No Ofsted inspections in the data we hold.</p>")
+    parts += ["<h2>Social work workforce</h2>", _figure(isvg, indicator_words(profile))]
+    years = sorted({int(y) for y in profile["england"]["fte"]})
+    region = f"{profile['region']} average"
+    for m in INDICATORS:
+        header = ["Year", name] + [f"{p['la_name']} (predecessor)" for p in profile["predecessors"]] + [
+            "England", region, "Statistical neighbours (mean)"]
+        body = []
+        for y in map(str, years):
+            body.append([y, _cell(m, profile["indicators"][m], profile["unavailable"].get(m, {}), y)]
+                        + [_cell(m, p["indicators"][m], p["flags"].get(m, {}), y) for p in profile["predecessors"]]
+                        + [_cell(m, s[m], {}, y) for s in (profile["england"], profile["region_indicators"],
+                                                           profile["neighbours"])])
+        parts.append(_html_table(PANEL_TITLES[m], header, body))
+    if profile["revisions"]:
+        parts.append("<h2>Figures revised between DfE releases</h2>")
+        parts.append(_html_table("Each release’s value, oldest release first", ["Year", "Measure", "Values"],
+                                 [[str(r["year"]), INDICATORS[r["measure"]],
+                                   revision_text(r)] for r in profile["revisions"]]))
+    members = [n for n in profile["neighbour_councils"]]
+    if members:
+        parts.append('<p class="note">Statistical neighbours (DfE, April 2021 groupings): '
+                     + _e(", ".join(f"{n['la_name']}" + (f" (left out: {n['left_out']})" if n["left_out"] else "")
+                                    for n in members)) + ".</p>")
+    parts.append(f'<p class="note">The figures behind this page: <a href="{_e(csv_name)}">{_e(csv_name)}</a>. '
+                 f"Sources: {SOURCE_WORKFORCE}; {SOURCE_OFSTED}; DfE statistical neighbour groupings. "
+                 "Unavailable means DfE suppressed the figure or did not publish it; it is never a zero.</p>")
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{_e(name)}: children’s '
+            f'services profile</title><style>{PAGE_STYLE}</style></head><body>{"".join(parts)}</body></html>\n')
+
+
+def page_name(code: str, name: str) -> str:
+    return f"{code}-{slug(name)}"
+
+
+def write_profiles(out: Path, vintage: int | None = None, councils: list[str] | None = None,
+                   renderer: str = "svg") -> dict:
+    """Write a profile page and CSV for every council (or those given) and an index page; return timings."""
+    from .. import charts
+
+    started = time.perf_counter()
+    charts.setup()
+    data = load_data()
+    out.mkdir(parents=True, exist_ok=True)
+    geo = data.geography.sort("la_code")
+    codes = councils or geo["la_code"].to_list()
+    index_rows = []
+    for code in codes:
+        profile = council_profile(code, vintage=vintage, data=data)
+        base = page_name(profile["la_code"], profile["la_name"])
+        table = indicator_table(profile).with_columns(pl.lit(profile["la_code"]).alias("la_code"))
+        _write_text(out / f"{base}.csv", table.select("la_code", *table.columns[:-1]).write_csv())
+        _write_text(out / f"{base}.html", profile_page(profile, f"{base}.csv", renderer))
+        rated = [j for j in profile["judgements"] if j["overall"] in RATING_RANK]
+        year = profile["year"]
+        index_rows.append({
+            "base": base, "name": profile["la_name"], "code": profile["la_code"], "region": profile["region"] or "",
+            "status": f"until {profile['end_date']}" if profile["end_date"] else "",
+            "judgement": (f"{RATING_WORDS[rated[-1]['overall']]} ({rated[-1]['published'][:4]})" if rated else "–"),
+            "turnover": f"{fmt('turnover_rate', _value(profile['indicators']['turnover_rate'], year))} ({year})"
+            if year else "–",
+        })
+    _write_text(out / "index.html", _index_page(index_rows, data, vintage))
+    return {"councils": len(codes), "seconds": time.perf_counter() - started}
+
+
+def _index_page(rows: list[dict], data: ProfileData, vintage: int | None) -> str:
+    rows = sorted(rows, key=lambda r: (r["region"], r["name"]))
+    body = "".join(f'<tr><td><a href="{_e(r["base"])}.html">{_e(r["name"])}</a></td><td>{_e(r["code"])}</td>'
+                   f'<td>{_e(r["region"])}</td><td>{_e(r["status"])}</td><td>{_e(r["judgement"])}</td>'
+                   f'<td>{_e(r["turnover"])}</td></tr>' for r in rows)
+    release = _vintage(data, vintage)
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Council profiles: children’s '
+            f'services</title><style>{PAGE_STYLE}</style></head><body><h1>Council profiles</h1>'
+            f'<p class="meta">{len(rows)} councils with children’s services since 2009 · workforce figures from '
+            f'DfE’s {release} release · Ofsted judgements since 2009</p>'
+            '<table><thead><tr><th scope="col">Council</th><th scope="col">DfE code</th><th scope="col">Region</th>'
+            '<th scope="col">Existed</th><th scope="col">Latest overall judgement</th>'
+            f'<th scope="col">Turnover rate (latest year)</th></tr></thead><tbody>{body}</tbody></table>'
+            "</body></html>\n")
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m csc_figures.stories.profile",
+                                     description="Council profiles: one, or every council as offline HTML pages.")
+    parser.add_argument("council", nargs="?", help="a name, ONS code or DfE code (omit with --all)")
+    parser.add_argument("--all", action="store_true", help="write a page and CSV for every council")
+    parser.add_argument("--out", type=Path, default=paths.OUTPUTS / "profiles", help="folder for --all")
+    parser.add_argument("--renderer", choices=["svg", "vega"], default="svg",
+                        help="charts on the pages: plain SVG (fast) or vl-convert's Vega-Lite SVG")
+    parser.add_argument("--year", type=int)
+    parser.add_argument("--vintage", type=int)
+    args = parser.parse_args(argv)
+    try:
+        if args.all:
+            result = write_profiles(args.out, vintage=args.vintage, renderer=args.renderer)
+            print(f"wrote {result['councils']} council profiles and index.html to {args.out} "
+                  f"in {result['seconds']:.1f} s")
+        elif args.council:
+            print(profile_as_text(council_profile(args.council, year=args.year, vintage=args.vintage)))
+        else:
+            parser.error("give a council or --all")
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
