@@ -193,7 +193,7 @@ def test_ofsteds_as_at_tables_agree_with_the_history_except_where_reported(histo
         where = f"{file} sheet {sheet}"
         table = inspections.read_as_at_table(inspections.load_sheet(file, sheet), geo, names, where)
         day = table["as_at"][0]
-        assert table.height == geo.filter(geography.exists_on(geo, day)).height
+        assert table.height == geo.filter(geography.exists_on(day)).height
         for rec in table.iter_rows(named=True):
             code = rec["la_code"]
             if rec["inspection_start"] is None:  # "Not yet inspected": a new council with none of its own
@@ -262,7 +262,7 @@ def test_one_row_per_existing_council(geo):
     for day in (dt.date(2009, 1, 1), dt.date(2019, 3, 31), dt.date(2019, 4, 1), dt.date(2025, 3, 31)):
         table = inspections.judgements_in_force(day)
         assert table["la_code"].is_unique().all()
-        assert table.height == geo.filter(geography.exists_on(geo, day)).height
+        assert table.height == geo.filter(geography.exists_on(day)).height
 
 
 def test_only_sif_and_ilacs_count_and_nothing_before_publication():

@@ -35,7 +35,7 @@ def test_header_exact(may_2022):
 def test_one_row_per_council_existing_on_the_date(may_2022):
     table = pl.read_csv(io.StringIO(may_2022.stdout), infer_schema=False)
     geo = tables.read("la_geography")
-    expected = geo.filter(geography.exists_on(geo, dt.date(2022, 5, 6)))["la_code"].sort().to_list()
+    expected = geo.filter(geography.exists_on(dt.date(2022, 5, 6)))["la_code"].sort().to_list()
     assert table["la_code"].to_list() == expected
     assert set(table["judgement"].drop_nulls()) <= set(inspections.JUDGEMENTS)
     assert set(table["framework"].drop_nulls()) <= {"SIF", "ILACS"}

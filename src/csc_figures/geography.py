@@ -279,7 +279,7 @@ def assert_accounted(n_in: int, n_out: int, n_excluded: int, what: str) -> None:
                         f"{n_in - n_out - n_excluded} unaccounted for")
 
 
-def exists_on(geo: pl.DataFrame, as_of: dt.date) -> pl.Expr:
+def exists_on(as_of: dt.date) -> pl.Expr:
     """Filter expression: the council existed on as_of."""
     return ((pl.col("start_date").is_null() | (pl.col("start_date") <= as_of))
             & (pl.col("end_date").is_null() | (pl.col("end_date") >= as_of)))
@@ -426,7 +426,7 @@ def match_names(df: pl.DataFrame, column: str, names: pl.DataFrame, geo: pl.Data
     """
     candidates = geo
     if as_of is not None:
-        candidates = candidates.filter(exists_on(geo, as_of))
+        candidates = candidates.filter(exists_on(as_of))
     if ended_only:
         candidates = candidates.filter(pl.col("end_date").is_not_null())
     lookup = (names.filter(pl.col("la_code").is_in(candidates["la_code"].implode()))

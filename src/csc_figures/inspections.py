@@ -81,7 +81,8 @@ INSPECTIONS = tables.declare(tables.TableSpec(
         "framework": "SLAC, CPI, TLAC, SIF or ILACS",
         "inspection_type": "first / reinspection (SIF, CPI), first / reinspection_safeguarding / "
                            "reinspection_looked_after (SLAC), standard / short (ILACS)",
-        "sequence": "1 for the council's first inspection of this framework and type, 2 for the next...",
+        "sequence": "1 for the council's first inspection of this framework and type, 2 for the next "
+                    "(ILACS standard and short inspections are counted together)",
         "inspection_start": "first day of fieldwork, where Ofsted gives it (2025 file, ILACS only)",
         "inspection_end": "last day of fieldwork (no file gives it: null)",
         "published": "publication date of the report",
@@ -93,7 +94,8 @@ INSPECTIONS = tables.declare(tables.TableSpec(
         "adoption": "adoption performance (SIF)",
         "leadership": "leadership, management and governance (SIF); impact of leaders (ILACS)",
         "lscb": "Local Safeguarding Children Board (reviewed with the first SIF)",
-        "safeguarding": "SLAC safeguarding overall effectiveness (not on the SIF/ILACS scale)",
+        "safeguarding": "SLAC safeguarding overall effectiveness (SLAC graded 'adequate'; Ofsted's 2023 "
+                        "file words every grade on today's scale, and its words are kept)",
         "looked_after_children": "SLAC or TLAC looked after children overall effectiveness",
         "child_protection": "CPI or CPRI overall effectiveness",
         "sources": "files holding this inspection",
@@ -700,7 +702,7 @@ def judgements_in_force(as_of: dt.date, history: pl.DataFrame | None = None,
                 best, source = found, frm
         return best, source
 
-    current = geo.filter(geography.exists_on(geo, as_of)).sort("la_code")
+    current = geo.filter(geography.exists_on(as_of)).sort("la_code")
     out = []
     for code, name in current.select("la_code", "la_name").rows():
         own = by_code.get(code)
