@@ -71,6 +71,12 @@ def test_march_dates_stop_at_the_last_31_march_held():
         ij.march_dates(2020, D(2019, 5, 1))
 
 
+def test_first_march_after():
+    assert ij.first_march_after(D(2014, 2, 11)) == D(2014, 3, 31)
+    assert ij.first_march_after(D(2014, 3, 31)) == D(2014, 3, 31)
+    assert ij.first_march_after(D(2014, 4, 1)) == D(2015, 3, 31)
+
+
 def test_as_date_rejects_text_that_is_not_a_date():
     assert ij.as_date("2015-10-01") == D(2015, 10, 1)
     with pytest.raises(UserError, match="as_of"):

@@ -148,6 +148,12 @@ def march_dates(first_year: int, last: dt.date) -> list[dt.date]:
     return [dt.date(year, 3, 31) for year in range(first_year, last_year + 1)]
 
 
+def first_march_after(day: dt.date) -> dt.date:
+    """The first 31 March on or after a date (the chart starts at the first one after SIF began)."""
+    march = dt.date(day.year, 3, 31)
+    return march if march >= day else dt.date(day.year + 1, 3, 31)
+
+
 def distribution_over_time(dates: list[dt.date], frameworks=GRADED_FRAMEWORKS) -> pl.DataFrame:
     """The distribution at each date, stacked: as_of, judgement, councils, share_of_judged."""
     return pl.concat([distribution_at(day, frameworks) for day in dates])
