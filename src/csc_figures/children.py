@@ -85,13 +85,13 @@ CLA_MEASURES = {
 _FLAG = "the DfE suppression or missing code (x, c, z, u...) when the value is null, else null"
 _IDS = {
     "year": "the year ending 31 March (2021 = 1 April 2020 to 31 March 2021)",
-    "period": "the same year as the reader sees it, e.g. '2020-21'",
     "geographic_level": "national, regional or local_authority",
     "la_code": "DfE three-digit LA code (councils only)",
     "ons_code": "ONS area code (councils only)",
     "la_name": "council name as DfE spells it",
     "region_code": "ONS region code (Inner and Outer London are regions of their own in these files)",
     "region_name": "region name as published",
+    "period": "the same year as the reader sees it, e.g. '2020-21'",
 }
 _KEY = ("year", "geographic_level", "region_code", "la_code")
 
