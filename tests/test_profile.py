@@ -257,3 +257,114 @@ def test_charts_build(data):
 NEEDED = ["la_geography", "la_names", "statistical_neighbours", "inspections", "workforce"]
 real = pytest.mark.skipif(any(not (paths.PROCESSED / f"{t}.parquet").exists() for t in NEEDED),
                           reason="processed tables not built (run make processed)")
+
+
+@pytest.fixture(scope="module")
+def real_data():
+    return pr.load_data()
+
+
+# (council as the article names it, measure, year, value quoted) - the DfE 2022 release, the one
+# closest to the spring 2022 articles (they quote the 2021 release, which we do not hold).
+ARTICLE_FIGURES = [
+    ("York", "vacancy_rate", 2020, 11.6), ("York", "vacancy_rate", 2021, 16.1),
+    ("Merton", "vacancy_rate", 2020, 15.7), ("Merton", "vacancy_rate", 2021, 37.0),
+    ("Merton", "agency_rate", 2020, 18.2), ("Merton", "agency_rate", 2021, 33.4),
+    ("Merton", "turnover_rate", 2021, 30.6), ("Merton", "caseload", 2020, 16.8), ("Merton", "caseload", 2021, 14.4),
+    ("Derby", "turnover_rate", 2020, 8.8), ("Derby", "turnover_rate", 2021, 15.2),
+    ("Derby", "agency_rate", 2020, 6.5), ("Derby", "agency_rate", 2021, 12.1),
+    ("Derby", "caseload", 2020, 17.4), ("Derby", "caseload", 2021, 18.3),
+    ("Herefordshire", "vacancy_rate", 2020, 24.8), ("Herefordshire", "vacancy_rate", 2021, 19.0),
+    ("Herefordshire", "agency_rate", 2020, 19.2), ("Herefordshire", "agency_rate", 2021, 32.5),
+]
+
+
+@real
+@pytest.mark.parametrize("council,measure,year,quoted", ARTICLE_FIGURES)
+def test_article_figures(real_data, council, measure, year, quoted):
+    p = pr.council_profile(council, year=2021, vintage=2022, data=real_data)
+    assert p["indicators"][measure][str(year)] == quoted
+
+
+@real
+def test_york_turnover_is_the_headcount_rate(real_data):
+    """The articles' 13.2% and 19.7% are DfE's headcount turnover rates; the FTE rates are 13.3% and 18.3%."""
+    p = pr.council_profile("York", year=2021, vintage=2022, data=real_data)
+    assert (p["indicators"]["turnover_rate"]["2020"], p["indicators"]["turnover_rate"]["2021"]) == (13.3, 18.3)
+    assert [pr.council_figure("York", "turnover_rate_headcount", y, 2022, data=real_data) for y in (2020, 2021)] \
+        == [13.2, 19.7]
+
+
+@real
+def test_article_sentences_recomputed(real_data):
+    merton = pr.council_profile("Merton", year=2021, vintage=2022, data=real_data)["sentences"]
+    assert any("vacancy rate also more than doubled, from 15.7% to 37.0%" in s for s in merton)
+    assert any("average caseload of 14.4 was below the national average of 16.3, in line with the London average "
+               "of 14.5" in s for s in merton)
+    assert any("at 30.6% in 2021 it was double the 2018 rate of 14.9%" in s for s in merton)
+    derby = pr.council_profile("Derby", year=2021, vintage=2022, data=real_data)["sentences"]
+    assert any("turnover rate almost doubled from 8.8% to 15.2% between 2020 and 2021" in s for s in derby)
+    assert any("average caseload edged up from 17.4 to 18.3" in s for s in derby)
+    assert any("turnover rate of 15.2% was in line with the national average of 15.4%" in s for s in derby)
+    assert any("agency worker rate of 12.1% was below the national average of 15.5%" in s for s in derby)
+    hereford = pr.council_profile("Herefordshire", year=2021, vintage=2022, data=real_data)["sentences"]
+    assert any("agency worker rate of 32.5% was double the national average of 15.5%" in s for s in hereford)
+    assert any("vacancy rate of 19.0% was above the national average of 16.7%" in s for s in hereford)
+    york = pr.council_profile("York", year=2021, vintage=2022, data=real_data)["sentences"]
+    assert any("York’s turnover rate leapt from 13.3% to 18.3% between 2020 and 2021, as its vacancy rate also "
+               "leapt, from 11.6% to 16.1%." == s for s in york)
+
+
+@real
+@pytest.mark.parametrize("variants,code", [
+    (["York", "york", " YORK ", "E06000014", "816"], "816"),
+    (["Herefordshire", "Herefordshire, County of", "HEREFORDSHIRE", "E06000019", "884"], "884"),
+    (["Bournemouth, Christchurch and Poole", "Bournemouth, Christchurch & Poole", "839"], "839"),
+    (["St Helens", "St. Helens"], "342"),
+])
+def test_name_variants_resolve_to_one_council(real_data, variants, code):
+    assert {pr.council_profile(v, data=real_data)["la_code"] for v in variants} == {code}
+
+
+@real
+def test_unknown_council_fails_helpfully(capsys):
+    from csc_figures import cli
+
+    assert cli.main(["council", "Yorke"]) == 2
+    err = capsys.readouterr().err
+    assert "no council matches 'Yorke'" in err and "York" in err
+
+
+@real
+def test_reorganised_councils(real_data):
+    bcp = pr.council_profile("Bournemouth, Christchurch and Poole", data=real_data)
+    assert {p["la_name"] for p in bcp["predecessors"]} == {"Bournemouth", "Poole"}
+    assert min(map(int, bcp["indicators"]["fte"])) == 2019
+    assert all(int(y) <= 2018 for p in bcp["predecessors"] for y in p["indicators"]["fte"])
+    north = pr.council_profile("North Northamptonshire", data=real_data)
+    assert [p["la_code"] for p in north["predecessors"]] == ["928"]
+    assert north["joint_returns"] and north["joint_returns"][0]["partners"] == ["West Northamptonshire"]
+    county = pr.council_profile("Northamptonshire", data=real_data)
+    assert county["end_date"] == "2021-03-31" and county["year"] == 2020
+    assert max(map(int, county["indicators"]["fte"])) == 2020
+    assert {s["la_code"] for s in county["successors"]} == {"940", "941"}
+
+
+@real
+def test_revised_figure_shows_both_releases(real_data):
+    p = pr.council_profile("Merton", year=2021, vintage=2022, data=real_data)
+    (rev,) = [r for r in p["revisions"] if r["measure"] == "turnover_rate" and r["year"] == 2019]
+    assert rev["releases"][0] == {"vintage": 2022, "value": 20.9}
+    assert rev["releases"][1] == {"vintage": 2023, "value": 21.1}
+    assert pr.revision_text(rev) == "20.9% (2022 release); 21.1% (2023-2025 releases)"
+
+
+@real
+def test_claims_computations(real_data):
+    assert pr.claim_ratio("Herefordshire", "agency_rate", "2021", "2022", compare_to="England") == \
+        pytest.approx(32.5 / 15.5)
+    assert pr.claim_value("London", "caseload", "2021", "2022") == 14.5
+    assert pr.claim_highest_in_years("England", "turnover_rate", "2021", "2022") == 5
+    assert pr.claim_trend("Merton", "turnover_rate", "2018", "2021", "2022") == "rising every year"
+    assert pr.claim_trend("York", "turnover_rate", "2018", "2021", "2022") == "not rising every year"
+    assert pr.claim_change("England", "turnover_rate", "2021", "2020", "2022") == pytest.approx(1.9)
