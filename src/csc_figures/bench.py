@@ -8,7 +8,6 @@ are what carry from one machine to another.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import re
 import statistics
@@ -125,13 +124,16 @@ def bench_incremental(runs: int, rows: list[dict]) -> None:
     rows.append(summarise(f"rebuild after touching {name}", times, reran=" ".join(ran)))
 
 
-# Each cleaning step: (module, function) called with no arguments, returning its table(s).
-CLEANING_STEPS: list[tuple[str, str]] = []
-
-
 def _clean_everything() -> None:
-    for module, function in CLEANING_STEPS:
-        getattr(importlib.import_module(f"csc_figures.{module}"), function)()
+    """Every source read from raw and cleaned into its tidy table, in memory (nothing written)."""
+    from . import children, geography, inspections, workforce
+
+    geo = geography.build_all()
+    inspections.build(geo["la_geography"], geo["la_names"])
+    workforce.build()
+    children.read_children_in_need(sources.raw_path(children.CIN_FILE))
+    children.read_section_47(sources.raw_path(children.S47_FILE))
+    children.read_children_looked_after(sources.raw_path(children.CLA_FILE))
 
 
 def _pandas_baseline() -> None:
