@@ -59,6 +59,7 @@ DIFFERENCE_REASONS = {
     "Method": "a different method",
     "Article error": "errors in the article",
     "Not held": "releases or years we do not hold",
+    "Speaker": "speakers' round figures quoted as said",
 }
 
 Computation = Callable[..., float | int | str | None]
@@ -166,7 +167,7 @@ def agrees(row: dict, computed) -> bool:
 
 
 def difference_reason(note: str | None) -> str | None:
-    """The reason prefix a note starts with ('Revised', 'Method', 'Article error', 'Not held'), or None."""
+    """The reason prefix a note starts with (a DIFFERENCE_REASONS key and a colon), or None."""
     for reason in DIFFERENCE_REASONS:
         if (note or "").startswith(f"{reason}:"):
             return reason
