@@ -88,6 +88,9 @@ PROCESSED_TABLES += $(CHILDREN_TABLES)
 #   $(NB)/1x_story.ipynb: $(PROCESSED_TABLES-it-reads)     (the pattern rule above runs it)
 #   STORY_NOTEBOOKS += $(NB)/1x_story.ipynb
 # [10_ratings_vs_workforce]
+# reads the article's cells from the claims ledger; the editions' dates stop at the 2025 Ofsted file's as-at date
+$(NB)/10_ratings_vs_workforce.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/workforce.parquet data/claims.csv $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods)
+STORY_NOTEBOOKS += $(NB)/10_ratings_vs_workforce.ipynb
 # [11_council_profile]
 # [12_inspection_judgements]
 # as_of defaults to the as-at date of the 2025 Ofsted file, which judgements_in_force reads

@@ -115,7 +115,7 @@ def as_date(value: dt.date | str, name: str = "as_of") -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise UserError(f"{name}: {value!r} is not a date written YYYY-MM-DD") from None
+        raise UserError(f"{name}: {value!r} is not a real date written YYYY-MM-DD (e.g. 2022-05-06)") from None
 
 
 def year_end(year: int) -> dt.date:
@@ -203,7 +203,8 @@ def council_table(judgements: pl.DataFrame, workforce: pl.DataFrame, year: int, 
     status: `included`; `no_judgement` (a return whose council had no judgement in force);
     `joint_mixed` (a joint return whose councils' judgements differ, under exclude_mixed);
     `no_figures` (a row with none of the five measures, e.g. a joint partner's `z` row);
-    `no_workforce_row` (a council with a judgement in force but no return in the year).
+    `covered_by_predecessor_returns` (a new council whose area the year's returns still report under
+    its predecessors' codes); `no_workforce_row` (a council in existence on as_of with no return in the year).
     """
     choices.check()
     judgements = judgements.select("la_code", "la_name", "judgement", "framework", "published", "inherited_from")
@@ -244,8 +245,16 @@ def council_table(judgements: pl.DataFrame, workforce: pl.DataFrame, year: int, 
 
     # councils with a judgement in force that no return covers
     covered = set(rows["joint_codes"].explode().drop_nulls().to_list())
+    predecessors = ({} if geography is None else
+                    {r["la_code"]: r["predecessor_codes"] or [] for r in
+                     geography.select("la_code", "predecessor_codes").iter_rows(named=True)})
+    # a new council whose area the year's returns still cover under its predecessors' codes
+    by_predecessors = [c for c in judgements["la_code"] if c not in covered and predecessors.get(c)
+                       and set(predecessors[c]) <= covered]
     missing = (judgements.filter(~pl.col("la_code").is_in(sorted(covered)))
-               .with_columns(pl.lit("no_workforce_row").alias("status"),
+               .with_columns(pl.when(pl.col("la_code").is_in(by_predecessors))
+                             .then(pl.lit("covered_by_predecessor_returns"))
+                             .otherwise(pl.lit("no_workforce_row")).alias("status"),
                              pl.lit([], pl.List(pl.String)).alias("joint_codes")))
     keep = ["la_code", "la_name", "joint_codes", "status", "judgement", "framework", "published",
             "inherited_from", "judged_via", "joint_mixed", "acquired_after_year_end", *MEASURES, *[f"_w_{m}" for m in MEASURES]]
@@ -354,6 +363,7 @@ def build(as_of: dt.date | str, year: int, base_year: int | None = None, vintage
     """(ratings table, council table) from the processed tables."""
     choices.check()
     as_of = as_date(as_of)
+    check_as_of(as_of)
     year = _as_year(year, "year")
     base_year = None if base_year is None else _as_year(base_year, "base_year")
     workforce = load_workforce(vintage)
@@ -881,18 +891,32 @@ def cells_by_vintage(cells: pl.DataFrame, vintages: tuple[int, ...] = (2022, 202
     return out
 
 
-def explain_cells(result: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
-    """For each cell that does not match: the gap, and the total change across the group's councils it implies."""
-    n = dict(zip(counts["rating"], counts["councils"]))
-    missed = result.filter(~pl.col("match"))
-    return missed.with_columns(
-        (pl.col("value") - pl.col("recomputed")).alias("gap"),
-        pl.col("rating").replace_strict(n, return_dtype=pl.Int64).alias("councils"),
-    ).with_columns(
-        # a simple mean moves by gap when the group's council figures together move by gap x councils
-        (pl.col("gap") * pl.col("councils")).alias("total_change_needed"),
-    ).select("claim_id", "rating", "measure", "year", "kind", "value", "recomputed", "gap", "councils",
-             "total_change_needed")
+def explain_cells(result: pl.DataFrame, councils: pl.DataFrame, year: int) -> pl.DataFrame:
+    """For each cell that does not match: the gap, how many council figures the average is over, the total
+    change across them it implies, and any council in the group whose figure is suppressed or missing."""
+    included = councils.filter(pl.col("status") == "included")
+    out = []
+    for cell in result.filter(~pl.col("match")).iter_rows(named=True):
+        row = {k: cell[k] for k in ("claim_id", "rating", "measure", "year", "kind", "value", "recomputed")}
+        row["gap"] = None if cell["recomputed"] is None else cell["value"] - cell["recomputed"]
+        row.update(figures=None, total_change_needed=None, without_figure=None, missing_value_needed=None)
+        if cell["kind"] == "mean":
+            column = cell["measure"] if cell["year"] == year else f"{cell['measure']}_base"
+            group = included.filter(pl.col("judgement") == cell["rating"])
+            present = group.drop_nulls(column)
+            row["figures"] = present.height
+            row["total_change_needed"] = row["gap"] * present.height
+            absent = group.filter(pl.col(column).is_null())
+            if absent.height:
+                row["without_figure"] = "; ".join(absent["la_name"].to_list())
+            if absent.height == 1:
+                # the figure the one missing council would need for the published average
+                row["missing_value_needed"] = cell["value"] * (present.height + 1) - present[column].sum()
+        out.append(row)
+    schema = {"claim_id": pl.String, "rating": pl.String, "measure": pl.String, "year": pl.Int64, "kind": pl.String,
+              "value": pl.Float64, "recomputed": pl.Float64, "gap": pl.Float64, "figures": pl.Int64,
+              "total_change_needed": pl.Float64, "without_figure": pl.String, "missing_value_needed": pl.Float64}
+    return pl.DataFrame(out, schema=schema)
 
 
 def revisions(vintage_from: int, vintage_to: int, years: tuple[int, ...]) -> pl.DataFrame:
@@ -905,10 +929,38 @@ def revisions(vintage_from: int, vintage_to: int, years: tuple[int, ...]) -> pl.
     for year in years:
         part = joined.filter(pl.col("year") == year)
         for measure in MEASURES:
-            changed = part.filter((pl.col(measure) - pl.col(f"{measure}_later")).abs() > 1e-9
+            changed = part.filter(((pl.col(measure) - pl.col(f"{measure}_later")).abs() > 1e-9).fill_null(False)
                                   | (pl.col(measure).is_null() != pl.col(f"{measure}_later").is_null()))
             out.append({"year": year, "measure": measure, "councils_compared": part.height,
                         "figures_revised": changed.height,
                         "largest_revision": changed.select((pl.col(f"{measure}_later") - pl.col(measure)).abs().max())
                         .item() if changed.height else 0.0})
     return pl.DataFrame(out)
+
+
+def difference_notes(explained: pl.DataFrame, revised: pl.DataFrame) -> list[str]:
+    """Sentences on the cells that do not match: their size, and the revisions a later release made."""
+    from .. import formatting as f
+
+    out = []
+    for row in explained.iter_rows(named=True):
+        label = MEASURE_LABELS[row["measure"]].split(" (")[0].lower()
+        text = (f"{row['claim_id']}: {label} at {row['rating'].replace('_', ' ')} councils, {row['year']}: "
+                f"published {f.number(row['value'], 1)}, recomputed {f.number(row['recomputed'], 2)}")
+        if row["figures"] is not None:
+            text += (f"; an average over {row['figures']} council figures, so they would need to differ by "
+                     f"{f.number(abs(row['total_change_needed']), 1)} in total")
+        if row["without_figure"]:
+            text += (f"; no figure for {row['without_figure']}"
+                     + (f", which would need to be {f.number(row['missing_value_needed'], 1)} to give the published "
+                        f"average" if row["missing_value_needed"] is not None else ""))
+        out.append(text + ".")
+    totals = revised.group_by("measure", maintain_order=True).agg(pl.col("figures_revised").sum(),
+                                                                   pl.col("largest_revision").max())
+    years = " and ".join(str(y) for y in sorted(revised["year"].unique().to_list()))
+    out.append(f"The next release revised, for {years}: " + "; ".join(
+        f"{MEASURE_LABELS[r['measure']].split(' (')[0].lower()} {r['figures_revised']} "
+        f"figure{'' if r['figures_revised'] == 1 else 's'}"
+        + (f" (largest change {f.number(r['largest_revision'], 1)})" if r["figures_revised"] else "")
+        for r in totals.iter_rows(named=True)) + ".")
+    return out
