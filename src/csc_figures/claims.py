@@ -55,11 +55,11 @@ COMPARES = {"round", "about", "above", "below"}
 STATUSES = ["match", "differs", "reported", "not_implemented"]
 # A claim that differs must say why: its note starts with one of these prefixes.
 DIFFERENCE_REASONS = {
-    "Revised": "later revisions of the data",
+    "Revised": "a later revision of the data",
     "Method": "a different method",
-    "Article error": "errors in the article",
-    "Not held": "releases or years we do not hold",
-    "Speaker": "speakers' round figures quoted as said",
+    "Article error": "an error in the article",
+    "Not held": "a release or year we do not hold",
+    "Speaker": "a speaker's round figure, quoted as said",
 }
 
 Computation = Callable[..., float | int | str | None]
@@ -175,15 +175,19 @@ def difference_reason(note: str | None) -> str | None:
 
 
 def format_computed(computed, row: dict) -> str:
-    """The recomputed value as text for the report: two more places than the article printed."""
+    """The recomputed value as text for the report: up to two more places than the article printed."""
     if computed is None:
         return ""
     if isinstance(computed, str):
         return computed
     if float(computed).is_integer():
         return str(int(computed))
-    places = (int(row["precision"]) if row["precision"] else 0) + 2
-    return f"{float(computed):.{places}f}"
+    printed = int(row["precision"]) if row["precision"] else 0
+    text = f"{float(computed):.{printed + 2}f}"
+    # trailing zeros carry nothing, but keep the places the article printed: 16.700 -> 16.7
+    whole, _, decimals = text.partition(".")
+    decimals = decimals.rstrip("0").ljust(printed, "0")
+    return f"{whole}.{decimals}" if decimals else whole
 
 
 def check_claim(row: dict) -> dict:
@@ -309,9 +313,9 @@ def summary_line(report: pl.DataFrame | None = None) -> str:
     recomputable = kinds.filter(pl.col("kind") != "reported").height
     differs = report.filter(pl.col("status") == "differs")["note"].to_list()
     reasons = [difference_reason(note) for note in differs]
-    why = ", ".join(f"{reasons.count(r)} {DIFFERENCE_REASONS[r]}" for r in DIFFERENCE_REASONS if reasons.count(r))
+    why = "; ".join(f"{DIFFERENCE_REASONS[r]}: {reasons.count(r)}" for r in DIFFERENCE_REASONS if reasons.count(r))
     if reasons.count(None):
-        why = ", ".join(filter(None, [why, f"{reasons.count(None)} unexplained"]))
+        why = "; ".join(filter(None, [why, f"no reason given yet: {reasons.count(None)}"]))
     line = (f"The five articles quote {report.height} figures; {recomputable} can be recomputed "
             f"from the publishers' files or from other printed figures, and {n['match']} of them match "
             f"to the article's rounding; {n['differs']} differ" + (f" ({why})" if why else "") + "; "
