@@ -19,11 +19,14 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
+from traitlets.config import Config
 
 from . import paths
 
 KERNEL = "csc-figures"
 DEFAULT_OUT = paths.OUTPUTS / "notebooks"
+# Kernels talk over a local socket file, not TCP: nothing listens on the network.
+_LOCAL_KERNEL = Config({"KernelManager": {"transport": "ipc"}})
 RUNS_OUT = paths.OUTPUTS / "runs"
 
 
@@ -75,6 +78,7 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
         pm.execute_notebook(
             str(source), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
             progress_bar=False, record_timing=False, cwd=str(cwd or out.parent), log_output=False,
+            config=_LOCAL_KERNEL,
         )
     except pm.PapermillExecutionError as err:
         raise SystemExit(f"error: {name} failed in cell {err.exec_count}: {err.ename}: {err.evalue}\n"
