@@ -330,6 +330,28 @@ def test_change_sentence_skips_sub_judgements_only_one_framework_gave():
             "(SIF first, published 7 February 2017)") in ij.change_sentence(dated, "816", D(2022, 5, 4))
 
 
+def test_slac_to_first_sif_pairs_the_last_slac_safeguarding_judgement():
+    insp = inspections_frame([
+        ("601", "SLAC", "first", D(2011, 1, 1), None),
+        ("601", "SLAC", "reinspection_safeguarding", D(2012, 1, 1), None),
+        ("601", "SIF", "first", D(2015, 1, 1), "inadequate"),
+        ("602", "SLAC", "first", D(2011, 1, 1), None),
+        ("602", "SIF", "first", D(2016, 1, 1), "good"),
+        ("603", "SIF", "first", D(2015, 1, 1), "good"),  # no SLAC row: not paired
+    ]).with_columns(pl.when(pl.col("published") == D(2011, 1, 1)).then(pl.lit("good"))
+                    .when(pl.col("published") == D(2012, 1, 1)).then(pl.lit("requires_improvement"))
+                    .otherwise(None).alias("safeguarding"))
+    pairs = ij.slac_to_first_sif(insp)
+    assert pairs.select("la_code", "slac_safeguarding", "change").rows() == [
+        ("601", "requires_improvement", "downgrade"), ("602", "good", "unchanged")]
+    assert ij.slac_to_first_sif(insp, published_to=D(2015, 12, 31))["la_code"].to_list() == ["601"]
+    table = ij.judgement_crosstab(pairs, "slac_safeguarding", "sif_overall")
+    assert table.columns == ["slac_safeguarding", *ij.JUDGEMENTS]
+    assert table["slac_safeguarding"].to_list() == ij.JUDGEMENTS
+    assert table.filter(pl.col("slac_safeguarding") == "requires_improvement")["inadequate"][0] == 1
+    assert table.select(ij.JUDGEMENTS).sum_horizontal().sum() == 2
+
+
 # ---- the real tables (built by `make all`) -----------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -360,6 +360,33 @@ def consecutive_inspections(inspections: pl.DataFrame, frameworks=GRADED_FRAMEWO
     )
 
 
+def slac_to_first_sif(inspections: pl.DataFrame, published_to: dt.date | None = None) -> pl.DataFrame:
+    """Each council's last SLAC safeguarding judgement beside its first SIF overall judgement.
+
+    SLAC graded safeguarding and looked-after services separately, with no overall judgement;
+    safeguarding is the nearer match to SIF's overall one. Only first SIF reports published
+    by `published_to` (all if None) are paired.
+    """
+    slac = (inspections.filter((pl.col("framework") == "SLAC") & pl.col("safeguarding").is_not_null())
+            .sort("published").group_by("la_code").last()
+            .select("la_code", pl.col("published").alias("slac_published"),
+                    pl.col("safeguarding").alias("slac_safeguarding")))
+    sif = inspections.filter((pl.col("framework") == "SIF") & (pl.col("inspection_type") == "first"))
+    if published_to is not None:
+        sif = sif.filter(pl.col("published") <= published_to)
+    _check_judgements(sif, "overall", "inspections")
+    _check_judgements(slac, "slac_safeguarding", "inspections (SLAC safeguarding)")
+    paired = sif.select("la_code", "la_name", pl.col("published").alias("sif_published"),
+                        pl.col("overall").alias("sif_overall")).join(slac, on="la_code", how="inner")
+    rank = lambda c: pl.col(c).replace_strict(RANK, return_dtype=pl.Int64)  # noqa: E731
+    steps = rank("slac_safeguarding") - rank("sif_overall")
+    return paired.with_columns(
+        pl.when(steps > 0).then(pl.lit("upgrade")).when(steps < 0).then(pl.lit("downgrade"))
+        .otherwise(pl.lit("unchanged")).alias("change"),
+    ).select("la_code", "la_name", "slac_published", "slac_safeguarding", "sif_published", "sif_overall",
+             "change").sort("la_code")
+
+
 def transition_matrix(transitions: pl.DataFrame) -> pl.DataFrame:
     """Counts of every previous -> new judgement pair (all sixteen, zeros kept)."""
     grid = pl.DataFrame({"previous_judgement": JUDGEMENTS}).join(
@@ -367,6 +394,15 @@ def transition_matrix(transitions: pl.DataFrame) -> pl.DataFrame:
     counts = transitions.group_by("previous_judgement", "judgement").agg(pl.len().alias("inspections"))
     grid = grid.join(counts, on=["previous_judgement", "judgement"], how="left", maintain_order="left")
     return grid.with_columns(pl.col("inspections").fill_null(0).cast(pl.Int64))
+
+
+def judgement_crosstab(df: pl.DataFrame, rows: str, columns: str) -> pl.DataFrame:
+    """Counts of one judgement column against another, both in the scale's order, zeros kept."""
+    grid = pl.DataFrame({rows: JUDGEMENTS}).join(pl.DataFrame({columns: JUDGEMENTS}), how="cross")
+    counts = df.group_by(rows, columns).agg(pl.len().alias("n"))
+    long = grid.join(counts, on=[rows, columns], how="left", maintain_order="left")
+    wide = long.with_columns(pl.col("n").fill_null(0).cast(pl.Int64)).pivot(on=columns, index=rows, values="n")
+    return wide.select(rows, *JUDGEMENTS)
 
 
 def change_counts(transitions: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
