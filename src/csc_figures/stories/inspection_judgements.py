@@ -407,14 +407,15 @@ def judgement_crosstab(df: pl.DataFrame, rows: str, columns: str) -> pl.DataFram
 
 def change_counts(transitions: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
     """Upgrades, downgrades and unchanged, overall or by a column (e.g. the new framework)."""
-    keys = [by] if by else []
-    base = transitions.with_columns(pl.lit(1).alias("_one"))
-    out = base.group_by(keys or pl.lit("all").alias("all")).agg(
-        pl.len().alias("reinspections"),
-        *[(pl.col("change") == c).sum().cast(pl.Int64).alias(c + "s" if c != "unchanged" else c)
-          for c in ("upgrade", "downgrade", "unchanged")],
-    )
-    return out.sort(keys) if keys else out.drop("all")
+    counts = [
+        pl.len().cast(pl.Int64).alias("reinspections"),
+        (pl.col("change") == "upgrade").sum().cast(pl.Int64).alias("upgrades"),
+        (pl.col("change") == "downgrade").sum().cast(pl.Int64).alias("downgrades"),
+        (pl.col("change") == "unchanged").sum().cast(pl.Int64).alias("unchanged"),
+    ]
+    if by is None:
+        return transitions.select(counts)
+    return transitions.group_by(by).agg(counts).sort(by)
 
 
 def council_history(inspections: pl.DataFrame, la_code: str) -> pl.DataFrame:
