@@ -196,3 +196,9 @@ def test_summary_line_counts(report):
     line = claims.summary_line(report)
     assert f"quote {report.height} figures" in line
     assert f"{claims.status_counts(report)['match']} of them match" in line
+
+
+def test_readme_carries_the_current_summary_line(report):
+    readme = (paths.ROOT / "README.md").read_text()
+    assert claims.summary_line(report) in readme, (
+        "README's claims-ledger line is stale; paste the output of `python -m csc_figures.claims --summary`")
