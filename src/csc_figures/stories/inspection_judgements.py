@@ -501,10 +501,6 @@ def save_table(table: pl.DataFrame, name: str):
 
 # ---- charts ---------------------------------------------------------------------------------
 
-def _label(judgement: str) -> str:
-    return charts.JUDGEMENT_LABELS.get(judgement, judgement).lower()
-
-
 def distribution_chart(over_time: pl.DataFrame):
     """Stacked bars: councils by SIF/ILACS judgement in force at each date."""
     judged = over_time.filter(pl.col("judgement") != NOT_YET).with_columns(
