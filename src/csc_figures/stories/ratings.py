@@ -59,8 +59,12 @@ JOINT_RULES = ("lead", "partner", "exclude_mixed")
 REORGANISED_RULES = ("inherit", "exclude")
 DATED_BY = ("published", "inspected")
 FIRST_EDITION_YEAR = 2018
-SOURCE = ("Source: DfE, Children's social work workforce; Ofsted, local authority inspection outcomes. "
-          "Simple mean of council rates.")
+SOURCE = "Source: DfE, Children's social work workforce; Ofsted, local authority inspection outcomes."
+METHOD_WORDS = {"mean": "Simple mean of council rates.", "pooled": "Rates pooled from the councils' counts."}
+
+
+def source_line(method: str) -> str:
+    return f"{SOURCE} {METHOD_WORDS[method]}"
 
 # The article: published 6 May 2022, DfE year to 30 September 2021 against 2020.
 ARTICLE = {"as_of": "2022-05-06", "year": 2021, "base_year": 2020}
@@ -799,7 +803,7 @@ def _listing(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int):
+def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int, method: str = "mean"):
     """'Relationship between Ofsted ratings and workforce indicators': one panel per measure, England as a line."""
     as_of = as_date(as_of)
     data = _long(table)
@@ -827,7 +831,8 @@ def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int):
                                          header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),
                          columns=5)
              .resolve_scale(y="independent"))
-    subtitle = [f"Relationship between Ofsted ratings and workforce indicators: average of council figures, "
+    average = "average of council figures" if method == "mean" else "rates pooled from council counts"
+    subtitle = [f"Relationship between Ofsted ratings and workforce indicators: {average}, "
                 f"year to 30 September {year},",
                 f"by the judgement in force on {_date_words(as_of)}. Dashed line: England."]
     alt_text = ("Bar charts of the average turnover, vacancy, agency worker and sickness absence rates and "
@@ -836,10 +841,10 @@ def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int):
                         f"{charts.JUDGEMENT_LABELS[r['rating']]} {r[m]:.1f}"
                         for r in table.filter(pl.col('rating') != 'england').iter_rows(named=True)
                         if r[m] is not None) for m in MEASURES) + ".")
-    return charts.titled(chart, title, subtitle, SOURCE, alt_text), data
+    return charts.titled(chart, title, subtitle, source_line(method), alt_text), data
 
 
-def gap_chart(robust_by_year: pl.DataFrame):
+def gap_chart(robust_by_year: pl.DataFrame, method: str = "mean"):
     """The gap between inadequate and outstanding councils' averages each year, with its bootstrap interval."""
     data = robust_by_year.with_columns(
         pl.col("measure").replace_strict(MEASURE_LABELS).alias("label"),
@@ -876,7 +881,7 @@ def gap_chart(robust_by_year: pl.DataFrame):
         f"{MEASURE_LABELS[m]}: " + ", ".join(f"{year_label(r['year'])} {r['gap']:.1f}"
                                              for r in data.filter(pl.col('measure') == m).iter_rows(named=True)
                                              if r["gap"] is not None) for m in MEASURES) + ".")
-    return charts.titled(chart, title, subtitle, SOURCE, alt_text), data
+    return charts.titled(chart, title, subtitle, source_line(method), alt_text), data
 
 
 # ---- why a cell differs --------------------------------------------------------------------------------
