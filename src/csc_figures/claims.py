@@ -356,14 +356,16 @@ def report_html(report: pl.DataFrame) -> str:
         "no computation yet.</p>",
         "<ul>" + "".join(f'<li class="{s}">{s}: {n[s]}</li>' for s in STATUSES) + "</ul>",
     ]
+    kinds = dict(load_claims().select("claim_id", "kind").iter_rows())
     for article in report["article"].unique().sort().to_list():
         part = report.filter(pl.col("article") == article)
         counts = ", ".join(f"{v} {k}" for k, v in status_counts(part).items() if v)
         parts += [f"<h2>{esc(article)}</h2>", f"<p>{part.height} figures: {counts}</p>", "<table>",
-                  "<tr><th>claim</th><th>quote</th><th>printed</th><th>recomputed</th><th>status</th><th>note</th></tr>"]
+                  "<tr><th>claim</th><th>kind</th><th>quote</th><th>printed</th><th>recomputed</th><th>status</th>"
+                  "<th>note</th></tr>"]
         for r in part.iter_rows(named=True):
             parts.append(
-                f"<tr><td>{esc(r['claim_id'])}</td><td>{esc(r['quote'])}</td><td class=\"num\">{esc(r['published'])}</td>"
+                f"<tr><td>{esc(r['claim_id'])}</td><td>{esc(kinds.get(r['claim_id'], ''))}</td><td>{esc(r['quote'])}</td><td class=\"num\">{esc(r['published'])}</td>"
                 f"<td class=\"num\">{esc(r['computed'] or '')}</td><td class=\"{r['status']}\">{r['status']}</td>"
                 f"<td>{esc(r['note'] or '')}</td></tr>")
         parts.append("</table>")
