@@ -59,7 +59,24 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
+        if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.outputs)
     return nb
+
+
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stdout (or stderr) chunks: the kernel splits prints differently from run to run."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+            previous["text"] = "".join([previous["text"], output["text"]])
+        else:
+            if output.get("output_type") == "stream":
+                output["text"] = "".join(output["text"]) if isinstance(output["text"], list) else output["text"]
+            merged.append(output)
+    return merged
 
 
 def execute(name: str, params: dict | None = None, out: Path | None = None, cwd: Path | None = None) -> Path:
