@@ -92,6 +92,21 @@ PROCESSED_TABLES += $(CHILDREN_TABLES)
 $(NB)/10_ratings_vs_workforce.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/workforce.parquet data/claims.csv $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods)
 STORY_NOTEBOOKS += $(NB)/10_ratings_vs_workforce.ipynb
 # [11_council_profile]
+# Default run: York. The other councils the articles name run into outputs/runs/ (not committed); their
+# figures and tables go to outputs/figures|tables/council_profile/<council>/ (committed). DfE codes: Merton,
+# Derby, Herefordshire, St Helens, West Berkshire, Gloucestershire, Bournemouth Christchurch and Poole with
+# its predecessors Bournemouth and Poole, Northamptonshire with its successors North and West Northamptonshire.
+PROFILE_TABLES := $(addprefix data/processed/,la_geography.parquet la_names.parquet statistical_neighbours.parquet inspections.parquet workforce.parquet)
+PROFILE_COUNCILS := 315 831 884 342 869 916 839 837 836 928 940 941
+EQ := =
+PROFILE_RUNS := $(foreach c,$(PROFILE_COUNCILS),outputs/runs/11_council_profile/council$(EQ)$(c).ipynb)
+$(NB)/11_council_profile.ipynb: $(PROFILE_TABLES)
+outputs/runs/11_council_profile/council$(EQ)%.ipynb: notebooks/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
+	$(RUN) 11_council_profile -p council=$*
+STORY_NOTEBOOKS += $(NB)/11_council_profile.ipynb $(PROFILE_RUNS)
+.PHONY: profiles
+profiles: $(ENV) $(PROFILE_TABLES) ## Every council's profile page (offline HTML) and CSV in outputs/profiles/, one process
+	$(PY) -m csc_figures.stories.profile --all --out outputs/profiles
 # [12_inspection_judgements]
 # as_of defaults to the as-at date of the 2025 Ofsted file, which judgements_in_force reads
 $(NB)/12_inspection_judgements.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods)

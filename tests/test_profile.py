@@ -344,10 +344,18 @@ def test_reorganised_councils(real_data):
     north = pr.council_profile("North Northamptonshire", data=real_data)
     assert [p["la_code"] for p in north["predecessors"]] == ["928"]
     assert north["joint_returns"] and north["joint_returns"][0]["partners"] == ["West Northamptonshire"]
+    # the 2022 release publishes the joint return on the lead council's row (940), not as "940 / 941"
+    west_2022 = pr.council_profile("West Northamptonshire", vintage=2022, data=real_data)
+    assert west_2022["joint_returns"][0]["partners"] == ["North Northamptonshire"]
+    assert west_2022["indicators"]["fte"]["2021"] == north_2022_fte(real_data)
     county = pr.council_profile("Northamptonshire", data=real_data)
     assert county["end_date"] == "2021-03-31" and county["year"] == 2020
     assert max(map(int, county["indicators"]["fte"])) == 2020
     assert {s["la_code"] for s in county["successors"]} == {"940", "941"}
+
+
+def north_2022_fte(data):
+    return pr.council_profile("North Northamptonshire", vintage=2022, data=data)["indicators"]["fte"]["2021"]
 
 
 @real

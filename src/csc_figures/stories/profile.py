@@ -310,7 +310,8 @@ def _neighbour_mean(panel: pl.DataFrame, data: ProfileData, code: str, own_rows:
                  .agg(pl.col(m).mean() for m in INDICATORS))
         for r in means.iter_rows(named=True):
             for m in INDICATORS:
-                mean[m][str(r["year"])] = None if r[m] is None else round(r[m], 2)
+                # at the published precision (one place), so tables and sentences print the same figure
+                mean[m][str(r["year"])] = None if r[m] is None else float(f"{r[m]:.1f}")
     return mean, members
 
 
@@ -414,7 +415,11 @@ def council_profile(council, year: int | None = None, vintage: int | None = None
     england = _aggregate_series(panel.filter(pl.col("geographic_level") == "national"), all_years)
     region = _aggregate_series(_region_rows(panel, geo["region"]), all_years)
     neighbours, members = _neighbour_mean(panel, data, code, rows, all_years)
-    joint = sorted({r["la_code"] for r in rows.iter_rows(named=True) if r["is_joint"]}) if rows.height else []
+    joint = {}  # a joint return's code as published -> its years and the other councils it covers
+    for r in rows.iter_rows(named=True) if rows.height else []:
+        if r["is_joint"]:
+            entry = joint.setdefault(r["la_code"], {"years": [], "codes": r["joint_codes"]})
+            entry["years"].append(r["year"])
     names = dict(zip(data.geography["la_code"], data.geography["la_name"]))
     profile = {
         "la_code": code,
@@ -433,15 +438,32 @@ def council_profile(council, year: int | None = None, vintage: int | None = None
         "region_indicators": region,
         "neighbours": neighbours,
         "neighbour_councils": members,
-        "joint_returns": [{"la_code": j, "years": sorted(r["year"] for r in rows.iter_rows(named=True)
-                                                          if r["la_code"] == j),
-                           "partners": [names.get(c, c) for c in j.split(" / ") if c != code]} for j in joint],
+        "joint_returns": [{"la_code": j, "years": sorted(e["years"]),
+                           "partners": [names.get(c, c) for c in e["codes"] if c != code]}
+                          for j, e in sorted(joint.items())],
         "predecessors": predecessors,
         "successors": [{"la_code": c, "la_name": names.get(c)} for c in (geo.get("successor_codes") or [])],
         "revisions": _revisions(data, code, years),
     }
     profile["sentences"] = sentences(profile)
     return profile
+
+
+def nearest_year(council, year: int | None, vintage: int | None = None,
+                 data: ProfileData | None = None) -> tuple[int | None, str | None]:
+    """The year to profile: `year` if the council has figures for it in the release, else the nearest
+    year it has (a council created or abolished since), with a note saying so."""
+    data = data or load_data()
+    code = data.resolve(str(council).strip())
+    geo = _geo_row(data, code)
+    release = _vintage(data, vintage)
+    rows = _council_rows(data.workforce.filter(pl.col("vintage") == release), code)
+    have = sorted(rows.filter(pl.any_horizontal(pl.col(m).is_not_null() for m in INDICATORS))["year"].to_list())
+    if year is None or not have or int(year) in have:
+        return year, None
+    nearest = min(have, key=lambda y: (abs(y - int(year)), -y))
+    return nearest, (f"{geo['la_name']} has no workforce figures for {year} in the {release} release "
+                     f"(it covers {have[0]}-{have[-1]}); the profile uses {nearest}.")
 
 
 def council_figure(council, measure: str, year: int, vintage: int | None = None,
@@ -736,9 +758,9 @@ def indicator_words(profile: dict) -> dict:
                  f"{word} the national average")
     else:
         title = f"{possessive(name)} social work workforce against England, its region and its neighbours"
-    subtitle = [f"Years to 30 September, DfE {profile['vintage']} release; the {profile['region']} average and the "
-                f"mean of its statistical neighbours for comparison (FTE: neighbours only, as England’s and "
-                f"the region’s are totals)"]
+    subtitle = [f"Years to 30 September, DfE {profile['vintage']} release. Compared with England, the "
+                f"{profile['region']} average and the mean of its statistical neighbours",
+                "Social workers in post: neighbours only, as England’s and the region’s figures are totals"]
     if any(profile["unavailable"].values()):
         subtitle.append("Gaps are figures DfE suppressed or did not publish")
     if profile["predecessors"]:
@@ -798,10 +820,13 @@ def indicator_chart(profile: dict):
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=True)),
         color=alt.Color("series:N", scale=alt.Scale(domain=series, range=[styles[s][0] for s in series]),
-                        sort=series, legend=alt.Legend(title=None, orient="top", columns=3, symbolStrokeWidth=3)),
+                        sort=series, legend=alt.Legend(title=None, orient="top", columns=2, labelLimit=0,
+                                                       symbolType="stroke", symbolStrokeWidth=3, symbolSize=400)),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=series, range=[dash[styles[s][1]]
                                                                                       for s in series]),
-                                  sort=series, legend=None),
+                                  sort=series, legend=alt.Legend(title=None, orient="top", columns=2, labelLimit=0,
+                                                                 symbolType="stroke", symbolStrokeWidth=3,
+                                                                 symbolSize=400)),
         tooltip=["series:N", "year:O", alt.Tooltip("value:Q", format=",.1f"), "flag:N"],
     )
     lines = base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=30).transform_filter(
