@@ -688,7 +688,7 @@ def indicator_table(profile: dict) -> pl.DataFrame:
                              "role": role, "value": v,
                              "flag": (flags or {}).get(m, {}).get(y) if v is None else None})
 
-    add(profile["la_name"], "council", profile["indicators"], profile["unavailable"])
+    add(profile["name"], "council", profile["indicators"], profile["unavailable"])
     for p in profile["predecessors"]:
         add(f"{p['la_name']} (predecessor)", "predecessor", p["indicators"], p["flags"])
     add("England", "england", profile["england"])
@@ -703,7 +703,7 @@ def indicator_table(profile: dict) -> pl.DataFrame:
 def judgement_table(profile: dict) -> pl.DataFrame:
     """Long table: council, published, framework, inspection_type, area, rating (own and predecessors')."""
     rows = []
-    units = [(profile["la_name"], "council", profile["judgements"])]
+    units = [(profile["name"], "council", profile["judgements"])]
     units += [(f"{p['la_name']} (predecessor)", "predecessor", p["judgements"]) for p in profile["predecessors"]]
     for label, role, judgements in units:
         for j in judgements:
@@ -767,7 +767,7 @@ def indicator_words(profile: dict) -> dict:
         subtitle.append("Predecessor councils’ figures are drawn separately and labelled")
     alt_text = (f"Six line charts of {possessive(name)} workforce indicators by year against England, "
                 f"the {profile['region']} average and its statistical neighbours. "
-                + (" ".join(f"{INDICATORS[m].capitalize()} in {y1}: {fmt(m, _value(profile['indicators'][m], y1))}."
+                + (" ".join(f"{INDICATORS[m][0].upper()}{INDICATORS[m][1:]} in {y1}: {fmt(m, _value(profile['indicators'][m], y1))}."
                             for m in INDICATORS) if y1 else f"No workforce figures for {name}."))
     return {"title": title, "subtitle": subtitle, "alt_text": alt_text}
 
@@ -873,6 +873,8 @@ def profile_as_text(profile: dict) -> str:
                              for p in profile["predecessors"] if str(y) in p["indicators"][m]), "-")
             bench = [fmt(m, s[m].get(str(y))) for s in (profile["england"], profile["region_indicators"],
                                                        profile["neighbours"])]
+            if not profile["neighbour_councils"]:
+                bench[2] = "no group"  # DfE's 2021 groupings give the council no neighbours
             lines.append(f"    {y}  {cell:<28} {bench[0]:>12} {bench[1]:>12} {bench[2]:>12}")
     if profile["revisions"]:
         lines += ["", "Revised between DfE releases:"]
@@ -1146,7 +1148,7 @@ def write_profiles(out: Path, vintage: int | None = None, councils: list[str] | 
     index_rows = []
     for code in codes:
         profile = council_profile(code, vintage=vintage, data=data)
-        base = page_name(profile["la_code"], profile["la_name"])
+        base = page_name(profile["la_code"], profile["name"])
         table = indicator_table(profile).with_columns(pl.lit(profile["la_code"]).alias("la_code"))
         _write_text(out / f"{base}.csv", table.select("la_code", *table.columns[:-1]).write_csv())
         _write_text(out / f"{base}.html", profile_page(profile, f"{base}.csv", renderer))
