@@ -753,8 +753,10 @@ def indicator_words(profile: dict) -> dict:
     name, y1 = profile["name"], profile["year"]
     turnover = _value(profile["indicators"]["turnover_rate"], y1)
     word = comparison_word(turnover, _value(profile["england"]["turnover_rate"], y1))
+    verb = change_verb(_value(profile["indicators"]["turnover_rate"], y1 - 1 if y1 else None), turnover)
+    moved = {"is unavailable": "was", "was unchanged": "stayed at"}.get(verb, f"{verb} to")
     if word:
-        title = (f"{possessive(name)} turnover rate was {fmt('turnover_rate', turnover)} in {y1}, "
+        title = (f"{possessive(name)} turnover rate {moved} {fmt('turnover_rate', turnover)} in {y1}, "
                  f"{word} the national average")
     else:
         title = f"{possessive(name)} social work workforce against England, its region and its neighbours"
