@@ -376,3 +376,18 @@ def test_claims_computations(real_data):
     assert pr.claim_trend("Merton", "turnover_rate", "2018", "2021", "2022") == "rising every year"
     assert pr.claim_trend("York", "turnover_rate", "2018", "2021", "2022") == "not rising every year"
     assert pr.claim_change("England", "turnover_rate", "2021", "2020", "2022") == pytest.approx(1.9)
+
+
+@real
+def test_real_suppressed_cells_are_unavailable(real_data):
+    """Portsmouth's 2021 turnover rate is `x` in DfE's 2025 release: unavailable, never 0."""
+    p = pr.council_profile("Portsmouth", year=2021, vintage=2025, data=real_data)
+    assert p["indicators"]["turnover_rate"]["2021"] is None
+    assert p["unavailable"]["turnover_rate"]["2021"] == "x"
+    assert "unavailable (x)" in pr.profile_as_text(p)
+    assert any("turnover rate is unavailable for 2021 (suppressed by DfE, code x)" in s for s in p["sentences"])
+    page = pr.profile_page(p, "portsmouth.csv")
+    assert "unavailable (suppressed by DfE, code x)" in page
+    westminster = pr.council_profile("Westminster", vintage=2025, data=real_data)
+    assert westminster["indicators"]["fte"]["2025"] is None
+    assert any("2025" in s and "unavailable" in s for s in westminster["sentences"])

@@ -621,6 +621,12 @@ def sentences(profile: dict) -> list[str]:
     if y1 is None:
         out.append(f"The {profile['vintage']} DfE release holds no workforce figures for {name}.")
         return out
+    later = [y for y in profile["indicators"]["fte"]
+             if int(y) > y1 and all(profile["indicators"][m][y] is None for m in INDICATORS)]
+    for y in later:  # years the council existed but every figure is unavailable
+        flags = sorted({f for m in INDICATORS if (f := profile["unavailable"].get(m, {}).get(y))})
+        out.append(f"Every {y} workforce figure for {name} is unavailable in this release "
+                   f"({'; '.join(_flag_words(f) for f in flags)}); the sentences use {y1}.")
     y0 = y1 - 1
     has_previous = str(y0) in profile["indicators"]["turnover_rate"]
     when = f"between {y0} and {y1}"
@@ -630,10 +636,12 @@ def sentences(profile: dict) -> list[str]:
         vac = _movement(profile, "vacancy_rate", y0, y1)
         if joiner.endswith("also"):
             vac = vac.replace(" from ", ", from ", 1)
-        out.append(f"{possessive(name)} turnover rate {_movement(profile, 'turnover_rate', y0, y1)} {when}, "
-                   f"{joiner} {vac}.")
+        turnover = _movement(profile, "turnover_rate", y0, y1)
+        span = "" if turnover.startswith("is unavailable") else f" {when}"
+        out.append(f"{possessive(name)} turnover rate {turnover}{span}, {joiner} {vac}.")
         for m in ("agency_rate", "caseload"):
-            out.append(f"Its {INDICATORS[m]} {_movement(profile, m, y0, y1)} {when}.")
+            moved = _movement(profile, m, y0, y1)
+            out.append(f"Its {INDICATORS[m]} {moved}{'' if moved.startswith('is unavailable') else ' ' + when}.")
     for m in ("turnover_rate", "vacancy_rate", "agency_rate", "caseload", "absence_rate"):
         value = _value(profile["indicators"][m], y1)
         if value is None:
