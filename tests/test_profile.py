@@ -170,6 +170,7 @@ def test_sentences_in_article_style(data):
     s = p["sentences"]
     assert s[0] == ("Ofsted downgraded Alpha to ‘requires improvement’ in May 2022 (ILACS), "
                     "from the ‘good’ rating it earned in 2016 (SIF).")
+    assert s[1] == "Between those inspections, help and protection fell from ‘good’ to ‘requires improvement’."
     assert ("Alpha’s turnover rate leapt from 13.3% to 18.3% between 2019 and 2020, "
             "as its vacancy rate also leapt, from 11.6% to 16.1%.") in s
     assert "In 2020 its turnover rate of 18.3% was above the national average of 15.0%, the London " \

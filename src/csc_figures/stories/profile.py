@@ -563,6 +563,17 @@ def _judgement_sentence(profile: dict) -> list[str]:
         out.append(f"Ofsted {word} {name} to {rating_text(latest['overall'])} {when}, from the "
                    f"{rating_text(previous['overall'])} rating it earned in {previous['published'][:4]} "
                    f"({previous['framework']}).")
+    if previous:
+        moves = []
+        for area, now in latest["sub_judgements"].items():
+            before = previous["sub_judgements"].get(area)
+            change = judgement_change_word(before, now)
+            if change in ("upgraded", "downgraded"):
+                moves.append(f"{_area_label(area).lower()} {'improved' if change == 'upgraded' else 'fell'} from "
+                             f"{rating_text(before)} to {rating_text(now)}")
+        if moves:
+            out.append(f"Between those inspections, {', '.join(moves[:-1])}{' and ' if len(moves) > 1 else ''}"
+                       f"{moves[-1]}.")
     return out
 
 
