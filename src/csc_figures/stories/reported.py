@@ -217,16 +217,35 @@ def quality_chart(scores: pl.DataFrame, table: str = STUDY):
     sw = scores.filter(pl.col("profession") == "Social workers").sort("phase")
     return charts.titled(
         (band + text + lines).properties(width=520, height=300),
-        title="Social workers' quality of working life kept falling as other professions' recovered",
+        title=("Social workers' quality of working life kept falling while the all-professions average recovered"
+               if sw["wrqol_score"].is_sorted(descending=True) and _recovered(scores, "All professions")
+               else "Quality of working life by study phase"),
         subtitle=["Mean Work-Related Quality of Life score, UK health and social care staff, by study phase",
                   "Phase 1 May-Jul 2020, 2 Nov 2020-Feb 2021, 3 May-Jul 2021, 4 Nov 2021-Feb 2022; "
                   "points only for the phases the article quotes"],
         source=STUDY_SOURCE,
-        alt_text=("Line chart of mean work-related quality of life scores by study phase. Social workers fell "
-                  "from " + " to ".join(f"{v:.2f}" for v in sw["wrqol_score"]) + " across phases "
-                  + ", ".join(str(p) for p in sw["phase"]) + f"; a score of {low:.0f} or under indicates a lower "
-                  "quality of working life. All professions and midwives are shown for the phases quoted."),
+        alt_text=("Line chart of mean work-related quality of life scores by study phase. Social workers "
+                  + ("fell at every phase: " if sw["wrqol_score"].is_sorted(descending=True) else "scored: ") + ", ".join(f"phase {p} {v:g}" for p, v in zip(sw["phase"], sw["wrqol_score"]))
+                  + ". " + "; ".join(_series_text(scores, name) for name in ("All professions", "Midwives"))
+                  + f". A score of {low:.0f} or under indicates a lower quality of working life."),
     )
+
+
+def _joined(words: list[str]) -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]])) if words else ""
+
+
+def _recovered(scores: pl.DataFrame, profession: str) -> bool:
+    """Did the group's score rise from phase 3 to phase 4?"""
+    rows = scores.filter(pl.col("profession") == profession)
+    by_phase = dict(zip(rows["phase"], rows["wrqol_score"]))
+    return 3 in by_phase and 4 in by_phase and by_phase[4] > by_phase[3]
+
+
+def _series_text(scores: pl.DataFrame, profession: str) -> str:
+    rows = scores.filter(pl.col("profession") == profession).sort("phase")
+    return f"{profession}: " + ", ".join(f"phase {p} {v:g}" for p, v in zip(rows["phase"], rows["wrqol_score"]))
 
 
 def burnout_chart(scores: pl.DataFrame, table: str = STUDY):
@@ -244,18 +263,19 @@ def burnout_chart(scores: pl.DataFrame, table: str = STUDY):
     labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
         x="burnout_score:Q", text=alt.Text("burnout_score:Q", format=".2~f"), detail="phase_label:N")
     rule = alt.Chart(pl.DataFrame({"x": [low]})).mark_rule(color="#555555", strokeDash=[3, 3]).encode(x="x:Q")
-    wide = scores.pivot(on="phase", index="domain", values="burnout_score")
-    client = wide.filter(pl.col("domain") == "Client-related").row(0, named=True)
+    wide = scores.pivot(on="phase", index="domain", values="burnout_score").sort("domain")
+    rose = [r["domain"].lower() for r in wide.iter_rows(named=True) if r["4"] > r["3"]]
+    fell = [r["domain"].lower() for r in wide.iter_rows(named=True) if r["4"] < r["3"]]
     return charts.titled(
         (bars + labels + rule).properties(width=520, height=alt.Step(22)),
-        title="Social workers' client-related burnout rose while personal and work burnout eased",
+        title=(f"Social workers' {_joined(rose)} burnout rose while {_joined(fell)} burnout eased" if rose and fell
+               else "Social workers' burnout by domain, phase 3 against phase 4"),
         subtitle=["Social workers' mean burnout score by domain, phase 3 (May-Jul 2021) and phase 4 (Nov 2021-Feb 2022)",
                   f"Dashed line: scores of {low:.0f} or lower count as low burnout"],
         source=STUDY_SOURCE,
-        alt_text=("Bar chart of social workers' burnout scores in phases 3 and 4. "
-                  + "; ".join(f"{r['domain']}: {r['3']:.2f} to {r['4']:.2f}" for r in wide.iter_rows(named=True))
-                  + f". Client-related burnout rose from {client['3']:.2f} to {client['4']:.2f}; "
-                  f"scores of {low:.0f} or lower count as low."),
+        alt_text=("Bar chart of social workers' mean burnout scores in study phases 3 and 4: "
+                  + "; ".join(f"{r['domain'].lower()} {r['3']:g} to {r['4']:g}" for r in wide.iter_rows(named=True))
+                  + f". {(_joined(rose) + ' burnout').capitalize() if rose else 'No domain'} rose. Scores of {low:.0f} or lower count as low."),
     )
 
 
