@@ -23,9 +23,23 @@ def _print_frame(df: pl.DataFrame, fmt: str, table_frame: pl.DataFrame | None = 
     elif fmt == "json":
         sys.stdout.write(json.dumps(df.to_dicts(), indent=2, default=str, ensure_ascii=False) + "\n")
     else:
-        with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, tbl_hide_dataframe_shape=True,
-                       tbl_hide_column_data_types=True, fmt_str_lengths=60):
-            print(table_frame if table_frame is not None else df)
+        print(plain_table(table_frame if table_frame is not None else df))
+
+
+def plain_table(df: pl.DataFrame, longest: int = 70) -> str:
+    """Columns aligned with spaces, numbers to the right, long text cut at `longest` characters."""
+    def cell(value) -> str:
+        text = "" if value is None else str(value)
+        return text if len(text) <= longest else text[: longest - 1] + "…"
+
+    cells = [[cell(v) for v in row] for row in df.iter_rows()]
+    numeric = [dtype.is_numeric() for dtype in df.dtypes]
+    widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(df.columns)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
+
+    return "\n".join([line(list(df.columns)), line(["-" * w for w in widths]), *(line(row) for row in cells)])
 
 
 def _rating_at(args) -> None:
