@@ -204,6 +204,9 @@ def test_predecessor_history_labelled(data):
     assert pred["judgements"][0]["overall"] == "inadequate"
     assert any("from Oldtown" in s for s in p["sentences"])
     assert any("predecessor Oldtown was last rated ‘inadequate’" in s for s in p["sentences"])
+    assert p["judgement_in_force"]["inherited_from"] == "090"
+    assert ("At 30 September 2021, the end of that workforce year, its Ofsted judgement in force was ‘inadequate’ "
+            "(SIF, published March 2017, inherited from its predecessor Oldtown).") in p["sentences"]
     table = pr.indicator_table(p)
     assert "Oldtown (predecessor)" in table["series"].to_list()
     assert "Oldtown (predecessor)" in pr.judgement_table(p)["council"].to_list()

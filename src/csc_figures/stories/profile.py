@@ -26,7 +26,7 @@ import json
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -205,11 +205,30 @@ class ProfileData:
     inspections: pl.DataFrame  # inspections
     workforce: pl.DataFrame  # the workforce panel, every vintage
     resolve: Callable[[str], str]  # name/ONS/DfE code -> DfE code (UserError when unknown)
+    ofsted_as_at: dt.date | None = None  # the latest Ofsted file's as-at date: no judgement is known after it
+    in_force: dict = field(default_factory=dict)  # as_of -> judgements_in_force frame, computed once
+
+
+def _in_force(data: ProfileData, code: str, as_of: dt.date) -> dict | None:
+    """The council's Ofsted judgement in force on as_of (inspections.judgements_in_force), or None."""
+    from ..inspections import judgements_in_force
+
+    if as_of not in data.in_force:
+        data.in_force[as_of] = judgements_in_force(as_of, history=data.inspections, geo=data.geography)
+    hit = data.in_force[as_of].filter(pl.col("la_code") == code)
+    if hit.is_empty() or hit["judgement"][0] is None:
+        return None
+    row = hit.row(0, named=True)
+    names = dict(zip(data.geography["la_code"], data.geography["la_name"]))
+    return {"as_of": as_of.isoformat(), "judgement": row["judgement"], "framework": row["framework"],
+            "published": _iso(row["published"]), "inherited_from": row["inherited_from"],
+            "inherited_from_name": names.get(row["inherited_from"]) if row["inherited_from"] else None}
 
 
 def load_data() -> ProfileData:
     """The processed tables and the geography resolver (tables are cached by file time)."""
     from ..geography import resolve_council
+    from ..inspections import coverage
 
     return ProfileData(
         geography=tables.read("la_geography"),
@@ -217,6 +236,7 @@ def load_data() -> ProfileData:
         inspections=tables.read("inspections"),
         workforce=tables.read("workforce"),
         resolve=resolve_council,
+        ofsted_as_at=coverage()[1],
     )
 
 
@@ -444,6 +464,9 @@ def council_profile(council, year: int | None = None, vintage: int | None = None
         "predecessors": predecessors,
         "successors": [{"la_code": c, "la_name": names.get(c)} for c in (geo.get("successor_codes") or [])],
         "revisions": _revisions(data, code, years),
+        # only within Ofsted's coverage: after the latest file's as-at date the judgement in force is unknown
+        "judgement_in_force": _in_force(data, code, dt.date(year, 9, 30))
+        if year and dt.date(year, 9, 30) <= (data.ofsted_as_at or dt.date.max) else None,
     }
     profile["sentences"] = sentences(profile)
     return profile
@@ -638,6 +661,13 @@ def sentences(profile: dict) -> list[str]:
         flags = sorted({f for m in INDICATORS if (f := profile["unavailable"].get(m, {}).get(y))})
         out.append(f"Every {y} workforce figure for {name} is unavailable in this release "
                    f"({'; '.join(_flag_words(f) for f in flags)}); the sentences use {y1}.")
+    force = profile.get("judgement_in_force")
+    if force:
+        source = (f", inherited from its predecessor {force['inherited_from_name']}" if force["inherited_from"]
+                  else "")
+        out.append(f"At 30 September {y1}, the end of that workforce year, its Ofsted judgement in force was "
+                   f"{rating_text(force['judgement'])} ({force['framework']}, published {_month(force['published'])}"
+                   f"{source}).")
     y0 = y1 - 1
     has_previous = str(y0) in profile["indicators"]["turnover_rate"]
     when = f"between {y0} and {y1}"
