@@ -14,7 +14,17 @@ Rules the sentences follow (each a small function with boundary tests):
 
 Reorganised councils: a council's own figures are its own; the councils it replaced
 appear as labelled predecessors (their judgements and workforce series), and a council
-that no longer exists has figures only for the years it existed.
+that no longer exists has figures only for the years it existed. Where DfE publishes one
+return for two councils (Kingston and Richmond; North and West Northamptonshire) both
+councils show that return, said so in words, and neither counts the other as a neighbour.
+
+The profile (JSON-ready dict): la_code, ons_code, la_name (DfE spelling), name (the reader's),
+region (its name), vintage, year, start_date, end_date, judgements [{published, framework,
+inspection_type, overall, sub_judgements}], indicators {measure: {"YYYY": value or null}},
+unavailable {measure: {"YYYY": suppression code}}, england, region_indicators and neighbours
+(the same shape; neighbours = unweighted mean of the statistical neighbours' published figures),
+neighbour_councils, joint_returns, predecessors, successors, revisions (each release's value
+where releases differ), judgement_in_force (at the end of the workforce year) and sentences.
 """
 
 from __future__ import annotations
@@ -1107,7 +1117,7 @@ def _figure(svg: str, words: dict) -> str:
             f"<figcaption>{_e(words['alt_text'])}</figcaption></figure>")
 
 
-def _html_table(caption: str, header: list[str], rows: list[list[str]], na: set | None = None) -> str:
+def _html_table(caption: str, header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f'<th scope="col">{_e(h)}</th>' for h in header)
     body = "".join("<tr>" + "".join(f'<td{" class=na" if c.startswith("unavailable") else ""}>{_e(c)}</td>'
                                     for c in row) + "</tr>" for row in rows)
