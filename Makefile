@@ -35,7 +35,11 @@ env: $(ENV) ## Create .venv from the lock file and install the package and its J
 
 $(ENV): pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock 2> >(grep -v 'is ignored' >&2)
+	# The lock is complete, so no resolver: it leaves out rfc3987-syntax (and its lark), which
+	# jsonschema imports eagerly and which builds a grammar costing 1.5 s in every process that
+	# imports altair; only jupyter-events' IRI-format checks would use it.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock 2> >(grep -v 'is ignored' >&2)
+	$(PY) -m pip uninstall --quiet --yes rfc3987-syntax lark 2>/dev/null || true
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . 2> >(grep -v 'is ignored' >&2)
 	$(PY) -m ipykernel install --sys-prefix --name csc-figures --display-name "Python (csc-figures)" >/dev/null
 	touch $@
