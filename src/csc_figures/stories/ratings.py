@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -497,9 +498,11 @@ def published_cells(ledger: str | None = None) -> pl.DataFrame:
 
 
 def _round(value: float | None, places: int) -> float | None:
+    """Half away from zero, on the decimal a reader sees (16.05 -> 16.1), as the article rounds."""
     if value is None:
         return None
-    return pl.Series([value]).round(places, mode="half_away_from_zero")[0]
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return float(exact)
 
 
 def recompute_cells(cells: pl.DataFrame, table: pl.DataFrame, counts: pl.DataFrame, year: int,
