@@ -59,34 +59,35 @@ $(NB)/%.ipynb: notebooks/%.ipynb $(SRC) | $(ENV)
 	$(RUN) $*
 
 # -- cleaning (0x): raw files -> data/processed/ --
-# Grouped targets (&:) so a missing table re-runs its notebook. Pattern:
-#   $(NB)/01_x.ipynb data/processed/x.parquet &: notebooks/01_x.ipynb $(SRC) $(call raw,file.csv) | $(ENV)
-#   	$(RUN) 01_x
-#   PROCESSED_TABLES += data/processed/x.parquet
-# [01_geography]
-GEOGRAPHY_RAW := $(call raw,New_Statistical_Neighbour_Groupings_April_2021.csv csww_headline_measures_2017_to_2022.csv \
-  csww_indicators_2017_to_2023.csv csww_indicators_2017_to_2024.csv csww_indicators_2017_to_2025.csv \
-  b1_children_in_need_2013_to_2025.csv c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv \
-  cla_number_and_rate_per_10k_children.csv Childrens_social_care_in_England_2023_underlying_data.ods \
-  LA_Inspection_Outcomes_as_at_March_2024.ods LA_Inspection_Outcomes_as_at_31_March_2025.ods)
-$(NB)/01_geography.ipynb data/processed/la_geography.parquet data/processed/la_names.parquet data/processed/statistical_neighbours.parquet &: notebooks/01_geography.ipynb $(SRC) $(GEOGRAPHY_RAW) | $(ENV)
-	$(RUN) 01_geography
-PROCESSED_TABLES += data/processed/la_geography.parquet data/processed/la_names.parquet data/processed/statistical_neighbours.parquet
+# A cleaning notebook writes its tables only when their bytes change (tables.write), so a re-run
+# that changes nothing stops there: the tables' empty rule lets Make re-read their mtimes before
+# deciding what else to run. A missing table forces its notebook to run.
+#   $(eval $(call cleaning,NOTEBOOK,TABLES IT WRITES,INPUTS IT READS))
+if_missing = $(if $(strip $(foreach f,$(1),$(if $(wildcard $(f)),,x))),FORCE)
+define cleaning
+$(NB)/$(1).ipynb: notebooks/$(1).ipynb $(SRC) $(3) $$(call if_missing,$(2)) | $(ENV)
+	$(RUN) $(1)
+$(2): $(NB)/$(1).ipynb ;
+PROCESSED_TABLES += $(filter data/processed/%,$(2))
+endef
+.PHONY: FORCE
+FORCE:
+
+# [01_geography] councils, codes and name spellings come from every file
+GEOGRAPHY_TABLES := $(addprefix data/processed/,la_geography.parquet la_names.parquet statistical_neighbours.parquet)
+$(eval $(call cleaning,01_geography,$(GEOGRAPHY_TABLES),$(RAW)))
 # [02_inspections]
 INSPECTIONS_RAW := $(call raw,Childrens_social_care_in_England_2023_underlying_data.ods \
   LA_Inspection_Outcomes_as_at_March_2024.ods LA_Inspection_Outcomes_as_at_31_March_2025.ods)
-$(NB)/02_inspections.ipynb data/processed/inspections.parquet outputs/tables/inspections/disagreements.csv &: notebooks/02_inspections.ipynb $(SRC) $(INSPECTIONS_RAW) data/processed/la_geography.parquet data/processed/la_names.parquet | $(ENV)
-	$(RUN) 02_inspections
-PROCESSED_TABLES += data/processed/inspections.parquet
+$(eval $(call cleaning,02_inspections,data/processed/inspections.parquet outputs/tables/inspections/disagreements.csv,\
+  $(INSPECTIONS_RAW) data/processed/la_geography.parquet data/processed/la_names.parquet))
 # [03_workforce]
-$(NB)/03_workforce.ipynb data/processed/workforce.parquet &: notebooks/03_workforce.ipynb $(SRC) $(call raw,csww_headline_measures_2017_to_2022.csv csww_indicators_2017_to_2023.csv csww_indicators_2017_to_2024.csv csww_indicators_2017_to_2025.csv) | $(ENV)
-	$(RUN) 03_workforce
-PROCESSED_TABLES += data/processed/workforce.parquet
+$(eval $(call cleaning,03_workforce,data/processed/workforce.parquet,$(call raw,csww_headline_measures_2017_to_2022.csv \
+  csww_indicators_2017_to_2023.csv csww_indicators_2017_to_2024.csv csww_indicators_2017_to_2025.csv)))
 # [04_children]
-CHILDREN_TABLES := data/processed/children_in_need.parquet data/processed/section_47.parquet data/processed/children_looked_after.parquet
-$(NB)/04_children.ipynb $(CHILDREN_TABLES) &: notebooks/04_children.ipynb $(SRC) $(call raw,b1_children_in_need_2013_to_2025.csv c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv cla_number_and_rate_per_10k_children.csv) | $(ENV)
-	$(RUN) 04_children
-PROCESSED_TABLES += $(CHILDREN_TABLES)
+CHILDREN_TABLES := $(addprefix data/processed/,children_in_need.parquet section_47.parquet children_looked_after.parquet)
+$(eval $(call cleaning,04_children,$(CHILDREN_TABLES),$(call raw,b1_children_in_need_2013_to_2025.csv \
+  c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv cla_number_and_rate_per_10k_children.csv)))
 
 # -- stories (1x): processed tables -> outputs/ --
 #   $(NB)/1x_story.ipynb: $(PROCESSED_TABLES-it-reads)     (the pattern rule above runs it)

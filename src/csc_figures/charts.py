@@ -103,6 +103,9 @@ def _source_line(source: str) -> alt.Chart:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file; leave an identical file (and its mtime) alone."""
+    if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)

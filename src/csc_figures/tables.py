@@ -7,6 +7,7 @@ docs/tables.md (generated from these declarations) cannot drift.
 
 from __future__ import annotations
 
+import filecmp
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -53,7 +54,11 @@ def write(df: pl.DataFrame, spec: TableSpec) -> Path:
     spec.path.parent.mkdir(parents=True, exist_ok=True)
     tmp = spec.path.with_name(f".{spec.path.name}.tmp")
     df.write_parquet(tmp, statistics=False)
-    os.replace(tmp, spec.path)
+    if spec.path.exists() and filecmp.cmp(tmp, spec.path, shallow=False):
+        # Same bytes: keep the old file and its mtime, so Make does not re-run what reads it.
+        tmp.unlink()
+    else:
+        os.replace(tmp, spec.path)
     return spec.path
 
 
