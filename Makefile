@@ -111,6 +111,7 @@ outputs/runs/11_council_profile/council$(EQ)%.ipynb: notebooks/11_council_profil
 STORY_NOTEBOOKS += $(NB)/11_council_profile.ipynb $(PROFILE_RUNS)
 .PHONY: profiles
 profiles: $(ENV) $(PROFILE_TABLES) ## Every council's profile page (offline HTML) and CSV in outputs/profiles/, one process
+	rm -rf outputs/profiles  # pages from an earlier naming must not linger beside the index
 	$(PY) -m csc_figures.stories.profile --all --out outputs/profiles
 # [12_inspection_judgements]
 # as_of defaults to the as-at date of the 2025 Ofsted file, which judgements_in_force reads

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -66,6 +67,13 @@ def touch_raw(names: list[str] | None = None) -> None:
         os.utime(paths.RAW / name, (now, now))
 
 
+def start_from_raw() -> None:
+    """Forget every processed table and run, so `make all` rebuilds everything from the raw files."""
+    for folder in (paths.PROCESSED, paths.OUTPUTS / "runs"):
+        shutil.rmtree(folder, ignore_errors=True)
+    touch_raw()
+
+
 def notebooks_run(make_output: str) -> list[str]:
     return re.findall(r"^(\S+): wrote", make_output, flags=re.M)
 
@@ -97,7 +105,7 @@ def bench_rebuild(runs: int, rows: list[dict]) -> None:
         for jobs in (1, 2):
             times, floors, peaks, count = [], [], [], 0
             for _ in range(runs):
-                touch_raw()
+                start_from_raw()
                 seconds, peak, out = run_tracked(MAKE + [f"-j{jobs}", "all"])
                 count = len(notebooks_run(out))
                 times.append(seconds)
@@ -162,7 +170,7 @@ def bench_cleaning(runs: int, rows: list[dict]) -> None:
 
 def bench_profiles(runs: int, rows: list[dict]) -> None:
     times = [run_tracked(MAKE + ["profiles"])[0] for _ in range(runs)]
-    councils = len(list((paths.OUTPUTS / "profiles").glob("*.html"))) - 1
+    councils = len(list((paths.OUTPUTS / "profiles").glob("*.csv")))
     sample = ["York", "Merton", "Derby"]
     with tempfile.TemporaryDirectory() as tmp:
         per_run = []
