@@ -189,16 +189,20 @@ def bench_profiles(runs: int, rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m csc_figures.bench", description=__doc__)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="runs per measure (default 3)")
+    parser.add_argument("--rebuild-runs", type=int, default=2,
+                        help="runs of each full rebuild and its floor (default 2, to stay within ten minutes)")
     parser.add_argument("--only", nargs="*", choices=["rebuild", "incremental", "cleaning", "profiles"])
     args = parser.parse_args(argv)
     rows: list[dict] = []
     steps = {"cleaning": bench_cleaning, "incremental": bench_incremental, "profiles": bench_profiles,
              "rebuild": bench_rebuild}
+    started = time.perf_counter()
     for name, step in steps.items():
         if not args.only or name in args.only:
             print(f"benchmark: {name} ...", file=sys.stderr, flush=True)
-            step(args.runs, rows)
+            step(args.rebuild_runs if name == "rebuild" else args.runs, rows)
+    print(f"benchmark took {time.perf_counter() - started:.0f} s", file=sys.stderr)
     table = pl.DataFrame(rows, infer_schema_length=None)
     out = paths.OUTPUTS / "bench"
     out.mkdir(parents=True, exist_ok=True)
