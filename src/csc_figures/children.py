@@ -26,7 +26,7 @@ import polars as pl
 
 from . import sources, tables
 from .errors import DataError, UserError
-from .missing import UnknownValueError, split_value_and_flag
+from .missing import UnknownValueError, check_text_column, split_value_and_flag
 
 ID_COLUMNS = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name",
               "region_code", "region_name", "old_la_code", "new_la_code", "la_name"]
@@ -139,17 +139,6 @@ def _read(path: Path, source: str, expected: list[str]) -> pl.DataFrame:
     return df
 
 
-def _check(df: pl.DataFrame, column: str, pattern: str, source: str, what: str, when: pl.Expr | None = None) -> None:
-    rows = df.with_row_index("__row")
-    if when is not None:
-        rows = rows.filter(when)
-    bad = rows.filter(~pl.col(column).fill_null("").str.contains(pattern))
-    if bad.height:
-        first = bad.row(0, named=True)
-        raise _error(source, f"column {column!r}, row {first['__row'] + 2}: {first[column]!r} is not {what} "
-                             f"({bad.height} such row(s); a header row repeated inside the data?)")
-
-
 def year_ending_march(time_period: pl.Series, source: str) -> pl.Series:
     """DfE time_period ('2021' or '202021') -> the year ending 31 March (2021)."""
     text = time_period.cast(pl.String)
@@ -164,14 +153,14 @@ def year_ending_march(time_period: pl.Series, source: str) -> pl.Series:
 
 def _identifiers(df: pl.DataFrame, source: str) -> pl.DataFrame:
     """Check the identifier columns row by row and normalise them to ours."""
-    _check(df, "time_period", r"^(\d{4}|\d{6})$", source, "a year such as 2021 or 202021")
-    _check(df, "time_identifier", r"^Reporting year$", source, "'Reporting year'")
-    _check(df, "geographic_level", "^(" + "|".join(GEOGRAPHIC_LEVELS) + ")$", source,
+    check_text_column(df, "time_period", r"^(\d{4}|\d{6})$", source, "a year such as 2021 or 202021")
+    check_text_column(df, "time_identifier", r"^Reporting year$", source, "'Reporting year'")
+    check_text_column(df, "geographic_level", "^(" + "|".join(GEOGRAPHIC_LEVELS) + ")$", source,
            f"a known geographic level ({', '.join(GEOGRAPHIC_LEVELS)})")
     is_la = pl.col("geographic_level") == "Local authority"
-    _check(df, "old_la_code", r"^\d{3}$", source, "a DfE three-digit LA code", is_la)
-    _check(df, "new_la_code", r"^E\d{8}$", source, "an ONS area code", is_la)
-    _check(df, "region_code", r"^E1[23]\d{6}$", source, "an ONS region code", pl.col("geographic_level") == "Regional")
+    check_text_column(df, "old_la_code", r"^\d{3}$", source, "a DfE three-digit LA code", is_la)
+    check_text_column(df, "new_la_code", r"^E\d{8}$", source, "an ONS area code", is_la)
+    check_text_column(df, "region_code", r"^E1[23]\d{6}$", source, "an ONS region code", pl.col("geographic_level") == "Regional")
     year = year_ending_march(df["time_period"], source)
     not_national = pl.col("geographic_level") != "National"
     return df.with_columns(
@@ -206,7 +195,7 @@ def _sorted(df: pl.DataFrame) -> pl.DataFrame:
 def _read_census(path: Path, source: str, measures: dict, category: str, spec: tables.TableSpec) -> pl.DataFrame:
     raw = _read(path, source, ID_COLUMNS + ["category"] + list(measures))
     df = _identifiers(raw, source)
-    _check(raw, "category", f"^{category}$", source, repr(category))
+    check_text_column(raw, "category", f"^{category}$", source, repr(category))
     df = _split(df, {k: v[0] for k, v in measures.items()}, source)
     df = _sorted(df.select(list(spec.columns)))
     if df.height != raw.height:
@@ -229,7 +218,7 @@ def read_children_looked_after(path: Path, source: str | None = None) -> pl.Data
     source = source or path.name
     raw = _read(path, source, CLA_ID_COLUMNS + ["population_type"] + CLA_VALUE_COLUMNS)
     df = _identifiers(raw, source)
-    _check(raw, "population_type", "^(" + "|".join(CLA_POPULATIONS) + ")$", source,
+    check_text_column(raw, "population_type", "^(" + "|".join(CLA_POPULATIONS) + ")$", source,
            f"a known population type ({', '.join(CLA_POPULATIONS)})")
     df = _split(df, {"population_estimate": "population_under_18", "children_count": "count",
                      "rate_per_10000": "rate"}, source)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from .errors import DataError
+
 # The codes publishers use, with what each means (DfE's own glossary).
 MISSING_CODES = {
     "x": "not available / suppressed",
@@ -49,3 +51,16 @@ def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset
         pl.col("__value").alias(column),
         pl.when(pl.col("__value").is_null()).then(pl.col("__code").fill_null("")).otherwise(None).alias(f"{column}_flag"),
     ).drop("__value", "__is_code", "__code")
+
+
+def check_text_column(df: pl.DataFrame, column: str, pattern: str, source: str, what: str,
+                      when: pl.Expr | None = None, rows_offset: int = 2) -> None:
+    """Every cell of `column` (in rows where `when`) must match `pattern`; else a DataError naming the first bad row."""
+    rows = df.with_row_index("__row")
+    if when is not None:
+        rows = rows.filter(when)
+    bad = rows.filter(~pl.col(column).fill_null("").str.contains(pattern))
+    if bad.height:
+        first = bad.row(0, named=True)
+        raise DataError(f"{source}: column {column!r}, row {first['__row'] + rows_offset}: {first[column]!r} "
+                        f"is not {what} ({bad.height} such row(s); a header row repeated inside the data?)")

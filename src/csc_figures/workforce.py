@@ -39,7 +39,7 @@ import polars as pl
 
 from . import sources, tables
 from .errors import DataError, UserError
-from .missing import UnknownValueError, split_value_and_flag
+from .missing import UnknownValueError, check_text_column, split_value_and_flag
 
 # Columns that identify a row, the same in every release.
 ID_COLUMNS = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name",
@@ -178,19 +178,6 @@ def check_columns(columns: list[str], layout: dict[str, str], source: str) -> No
         raise _data_error(source, f"column {dupes[0]!r} appears more than once")
 
 
-def _check_text_column(df: pl.DataFrame, column: str, pattern: str, source: str, what: str,
-                       when: pl.Expr | None = None) -> None:
-    """Every cell of `column` (in rows where `when`) must match `pattern`; else name the first bad row."""
-    rows = df.with_row_index("__row")
-    if when is not None:
-        rows = rows.filter(when)
-    bad = rows.filter(~pl.col(column).fill_null("").str.contains(pattern))
-    if bad.height:
-        first = bad.row(0, named=True)
-        raise _data_error(source, f"column {column!r}, row {first['__row'] + 2}: {first[column]!r} is not {what} "
-                                  f"({bad.height} such row(s); a header row repeated inside the data?)")
-
-
 def read_release(path: Path, layout: dict[str, str], vintage: int, source: str | None = None) -> pl.DataFrame:
     """One release file as rows of the `workforce` table (every row kept)."""
     source = source or path.name
@@ -199,14 +186,14 @@ def read_release(path: Path, layout: dict[str, str], vintage: int, source: str |
     check_columns(raw.columns, layout, source)
     rows_in = raw.height
 
-    _check_text_column(raw, "time_period", r"^\d{4}$", source, "a four-digit reporting year")
-    _check_text_column(raw, "time_identifier", r"^Reporting year$", source, "'Reporting year'")
-    _check_text_column(raw, "geographic_level", "^(" + "|".join(GEOGRAPHIC_LEVELS) + ")$", source,
+    check_text_column(raw, "time_period", r"^\d{4}$", source, "a four-digit reporting year")
+    check_text_column(raw, "time_identifier", r"^Reporting year$", source, "'Reporting year'")
+    check_text_column(raw, "geographic_level", "^(" + "|".join(GEOGRAPHIC_LEVELS) + ")$", source,
                        f"a known geographic level ({', '.join(GEOGRAPHIC_LEVELS)})")
     is_la = pl.col("geographic_level") == "Local authority"
-    _check_text_column(raw, "old_la_code", r"^\d{3}( / \d{3})*$", source, "a DfE LA code", is_la)
-    _check_text_column(raw, "new_la_code", r"^E\d{8}( / E\d{8})*$", source, "an ONS area code", is_la)
-    _check_text_column(raw, "region_code", r"^E1[23]\d{6}$", source, "an ONS region code",
+    check_text_column(raw, "old_la_code", r"^\d{3}( / \d{3})*$", source, "a DfE LA code", is_la)
+    check_text_column(raw, "new_la_code", r"^E\d{8}( / E\d{8})*$", source, "an ONS area code", is_la)
+    check_text_column(raw, "region_code", r"^E1[23]\d{6}$", source, "an ONS region code",
                        pl.col("geographic_level") == "Regional")
 
     df = raw.rename(layout)

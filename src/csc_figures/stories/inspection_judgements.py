@@ -28,14 +28,7 @@ GRADED_FRAMEWORKS = ("SIF", "ILACS")
 NOT_YET = "not_yet_judged"  # no SIF/ILACS judgement in force at the date
 SOURCE = "Source: Ofsted, local authority inspection outcomes and Children's social care in England 2023 data"
 
-try:  # the claims ledger may not exist yet; registering must never break the story
-    from ..claims import register
-except ModuleNotFoundError as err:  # pragma: no cover - depends on the tree
-    if err.name != "csc_figures.claims":
-        raise
-
-    def register(key):
-        return lambda func: func
+from ..claims import register  # the ledger's computations live beside the story they check
 
 
 # ---- inputs ---------------------------------------------------------------------------------

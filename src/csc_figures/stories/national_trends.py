@@ -19,14 +19,7 @@ from .. import charts, paths, tables
 from .. import formatting as f
 from ..errors import DataError, UserError
 
-try:  # the claims ledger may not exist yet; registering must never break the story
-    from ..claims import register
-except ModuleNotFoundError as err:  # pragma: no cover - depends on the tree
-    if err.name != "csc_figures.claims":
-        raise
-
-    def register(key):
-        return lambda func: func
+from ..claims import register  # the ledger's computations live beside the story they check
 
 
 STORY = "national_trends"

@@ -81,14 +81,7 @@ WEIGHTS = {
     "agency_rate_headcount": pl.col("headcount") + pl.col("agency_headcount"),
 }
 
-try:  # the claims ledger may not exist yet; registering must never break the story
-    from ..claims import register
-except ModuleNotFoundError as err:  # pragma: no cover - depends on the tree
-    if err.name != "csc_figures.claims":
-        raise
-
-    def register(key):
-        return lambda func: func
+from ..claims import register  # the ledger's computations live beside the story they check
 
 
 @dataclass(frozen=True)
