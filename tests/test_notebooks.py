@@ -1,0 +1,33 @@
+"""Notebook sources: no stored outputs, the project's kernel, one parameters cell, logic in the package."""
+
+import nbformat
+import pytest
+
+from csc_figures import paths
+
+SOURCES = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+
+
+def test_every_notebook_has_an_executed_default_copy():
+    assert SOURCES
+    executed = {p.name for p in (paths.OUTPUTS / "notebooks").glob("*.ipynb")}
+    assert {p.name for p in SOURCES} <= executed
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_source_is_clean_and_parameterised(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata.kernelspec.name == "csc-figures"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "sources carry no outputs"
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged `parameters`"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_notebooks_stay_thin(path):
+    # Functions and classes belong in the package, where tests reach them.
+    nb = nbformat.read(path, as_version=4)
+    defined = [line for c in nb.cells if c.cell_type == "code" for line in c.source.splitlines()
+               if line.startswith(("def ", "class "))]
+    assert not defined, f"{path.name} defines {defined}"
