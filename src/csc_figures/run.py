@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -25,8 +26,13 @@ from . import paths
 
 KERNEL = "csc-figures"
 DEFAULT_OUT = paths.OUTPUTS / "notebooks"
-# Kernels talk over a local socket file, not TCP: nothing listens on the network.
-_LOCAL_KERNEL = Config({"KernelManager": {"transport": "ipc"}})
+
+
+def _local_kernel() -> Config:
+    """Kernels talk over socket files, not TCP: nothing listens on the network. Each run gets its own
+    socket prefix, because parallel runs (make -j) would otherwise race for the same file names."""
+    prefix = Path(tempfile.gettempdir()) / f"csc-figures-kernel-{os.getpid()}"
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(prefix)}})
 RUNS_OUT = paths.OUTPUTS / "runs"
 
 
@@ -95,7 +101,7 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
         pm.execute_notebook(
             str(source), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
             progress_bar=False, record_timing=False, cwd=str(cwd or out.parent), log_output=False,
-            config=_LOCAL_KERNEL,
+            config=_local_kernel(),
         )
     except pm.PapermillExecutionError as err:
         raise SystemExit(f"error: {name} failed in cell {err.exec_count}: {err.ename}: {err.evalue}\n"
