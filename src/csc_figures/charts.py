@@ -65,8 +65,31 @@ def setup() -> None:
         vlc.register_font_directory(font_source_sans_pro.font_directory)
         _set_up = True
     alt.theme.enable("csc_house")
-    alt.renderers.enable("png", scale_factor=1)
+    alt.renderers.enable("csc_svg")
     alt.data_transformers.enable("default")
+
+
+# Notebooks show a chart as the SVG that save_chart already drew, instead of converting it again.
+_DRAWN: dict[str, str] = {}
+
+
+def _spec_key(spec: dict) -> str:
+    return json.dumps(spec, sort_keys=True)
+
+
+def draw_svg(spec: dict) -> str:
+    """The chart as SVG text, converted once per process."""
+    key = _spec_key(spec)
+    if key not in _DRAWN:
+        _DRAWN[key] = vlc.vegalite_to_svg(spec)
+    return _DRAWN[key]
+
+
+def _svg_renderer(spec: dict, **_) -> dict:
+    return {"image/svg+xml": draw_svg(spec)}
+
+
+alt.renderers.register("csc_svg", _svg_renderer)
 
 
 def judgement_scale(field: str = "rating") -> dict:
@@ -132,10 +155,11 @@ def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None) 
     spec_json = json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     written["vl.json"] = folder / f"{name}.vl.json"
     _write_atomic(written["vl.json"], spec_json.encode())
-    written["png"] = folder / f"{name}.png"
-    _write_atomic(written["png"], vlc.vegalite_to_png(spec, scale=2))
+    svg = draw_svg(spec)
     written["svg"] = folder / f"{name}.svg"
-    _write_atomic(written["svg"], vlc.vegalite_to_svg(spec).encode())
+    _write_atomic(written["svg"], svg.encode())
+    written["png"] = folder / f"{name}.png"
+    _write_atomic(written["png"], vlc.svg_to_png(svg, scale=2))  # rasterise the SVG: no second layout
     written["html"] = folder / f"{name}.html"
     script = write_page_assets(paths.FIGURES)
     _write_atomic(written["html"], _offline_html(spec, os.path.relpath(script, folder)).encode())
