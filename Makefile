@@ -106,8 +106,9 @@ PROFILE_COUNCILS := 315 831 884 342 869 916 839 837 836 928 940 941
 EQ := =
 PROFILE_RUNS := $(foreach c,$(PROFILE_COUNCILS),outputs/runs/11_council_profile/council$(EQ)$(c).ipynb)
 $(NB)/11_council_profile.ipynb: $(PROFILE_TABLES)
-outputs/runs/11_council_profile/council$(EQ)%.ipynb: notebooks/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
-	$(RUN) 11_council_profile -p council=$*
+# All twelve share one kernel (run.execute_each): a kernel start and the imports once, not twelve times.
+$(PROFILE_RUNS) &: notebooks/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
+	$(RUN) 11_council_profile --each $(addprefix council=,$(PROFILE_COUNCILS))
 STORY_NOTEBOOKS += $(NB)/11_council_profile.ipynb $(PROFILE_RUNS)
 .PHONY: profiles
 profiles: $(ENV) $(PROFILE_TABLES) ## Every council's profile page (offline HTML) and CSV in outputs/profiles/, one process

@@ -27,3 +27,12 @@ def test_volatile_metadata_goes_and_split_prints_merge():
     clean = run.strip_volatile(nb)
     assert "papermill" not in clean.metadata and "execution" not in clean.cells[0].metadata
     assert [(o["name"], o["text"]) for o in clean.cells[0].outputs] == [("stdout", "1\n2\n"), ("stderr", "warn\n")]
+
+
+def test_shared_kernel_runs_match_separate_runs(tmp_path):
+    # The twelve article councils share one kernel in `make all`; each must come out as if run alone.
+    shared = run.execute_each("11_council_profile", [run.parse_params(["council=941"]),
+                                                     run.parse_params(["council=315"])])
+    alone = run.execute("11_council_profile", run.parse_params(["council=315"]), out=tmp_path / "alone.ipynb",
+                        cwd=shared[1].parent)
+    assert alone.read_bytes() == shared[1].read_bytes()

@@ -61,10 +61,20 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop timings and papermill timestamps; keep tags and outputs."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
+    count = 0
     for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            # Number from 1 as a fresh kernel would; a shared kernel keeps counting across runs.
+            count += 1
+            cell.execution_count = count
+            for output in cell.outputs:
+                if "execution_count" in output:
+                    output["execution_count"] = count
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         cell.metadata.pop("collapsed", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id on every run
         if cell.cell_type == "code":
             cell.outputs = _merge_streams(cell.outputs)
     return nb
@@ -85,7 +95,8 @@ def _merge_streams(outputs: list) -> list:
     return merged
 
 
-def execute(name: str, params: dict | None = None, out: Path | None = None, cwd: Path | None = None) -> Path:
+def execute(name: str, params: dict | None = None, out: Path | None = None, cwd: Path | None = None,
+            kernel=None) -> Path:
     params = params or {}
     # A name is a notebook in notebooks/; a path to an .ipynb also works (the benchmark's empty notebook).
     source = Path(name) if name.endswith(".ipynb") else paths.NOTEBOOKS / f"{name}.ipynb"
@@ -101,7 +112,7 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
         pm.execute_notebook(
             str(source), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
             progress_bar=False, record_timing=False, cwd=str(cwd or out.parent), log_output=False,
-            config=_local_kernel(),
+            config=_local_kernel(), **({"km": kernel} if kernel is not None else {}),
         )
     except pm.PapermillExecutionError as err:
         raise SystemExit(f"error: {name} failed in cell {err.exec_count}: {err.ename}: {err.evalue}\n"
@@ -112,15 +123,41 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
     return out
 
 
+def execute_each(name: str, param_sets: list[dict]) -> list[Path]:
+    """Run one notebook once per parameter set, all in one kernel.
+
+    Saves a kernel start, the imports and the chart engine's start-up per run. Safe because each
+    run executes every cell from the top and the first cells reset all global chart state
+    (charts.setup); tables are cached by file and mtime only.
+    """
+    from jupyter_client.manager import KernelManager
+
+    outs = [RUNS_OUT / name / f"{run_name(p)}.ipynb" for p in param_sets]
+    outs[0].parent.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("CSC_FIGURES_ROOT", str(paths.ROOT))
+    kernel = KernelManager(kernel_name=KERNEL, config=_local_kernel())
+    kernel.start_kernel(cwd=str(outs[0].parent))
+    try:
+        return [execute(name, params, out, kernel=kernel) for params, out in zip(param_sets, outs)]
+    finally:
+        kernel.shutdown_kernel(now=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m csc_figures.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebook", help="notebook name without .ipynb, e.g. 10_ratings_vs_workforce")
     parser.add_argument("-p", "--param", action="append", default=[], help="key=value (repeatable)")
     parser.add_argument("-o", "--output", type=Path, help="where to write the executed notebook")
+    parser.add_argument("--each", nargs="+", metavar="K=V[,K=V]",
+                        help="one run per item, sharing one kernel (e.g. --each council=315 council=831)")
     args = parser.parse_args(argv)
-    out = execute(args.notebook, parse_params(args.param), args.output)
-    print(f"{args.notebook}: wrote {out.relative_to(paths.ROOT) if out.is_relative_to(paths.ROOT) else out}")
+    if args.each:
+        outs = execute_each(args.notebook, [parse_params(item.split(",")) for item in args.each])
+    else:
+        outs = [execute(args.notebook, parse_params(args.param), args.output)]
+    for out in outs:
+        print(f"{args.notebook}: wrote {out.relative_to(paths.ROOT) if out.is_relative_to(paths.ROOT) else out}")
     return 0
 
 
