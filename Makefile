@@ -102,13 +102,18 @@ STORY_NOTEBOOKS += $(NB)/10_ratings_vs_workforce.ipynb
 # Derby, Herefordshire, St Helens, West Berkshire, Gloucestershire, Bournemouth Christchurch and Poole with
 # its predecessors Bournemouth and Poole, Northamptonshire with its successors North and West Northamptonshire.
 PROFILE_TABLES := $(addprefix data/processed/,la_geography.parquet la_names.parquet statistical_neighbours.parquet inspections.parquet workforce.parquet)
-PROFILE_COUNCILS := 315 831 884 342 869 916 839 837 836 928 940 941
+PROFILE_COUNCILS_1 := 315 831 884 342 869 916
+PROFILE_COUNCILS_2 := 839 837 836 928 940 941
 EQ := =
-PROFILE_RUNS := $(foreach c,$(PROFILE_COUNCILS),outputs/runs/11_council_profile/council$(EQ)$(c).ipynb)
+profile_runs = $(foreach c,$(1),outputs/runs/11_council_profile/council$(EQ)$(c).ipynb)
+PROFILE_RUNS := $(call profile_runs,$(PROFILE_COUNCILS_1) $(PROFILE_COUNCILS_2))
 $(NB)/11_council_profile.ipynb: $(PROFILE_TABLES)
-# All twelve share one kernel (run.execute_each): a kernel start and the imports once, not twelve times.
-$(PROFILE_RUNS) &: notebooks/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
-	$(RUN) 11_council_profile --each $(addprefix council=,$(PROFILE_COUNCILS))
+# Each half shares one kernel (run.execute_each): a kernel start and the imports once, not six times;
+# two halves so that make -j2 keeps both cores busy.
+$(call profile_runs,$(PROFILE_COUNCILS_1)) &: notebooks/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
+	$(RUN) 11_council_profile --each $(addprefix council=,$(PROFILE_COUNCILS_1))
+$(call profile_runs,$(PROFILE_COUNCILS_2)) &: notebooks/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
+	$(RUN) 11_council_profile --each $(addprefix council=,$(PROFILE_COUNCILS_2))
 STORY_NOTEBOOKS += $(NB)/11_council_profile.ipynb $(PROFILE_RUNS)
 .PHONY: profiles
 profiles: $(ENV) $(PROFILE_TABLES) ## Every council's profile page (offline HTML) and CSV in outputs/profiles/, one process

@@ -187,6 +187,22 @@ def bench_profiles(runs: int, rows: list[dict]) -> None:
                           ratio=statistics.median(times) / extrapolated, target="< 60 s")]
 
 
+def to_markdown(table: pl.DataFrame) -> str:
+    """The results as a Markdown table, for the README and the issue notes."""
+    def fmt(value, unit: str = "") -> str:
+        return "" if value is None else f"{value:.2f}{unit}" if isinstance(value, float) else str(value)
+
+    lines = ["| measure | runs | median s | min s | max s | ratio to baseline | target | peak memory MB |",
+             "|---|---|---|---|---|---|---|---|"]
+    for row in table.iter_rows(named=True):
+        memory = row.get("peak_memory_mb")
+        lines.append(" | ".join(["", row["measure"] + (f" (re-ran: {row['reran']})" if row.get("reran") else ""),
+                                 str(row["runs"]), fmt(row["median_s"]), fmt(row["min_s"]), fmt(row["max_s"]),
+                                 fmt(row.get("ratio"), "x"), row.get("target") or "",
+                                 "" if memory is None else f"{memory:.0f}", ""]).strip())
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m csc_figures.bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="runs per measure (default 3)")
@@ -211,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                    tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
         text = str(table)
     (out / "bench.txt").write_text(text + "\n")
+    (out / "bench.md").write_text(to_markdown(table))
     print(text)
     return 0
 
