@@ -13,21 +13,6 @@ from csc_figures.inspections import load_sheet, split_tables
 
 
 @pytest.fixture(scope="module")
-def geo() -> pl.DataFrame:
-    return tables.read("la_geography")
-
-
-@pytest.fixture(scope="module")
-def names() -> pl.DataFrame:
-    return tables.read("la_names")
-
-
-@pytest.fixture(scope="module")
-def neighbours() -> pl.DataFrame:
-    return tables.read("statistical_neighbours")
-
-
-@pytest.fixture(scope="module")
 def dfe_codes() -> pl.DataFrame:
     return geography.all_dfe_codes()
 

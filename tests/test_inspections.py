@@ -14,21 +14,6 @@ JUDGEMENT_COLUMNS = list(inspections.JUDGEMENT_COLUMNS)
 
 
 @pytest.fixture(scope="module")
-def history() -> pl.DataFrame:
-    return tables.read("inspections")
-
-
-@pytest.fixture(scope="module")
-def geo() -> pl.DataFrame:
-    return tables.read("la_geography")
-
-
-@pytest.fixture(scope="module")
-def names() -> pl.DataFrame:
-    return tables.read("la_names")
-
-
-@pytest.fixture(scope="module")
 def built(geo, names) -> dict[str, pl.DataFrame]:
     return inspections.build(geo, names)
 
