@@ -25,8 +25,11 @@ PROCESSED = DATA / "processed"
 REPORTED = DATA / "reported"
 SOURCES_TOML = DATA / "sources.toml"
 OUTPUTS = ROOT / "outputs"
-FIGURES = OUTPUTS / "figures"
-TABLES = OUTPUTS / "tables"
+# A run with non-default parameters writes its charts and tables to its own folder under
+# outputs/runs/ (set by csc_figures.run), so the committed defaults stay as they are.
+_RUN_OUTPUTS = os.environ.get("CSC_FIGURES_RUN_OUTPUTS")
+FIGURES = Path(_RUN_OUTPUTS) / "figures" if _RUN_OUTPUTS else OUTPUTS / "figures"
+TABLES = Path(_RUN_OUTPUTS) / "tables" if _RUN_OUTPUTS else OUTPUTS / "tables"
 NOTEBOOKS = ROOT / "notebooks"
 ARTICLES = ROOT.parent / "shared" / "articles"
 

@@ -96,7 +96,8 @@ def _merge_streams(outputs: list) -> list:
 
 
 def execute(name: str, params: dict | None = None, out: Path | None = None, cwd: Path | None = None,
-            kernel=None) -> Path:
+            kernel=None, publish: bool = False) -> Path:
+    """Run a notebook; with parameters (unless `publish`), its charts and tables go under outputs/runs/."""
     params = params or {}
     # A name is a notebook in notebooks/; a path to an .ipynb also works (the benchmark's empty notebook).
     source = Path(name) if name.endswith(".ipynb") else paths.NOTEBOOKS / f"{name}.ipynb"
@@ -108,6 +109,8 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.tmp.ipynb")
     os.environ.setdefault("CSC_FIGURES_ROOT", str(paths.ROOT))  # the kernel inherits it
+    if kernel is None:
+        _route_outputs(name, params, publish)
     try:
         pm.execute_notebook(
             str(source), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
@@ -123,18 +126,28 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
     return out
 
 
+def _route_outputs(name: str, params: dict, publish: bool) -> None:
+    """Tell the kernel (through its environment) where this run's charts and tables belong."""
+    if params and not publish:
+        os.environ["CSC_FIGURES_RUN_OUTPUTS"] = str(RUNS_OUT / name / run_name(params))
+    else:
+        os.environ.pop("CSC_FIGURES_RUN_OUTPUTS", None)
+
+
 def execute_each(name: str, param_sets: list[dict]) -> list[Path]:
     """Run one notebook once per parameter set, all in one kernel.
 
     Saves a kernel start, the imports and the chart engine's start-up per run. Safe because each
     run executes every cell from the top and the first cells reset all global chart state
-    (charts.setup); tables are cached by file and mtime only.
+    (charts.setup); tables are cached by file and mtime only. Used by Make for the published
+    runs (the article councils' profiles), so their charts and tables go to outputs/figures|tables.
     """
     from jupyter_client.manager import KernelManager
 
     outs = [RUNS_OUT / name / f"{run_name(p)}.ipynb" for p in param_sets]
     outs[0].parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("CSC_FIGURES_ROOT", str(paths.ROOT))
+    _route_outputs(name, {}, publish=True)
     kernel = KernelManager(kernel_name=KERNEL, config=_local_kernel())
     kernel.start_kernel(cwd=str(outs[0].parent))
     try:

@@ -338,8 +338,6 @@ def looked_after_chart(cla: pl.DataFrame, first_published: pl.DataFrame):
                                .alias("source")),
     ])
     peak = cla.sort("value").row(-1, named=True)
-    rep_latest = first_published.sort("year").row(-1, named=True)
-    today = value_in(cla.filter(~pl.col("is_reported")), rep_latest["year"])
     domain = [int(table["year"].min()), int(table["year"].max())]
     base = alt.Chart(table).encode(
         x=_x(domain),
@@ -351,13 +349,17 @@ def looked_after_chart(cla: pl.DataFrame, first_published: pl.DataFrame):
     )
     chart = (base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=50)).properties(width=520, height=280)
     title = (f"Children in care peaked at {f.number(peak['value'])} in {peak['period']}")
-    subtitle = [f"Children looked after by councils in England at 31 March. DfE first published "
-                f"{f.number(rep_latest['value'])} for {rep_latest['period']},",
-                f"revised to {f.number(today)} in later releases. Dashed: figures as first published (reported)."]
+    subtitle = ["Children looked after by councils in England at 31 March."]
     alt_text = (f"Line chart of children looked after in England at 31 March from {period_label(domain[0])} to "
-                f"{period_label(domain[1])}. The count rose to {f.number(rep_latest['value'])} in "
-                f"{rep_latest['period']} as first published (revised to {f.number(today)}) and peaked at "
-                f"{f.number(peak['value'])} in {peak['period']}.")
+                f"{period_label(domain[1])}. The count peaked at {f.number(peak['value'])} in {peak['period']}.")
+    if first_published.height:  # a year whose first-published figures we hold as reported
+        rep_latest = first_published.sort("year").row(-1, named=True)
+        today = value_in(cla.filter(~pl.col("is_reported")), rep_latest["year"])
+        subtitle = [f"{subtitle[0][:-1]}. DfE first published {f.number(rep_latest['value'])} for "
+                    f"{rep_latest['period']},",
+                    f"revised to {f.number(today)} in later releases. Dashed: figures as first published (reported)."]
+        alt_text += (f" {rep_latest['period']} was first published as {f.number(rep_latest['value'])}, "
+                     f"revised to {f.number(today)}.")
     source = ("Source: DfE, Children looked after in England including adoptions, 2025 release; "
               "2021 release for figures as first published")
     return charts.titled(chart, title, subtitle, source, alt_text), table.sort("source", "year")
