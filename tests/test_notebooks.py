@@ -31,3 +31,17 @@ def test_notebooks_stay_thin(path):
     defined = [line for c in nb.cells if c.cell_type == "code" for line in c.source.splitlines()
                if line.startswith(("def ", "class "))]
     assert not defined, f"{path.name} defines {defined}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_papermill_sees_every_parameter(path):
+    # A comment papermill cannot parse hides its parameter from `-p` (it warns and injects blindly).
+    import ast
+
+    import papermill as pm
+
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assigned = {target.id for node in ast.parse(cell.source).body if isinstance(node, ast.Assign)
+                for target in node.targets if isinstance(target, ast.Name)}
+    assert set(pm.inspect_notebook(str(path))) == assigned
