@@ -19,11 +19,12 @@ import polars as pl
 import vl_convert as vlc
 
 from . import paths
+from .inspections import JUDGEMENTS
 
 FONT = "Source Sans Pro"  # shipped as a wheel, so every machine draws the same glyphs
 
 # Judgement colours: distinct in hue and in lightness (greyscale L* about 24, 57, 76, 40).
-JUDGEMENT_ORDER = ["outstanding", "good", "requires_improvement", "inadequate"]
+JUDGEMENT_ORDER = list(JUDGEMENTS)  # best first, the inspections table's own scale
 JUDGEMENT_LABELS = {
     "outstanding": "Outstanding",
     "good": "Good",
