@@ -103,6 +103,7 @@ def test_long_date_is_the_desks_style():
     ("x.txt,a,H,,,,URL path,,", r"line 5 .*no published date but date_source is 'URL path'"),
     ("x.txt,a,H,,,5 May 2022,text,,", r"line 5 .*published '5 May 2022' is not an ISO date"),
     ("x.txt,a,H,,,2022-02-30,text,,", r"line 5 .*published '2022-02-30' is not an ISO date"),
+    ("x.txt,a,H,,,20220505,text,,", r"line 5 .*published '20220505' is not an ISO date"),
     ("x.txt,a,H,,,2022-05-06,URL path,https://e.org/2022/05/05/a/", r"line 5 .*does not hold /2022/05/06/"),
     ("x.txt,a,H,,,,not in text,www.e.org,", r"line 5 .*url 'www.e.org' is not a web address"),
 ])

@@ -56,11 +56,9 @@ def _check_story(row: dict, where: str) -> None:
         return
     if row["date_source"] == NOT_IN_TEXT:
         raise DataError(f"{where}: published {row['published']} but date_source says {NOT_IN_TEXT!r}")
-    try:
-        if not re.fullmatch(r"\d{4}-\d\d-\d\d", row["published"]):
-            raise ValueError
-        date = dt.date.fromisoformat(row["published"])
-    except ValueError:
+    try:  # fromisoformat alone would take 20220505
+        date = dt.date.fromisoformat(re.fullmatch(r"\d{4}-\d\d-\d\d", row["published"])[0])
+    except (TypeError, ValueError):
         raise DataError(f"{where}: published {row['published']!r} is not an ISO date (YYYY-MM-DD)") from None
     if "URL path" in row["date_source"] and f"/{date:%Y/%m/%d}/" not in row["url"]:
         raise DataError(f"{where}: date_source is the URL path but the url {row['url']!r} "
