@@ -73,21 +73,26 @@ endef
 .PHONY: FORCE
 FORCE:
 
-# [01_geography] councils, codes and name spellings come from every file
+# Each rule's inputs are those its step declares in src/csc_figures/steps.py (tests/test_steps.py checks).
+DFE_WORKFORCE_RAW := $(call raw,csww_headline_measures_2017_to_2022.csv csww_indicators_2017_to_2023.csv \
+  csww_indicators_2017_to_2024.csv csww_indicators_2017_to_2025.csv)
+DFE_CHILDREN_RAW := $(call raw,b1_children_in_need_2013_to_2025.csv \
+  c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv cla_number_and_rate_per_10k_children.csv)
+# [01_geography] councils, codes and name spellings from the files that code them
 GEOGRAPHY_TABLES := $(addprefix data/processed/,la_geography.parquet la_names.parquet statistical_neighbours.parquet)
-$(eval $(call cleaning,01_geography,$(GEOGRAPHY_TABLES),$(RAW)))
+$(eval $(call cleaning,01_geography,$(GEOGRAPHY_TABLES),$(DFE_WORKFORCE_RAW) $(DFE_CHILDREN_RAW) \
+  $(call raw,New_Statistical_Neighbour_Groupings_April_2021.csv LA_Inspection_Outcomes_as_at_31_March_2025.ods)))
 # [02_inspections]
 INSPECTIONS_RAW := $(call raw,Childrens_social_care_in_England_2023_underlying_data.ods \
   LA_Inspection_Outcomes_as_at_March_2024.ods LA_Inspection_Outcomes_as_at_31_March_2025.ods)
-$(eval $(call cleaning,02_inspections,data/processed/inspections.parquet outputs/tables/inspections/disagreements.csv,\
+$(eval $(call cleaning,02_inspections,data/processed/inspections.parquet data/processed/ofsted_names.parquet \
+  outputs/tables/inspections/disagreements.csv,\
   $(INSPECTIONS_RAW) data/processed/la_geography.parquet data/processed/la_names.parquet))
 # [03_workforce]
-$(eval $(call cleaning,03_workforce,data/processed/workforce.parquet,$(call raw,csww_headline_measures_2017_to_2022.csv \
-  csww_indicators_2017_to_2023.csv csww_indicators_2017_to_2024.csv csww_indicators_2017_to_2025.csv)))
+$(eval $(call cleaning,03_workforce,data/processed/workforce.parquet,$(DFE_WORKFORCE_RAW)))
 # [04_children]
 CHILDREN_TABLES := $(addprefix data/processed/,children_in_need.parquet section_47.parquet children_looked_after.parquet)
-$(eval $(call cleaning,04_children,$(CHILDREN_TABLES),$(call raw,b1_children_in_need_2013_to_2025.csv \
-  c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv cla_number_and_rate_per_10k_children.csv)))
+$(eval $(call cleaning,04_children,$(CHILDREN_TABLES),$(DFE_CHILDREN_RAW)))
 
 # -- stories (1x): processed tables -> outputs/ --
 #   $(NB)/1x_story.ipynb: $(PROCESSED_TABLES-it-reads)     (the pattern rule above runs it)
@@ -120,8 +125,9 @@ profiles: $(ENV) $(PROFILE_TABLES) ## Every council's profile page (offline HTML
 	rm -rf outputs/profiles  # pages from an earlier naming must not linger beside the index
 	$(PY) -m csc_figures.stories.profile --all --out outputs/profiles
 # [12_inspection_judgements]
-# as_of defaults to the as-at date of the 2025 Ofsted file, which judgements_in_force reads
-$(NB)/12_inspection_judgements.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods)
+# as_of defaults to the as-at date of the 2025 Ofsted file, which judgements_in_force reads; a council
+# named in words resolves through la_names
+$(NB)/12_inspection_judgements.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/la_names.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods)
 STORY_NOTEBOOKS += $(NB)/12_inspection_judgements.ipynb
 # [13_national_trends]
 $(NB)/13_national_trends.ipynb: data/processed/children_looked_after.parquet data/processed/section_47.parquet data/reported/national_statistics_quoted.csv
@@ -146,7 +152,8 @@ docs/tables.md: $(SRC) | $(ENV)
 all: $(ENV) $(RAW) processed stories claims docs ## Build everything: environment, data, tables, charts, claims report
 
 # ---- checks --------------------------------------------------------------------------------
-test: all ## Build everything, then run every test (pytest, nbval) and check outputs are unchanged
+test: all ## Build everything, then lint (ruff) and run every test (pytest, nbval) and check outputs are unchanged
+	$(PY) -m ruff check --no-cache .
 	$(PY) -m pytest tests
 	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval.cfg -p no:cacheprovider $(NB)
 	$(MAKE) --no-print-directory check-outputs

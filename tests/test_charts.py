@@ -1,12 +1,27 @@
 """House style and export: every chart leaves five files, offline pages, stable specs."""
 
+import os
 import re
+import subprocess
+import sys
+from itertools import pairwise
+from pathlib import Path
 
 import altair as alt
 import polars as pl
 import pytest
 
-from csc_figures import charts, paths
+from csc_figures import charts, judgements, paths
+
+
+def turnover_chart():
+    """The test chart and its table (also drawn by fresh processes in test_same_chart_same_bytes)."""
+    df = pl.DataFrame({"rating": list(judgements.ORDER), "turnover_rate": [13.8, 16.0, 16.3, 18.2]})
+    bars = alt.Chart(df).mark_bar().encode(x=alt.X("rating:N", sort=list(judgements.ORDER)),
+                                           y="turnover_rate:Q", color=alt.Color("rating:N", **charts.judgement_scale()))
+    chart = charts.titled(bars, "Inadequate councils lose more staff", "Turnover rate, %", "Source: DfE",
+                          "Bar chart: turnover is highest at inadequate councils")
+    return chart, df
 
 
 @pytest.fixture
@@ -14,11 +29,7 @@ def saved(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "FIGURES", tmp_path / "figures")
     monkeypatch.setattr(paths, "TABLES", tmp_path / "tables")
     charts.setup()
-    df = pl.DataFrame({"rating": charts.JUDGEMENT_ORDER, "turnover_rate": [13.8, 16.0, 16.3, 18.2]})
-    bars = alt.Chart(df).mark_bar().encode(x=alt.X("rating:N", sort=charts.JUDGEMENT_ORDER),
-                                           y="turnover_rate:Q", color=alt.Color("rating:N", **charts.judgement_scale()))
-    chart = charts.titled(bars, "Inadequate councils lose more staff", "Turnover rate, %", "Source: DfE",
-                          "Bar chart: turnover is highest at inadequate councils")
+    chart, df = turnover_chart()
     return charts.save_chart(chart, "story", "turnover", df), chart
 
 
@@ -46,11 +57,32 @@ def test_spec_carries_title_source_alt_text_and_font(saved):
     assert charts.FONT in spec
 
 
+# Draws the test chart in a new interpreter, so nothing (vl-convert's output, the SVG cache) carries over.
+_DRAW = """
+import sys
+sys.path.insert(0, {tests!r})
+from test_charts import turnover_chart
+from csc_figures import charts
+chart, df = turnover_chart()
+charts.save_chart(chart, "story", "turnover", df)
+"""
+
+
+def _draw_in_fresh_process(out: Path) -> dict[str, bytes]:
+    env = {**os.environ, "CSC_FIGURES_RUN_OUTPUTS": str(out)}
+    subprocess.run([sys.executable, "-c", _DRAW.format(tests=str(Path(__file__).parent))], env=env, check=True)
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("turnover.*"))}
+
+
 def test_same_chart_same_bytes(saved, tmp_path):
-    written, chart = saved
-    before = {k: p.read_bytes() for k, p in written.items()}
-    again = charts.save_chart(chart, "story", "turnover", pl.read_csv(written["csv"]))
-    assert {k: p.read_bytes() for k, p in again.items()} == before
+    """Two fresh processes write the same five files, byte for byte, as this one did (with its cache)."""
+    written, _ = saved
+    here = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in written.values()}
+    first = _draw_in_fresh_process(tmp_path / "first")
+    second = _draw_in_fresh_process(tmp_path / "second")
+    assert sorted(first) == sorted(here) and len(first) == 5
+    assert first == second, [k for k in first if first[k] != second[k]]
+    assert first == here, [k for k in first if first[k] != here[k]]
 
 
 def test_judgement_colours_differ_in_greyscale():
@@ -60,5 +92,5 @@ def test_judgement_colours_differ_in_greyscale():
         y = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
         return 116 * y ** (1 / 3) - 16
 
-    levels = sorted(lightness(c) for c in charts.JUDGEMENT_COLOURS)
-    assert min(b - a for a, b in zip(levels, levels[1:])) > 10
+    levels = sorted(lightness(c) for c in judgements.COLOURS)
+    assert min(b - a for a, b in pairwise(levels)) > 10

@@ -58,7 +58,7 @@ def test_years_are_years_ending_march(s47, cla):
 
 def test_known_national_values(s47, cla, cin):
     eng = s47.filter(pl.col("geographic_level") == "national")
-    assert dict(zip(eng["year"], eng["section_47_enquiries"]))[2021] == 198790
+    assert dict(zip(eng["year"], eng["section_47_enquiries"], strict=True))[2021] == 198790
     cla_eng = cla.filter(pl.col("geographic_level") == "national")
     row = cla_eng.filter(pl.col("year") == 2021).row(0, named=True)
     # today's release revises 2021's 80,850 (as first published) to 80,780
@@ -124,7 +124,7 @@ def test_unknown_code_names_source_column(tmp_path):
 
 
 def test_cla_missing_population_type_is_an_error(tmp_path):
-    header = children.CLA_ID_COLUMNS + ["population_type"] + children.CLA_VALUE_COLUMNS
+    header = children.ID_COLUMNS + ["population_type"] + children.CLA_VALUE_COLUMNS
     base = ["2021", "Reporting year", "National", "E92000001", "England", "", "", "", "", ""]
     rows = [base + [f'"{p}"', "100", "5", "50"] for p in list(children.CLA_POPULATIONS)[:2]]
     with pytest.raises(DataError, match="population types"):

@@ -143,7 +143,7 @@ def test_a_perturbed_value_is_caught(monkeypatch, report):
 
     monkeypatch.setitem(claims.REGISTRY, target["computation"], nudged)
 
-    real_read = reported.read
+    real_read = reported.compute.read
 
     def misread(table):  # one starters figure mistyped: 463 -> 473
         df = real_read(table)
@@ -152,7 +152,7 @@ def test_a_perturbed_value_is_caught(monkeypatch, report):
         hit = (pl.col("subject") == "frontline") & (pl.col("measure") == "starters") & (pl.col("period") == "2020-21")
         return df.with_columns(pl.when(hit).then(pl.col("value") + 10).otherwise(pl.col("value")).alias("value"))
 
-    monkeypatch.setattr(reported, "read", misread)
+    monkeypatch.setattr(reported.compute, "read", misread)  # where the claim functions look it up
     perturbed = claims.claims_report()
     caught = claims.regressions(perturbed, report)
     assert target["claim_id"] in caught["claim_id"].to_list()
@@ -193,9 +193,25 @@ def test_cli_prints_the_report(capsys):
 
 
 def test_summary_line_counts(report):
+    """Every number in the summary, counted here from the report's rows and the ledger's file."""
+    import csv
+
+    with open(claims.CLAIMS_CSV, newline="", encoding="utf-8") as f:
+        kind = {row["claim_id"]: row["kind"] for row in csv.DictReader(f)}
+    statuses = report["status"].to_list()
+    counted = {
+        "figures": len(statuses),
+        "recomputable": sum(kind[c] != "reported" for c in report["claim_id"]),
+        "match": statuses.count("match"),
+        "differ": statuses.count("differs"),
+        "reported": statuses.count("reported"),
+    }
     line = claims.summary_line(report)
-    assert f"quote {report.height} figures" in line
-    assert f"{claims.status_counts(report)['match']} of them match" in line
+    said = re.search(r"quote (\d+) figures; (\d+) can be recomputed .*? and (\d+) of them match .*?; (\d+) differ"
+                     r".*?; (\d+) are cited figures", line)
+    assert said, line
+    assert dict(zip(counted, map(int, said.groups()), strict=True)) == counted
+    assert counted["match"] + counted["differ"] <= counted["recomputable"] <= counted["figures"]
 
 
 def test_readme_carries_the_current_summary_line(report):

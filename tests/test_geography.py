@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from csc_figures import geography, tables
+from csc_figures import geography
 from csc_figures.errors import DataError, UserError
 from csc_figures.inspections import load_sheet, split_tables
 
@@ -134,7 +134,7 @@ def test_resolve_council_unknown_lists_closest():
 
 def test_shared_spellings_only_between_predecessor_and_successor(names, geo):
     shared = names.group_by("normalised").agg(pl.col("la_code").unique().sort()).filter(pl.col("la_code").list.len() > 1)
-    successors = dict(zip(geo["la_code"], geo["successor_codes"].to_list()))
+    successors = dict(zip(geo["la_code"], geo["successor_codes"].to_list(), strict=True))
     for norm, codes in shared.rows():
         assert len(codes) == 2 and codes[1] in successors[codes[0]], (norm, codes)
 
@@ -164,7 +164,7 @@ def test_dfe_file_with_a_header_row_inside_the_data_is_an_error():
     frame = pl.DataFrame({"time_period": ["2021", "time_period"], "geographic_level": ["Local authority"] * 2,
                           "old_la_code": ["816", "old_la_code"], "new_la_code": ["E06000014", "new_la_code"],
                           "la_name": ["York", "la_name"], "region_name": ["Yorkshire and The Humber", "region_name"]})
-    with pytest.raises(DataError, match="'old_la_code' in an LA row"):
+    with pytest.raises(DataError, match=r"fixture.csv: column 'time_period', row 3"):
         geography.select_dfe_codes(frame, "fixture.csv")
 
 
@@ -188,7 +188,7 @@ def test_neighbour_rows_in_equal_rows_out_plus_set_aside():
 def _tiny_neighbour_file(rows: list[list[str]]) -> pl.DataFrame:
     header = ["LA num", "LA Name", "LA number", "GOInd", "GOReg"] + [x for i in range(1, 11) for x in (f"SN{i}", "SNP")]
     data = [header] + rows
-    return pl.DataFrame([list(col) for col in zip(*data)], schema=[f"column_{i}" for i in range(len(header))], orient="col")
+    return pl.DataFrame([list(col) for col in zip(*data, strict=True)], schema=[f"column_{i}" for i in range(len(header))], orient="col")
 
 
 def _neighbour_row(code: str) -> list[str]:

@@ -172,7 +172,7 @@ def test_ofsteds_as_at_tables_agree_with_the_history_except_where_reported(histo
     # Ofsted's "as at 31 March" tables give each council's latest inspection by inspection date;
     # the history must hold an ILACS with that start date and judgements, or the difference is reported.
     reported = built["disagreements"].filter(pl.col("as_at_table").is_not_null())
-    listed = set(zip(reported["la_code"], reported["as_at_table"], reported["field"]))
+    listed = set(zip(reported["la_code"], reported["as_at_table"], reported["field"], strict=True))
     checked = 0
     for file, sheet in inspections.AS_AT_TABLES:
         where = f"{file} sheet {sheet}"
@@ -379,7 +379,7 @@ def test_2025_history_unknown_ons_code_is_an_error(geo):
     row = ["link", "E06999999", "Atlantis", "Current", "London", "2022-01-01T00:00:00", "2022-02-01T00:00:00",
            "ILACS Standard Inspection", "Good", "Good", "Good", "Good", None]
     title = ["ILACS inspection history"] + [None] * (len(header) - 1)
-    raw = pl.DataFrame({f"c{i}": [t, h, r] for i, (t, h, r) in enumerate(zip(title, header, row))})
+    raw = pl.DataFrame({f"c{i}": [t, h, r] for i, (t, h, r) in enumerate(zip(title, header, row, strict=True))})
     with pytest.raises(DataError, match="E06999999"):
         inspections.parse_history_2025(raw, geo)
 

@@ -99,11 +99,11 @@ def test_claims_computations_on_the_real_files():
 
 def test_article_figures_table():
     table = nt.article_figures()
-    status = dict(zip(table["figure"], table["status"]))
+    status = dict(zip(table["figure"], table["status"], strict=True))
     assert status == {"looked_after": "differs", "looked_after_record": "match",
                       "starting_lowest": "not reproducible", "ceasing_fewer": "match", "s47_value": "match",
                       "s47_change": "differs", "s47_lower": "match"}
-    why = dict(zip(table["figure"], table["why"]))
+    why = dict(zip(table["figure"], table["why"], strict=True))
     assert "80,850" in why["looked_after"] and "80,780" in why["looked_after"]
     assert "89,300" in why["s47_change"]
 

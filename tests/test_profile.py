@@ -10,7 +10,7 @@ import json
 import polars as pl
 import pytest
 
-from csc_figures import paths
+from csc_figures import measures, paths
 from csc_figures.errors import UserError
 from csc_figures.stories import profile as pr
 
@@ -144,7 +144,7 @@ def test_profile_keys_and_shape(data):
                 "region_indicators", "neighbours", "sentences"):
         assert key in p
     assert p["la_code"] == "100" and p["year"] == 2021 and p["vintage"] == 2021
-    assert set(p["indicators"]) == set(pr.INDICATORS)
+    assert set(p["indicators"]) == set(measures.PROFILED)
     assert p["indicators"]["turnover_rate"] == {"2018": 10.0, "2019": 13.3, "2020": 18.3, "2021": 19.0}
     assert p["judgements"][-1] == {"published": "2022-05-05", "framework": "ILACS", "inspection_type": "standard",
                                    "overall": "requires_improvement",
@@ -240,7 +240,7 @@ def test_unknown_council_and_vintage(data):
 def test_cli_unknown_council_exits_non_zero(data, monkeypatch, capsys):
     from csc_figures import cli
 
-    monkeypatch.setattr(pr, "load_data", lambda: data)
+    monkeypatch.setattr(pr.compute, "load_data", lambda: data)  # where council_profile looks it up
     assert cli.main(["council", "Alfa"]) == 2
     assert "closest: Alpha" in capsys.readouterr().err
     assert cli.main(["council", "Alpha", "--format", "json"]) == 0

@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from csc_figures.errors import UserError
+from csc_figures.dates import as_date
 from csc_figures.stories import ratings as r
 
 NUMBERS = ["fte", "vacancies", "agency_fte", "case_holders", "headcount", "agency_headcount",
@@ -162,12 +163,12 @@ def test_rounding_as_the_article():
 
 def test_bad_input(workforce):
     with pytest.raises(UserError, match="YYYY-MM-DD"):
-        r.as_date("6 May 2022")
+        as_date("6 May 2022")
     with pytest.raises(UserError, match="holds 2020-2021"):
         r.council_rows(workforce, 2019)
     with pytest.raises(UserError, match="method"):
         r.Choices(method="median").check()
-    assert r.as_date("2022-05-06") == r.as_date(dt.date(2022, 5, 6))
+    assert as_date("2022-05-06") == as_date(dt.date(2022, 5, 6))
 
 
 # ---- the real tables ------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ def test_reorganised_councils_are_reported_not_dropped():
     # returns, and take the judgements of the councils now covering them; BCP and the new Dorset are
     # listed as covered by those returns
     _, councils = r.build("2019-05-06", 2018, None)
-    status = dict(zip(councils["la_code"], councils["status"]))
+    status = dict(zip(councils["la_code"], councils["status"], strict=True))
     assert [status[c] for c in ("835", "836", "837")] == ["included"] * 3
     assert [status[c] for c in ("838", "839")] == ["covered_by_predecessor_returns"] * 2
     ex = r.exclusions(councils)

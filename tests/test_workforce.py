@@ -40,7 +40,7 @@ def test_each_release_covers_2017_to_its_vintage(built):
 
 def test_york_vacancy_rate_2022_release(built):
     york = built.filter((pl.col("vintage") == 2022) & (pl.col("la_code") == "816"))
-    rate = dict(zip(york["year"], york["vacancy_rate"]))
+    rate = dict(zip(york["year"], york["vacancy_rate"], strict=True))
     assert rate[2020] == pytest.approx(11.6)
     assert rate[2021] == pytest.approx(16.1)
     assert york["ons_code"].unique().to_list() == ["E06000014"]

@@ -18,20 +18,10 @@ import font_source_sans_pro
 import polars as pl
 import vl_convert as vlc
 
-from . import paths
-from .inspections import JUDGEMENTS
+from . import judgements, paths
 
 FONT = "Source Sans Pro"  # shipped as a wheel, so every machine draws the same glyphs
 
-# Judgement colours: distinct in hue and in lightness (greyscale L* about 24, 57, 76, 40).
-JUDGEMENT_ORDER = list(JUDGEMENTS)  # best first, the inspections table's own scale
-JUDGEMENT_LABELS = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "requires_improvement": "Requires improvement",
-    "inadequate": "Inadequate",
-}
-JUDGEMENT_COLOURS = ["#0b3c5d", "#4a90c2", "#f2b134", "#b2182b"]
 # Lines: England, region, council, neighbours, then more.
 SERIES_COLOURS = ["#222222", "#4a90c2", "#b2182b", "#f2b134", "#6a51a3", "#1b7837"]
 
@@ -96,14 +86,14 @@ alt.renderers.register("csc_svg", _svg_renderer)
 def judgement_scale(field: str = "rating") -> dict:
     """Colour encoding kwargs for a judgement field, ordered outstanding to inadequate."""
     return {
-        "scale": alt.Scale(domain=JUDGEMENT_ORDER, range=JUDGEMENT_COLOURS),
-        "sort": JUDGEMENT_ORDER,
+        "scale": alt.Scale(domain=list(judgements.ORDER), range=list(judgements.COLOURS)),
+        "sort": list(judgements.ORDER),
         "legend": alt.Legend(title=None, labelExpr=_label_expr()),
     }
 
 
 def _label_expr() -> str:
-    cases = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in JUDGEMENT_LABELS.items())
+    cases = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in judgements.LABELS.items())
     return f"{cases} : datum.label"
 
 

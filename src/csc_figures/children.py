@@ -24,13 +24,12 @@ from pathlib import Path
 
 import polars as pl
 
-from . import sources, tables
+from . import dfe_csv, sources, tables
 from .errors import DataError, UserError
 from .missing import UnknownValueError, check_text_column, split_value_and_flag
 
-ID_COLUMNS = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name",
-              "region_code", "region_name", "old_la_code", "new_la_code", "la_name"]
-GEOGRAPHIC_LEVELS = {"National": "national", "Regional": "regional", "Local authority": "local_authority"}
+ID_COLUMNS = list(dfe_csv.ID_COLUMNS)
+GEOGRAPHIC_LEVELS = dfe_csv.GEOGRAPHIC_LEVELS
 
 CIN_FILE = "b1_children_in_need_2013_to_2025.csv"
 S47_FILE = "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv"
@@ -63,8 +62,6 @@ S47_MEASURES = {
 CIN_CATEGORY = "Children in Need"
 S47_CATEGORY = "Section 47s and Initial Child Protection Conferences"
 
-CLA_ID_COLUMNS = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name",
-                  "region_code", "region_name", "old_la_code", "la_name", "new_la_code"]
 CLA_VALUE_COLUMNS = ["population_estimate", "children_count", "rate_per_10000"]
 # population_type -> our prefix
 CLA_POPULATIONS = {
@@ -127,18 +124,6 @@ def _error(source: str, message: str) -> DataError:
     return DataError(f"{source}: {message}")
 
 
-def _read(path: Path, source: str, expected: list[str]) -> pl.DataFrame:
-    df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    df = df.rename({c: c.lstrip("\ufeff") for c in df.columns})
-    unknown = [c for c in df.columns if c not in expected]
-    if unknown:
-        raise _error(source, f"unknown column {unknown[0]!r} (renamed or new? {len(unknown)} unknown: {unknown})")
-    missing = [c for c in expected if c not in df.columns]
-    if missing:
-        raise _error(source, f"expected column {missing[0]!r} is missing ({len(missing)} missing: {missing})")
-    return df
-
-
 def year_ending_march(time_period: pl.Series, source: str) -> pl.Series:
     """DfE time_period ('2021' or '202021') -> the year ending 31 March (2021)."""
     text = time_period.cast(pl.String)
@@ -153,14 +138,8 @@ def year_ending_march(time_period: pl.Series, source: str) -> pl.Series:
 
 def _identifiers(df: pl.DataFrame, source: str) -> pl.DataFrame:
     """Check the identifier columns row by row and normalise them to ours."""
-    check_text_column(df, "time_period", r"^(\d{4}|\d{6})$", source, "a year such as 2021 or 202021")
-    check_text_column(df, "time_identifier", r"^Reporting year$", source, "'Reporting year'")
-    check_text_column(df, "geographic_level", "^(" + "|".join(GEOGRAPHIC_LEVELS) + ")$", source,
-           f"a known geographic level ({', '.join(GEOGRAPHIC_LEVELS)})")
+    dfe_csv.check_identifiers(df, source, period="year_or_span", joint_codes=False)
     is_la = pl.col("geographic_level") == "Local authority"
-    check_text_column(df, "old_la_code", r"^\d{3}$", source, "a DfE three-digit LA code", is_la)
-    check_text_column(df, "new_la_code", r"^E\d{8}$", source, "an ONS area code", is_la)
-    check_text_column(df, "region_code", r"^E1[23]\d{6}$", source, "an ONS region code", pl.col("geographic_level") == "Regional")
     year = year_ending_march(df["time_period"], source)
     not_national = pl.col("geographic_level") != "National"
     return df.with_columns(
@@ -193,7 +172,7 @@ def _sorted(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _read_census(path: Path, source: str, measures: dict, category: str, spec: tables.TableSpec) -> pl.DataFrame:
-    raw = _read(path, source, ID_COLUMNS + ["category"] + list(measures))
+    raw = dfe_csv.read(path, source, ID_COLUMNS + ["category"] + list(measures))
     df = _identifiers(raw, source)
     check_text_column(raw, "category", f"^{category}$", source, repr(category))
     df = _split(df, {k: v[0] for k, v in measures.items()}, source)
@@ -216,7 +195,7 @@ def read_section_47(path: Path, source: str | None = None) -> pl.DataFrame:
 def read_children_looked_after(path: Path, source: str | None = None) -> pl.DataFrame:
     """The CLA numbers-and-rates file as rows of `children_looked_after` (three populations side by side)."""
     source = source or path.name
-    raw = _read(path, source, CLA_ID_COLUMNS + ["population_type"] + CLA_VALUE_COLUMNS)
+    raw = dfe_csv.read(path, source, ID_COLUMNS + ["population_type"] + CLA_VALUE_COLUMNS)
     df = _identifiers(raw, source)
     check_text_column(raw, "population_type", "^(" + "|".join(CLA_POPULATIONS) + ")$", source,
            f"a known population type ({', '.join(CLA_POPULATIONS)})")

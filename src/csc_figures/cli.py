@@ -37,7 +37,7 @@ def plain_table(df: pl.DataFrame, longest: int = 70) -> str:
     widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(df.columns)]
 
     def line(values: list[str]) -> str:
-        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
 
     return "\n".join([line(list(df.columns)), line(["-" * w for w in widths]), *(line(row) for row in cells)])
 

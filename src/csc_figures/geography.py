@@ -24,22 +24,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from . import tables
+from . import dfe_csv, steps, tables
 from .errors import DataError, UserError
 from .sources import raw_path
 
-# DfE files whose LA rows give DfE code, ONS code, name and region.
-DFE_FILES = (
-    "csww_headline_measures_2017_to_2022.csv",
-    "csww_indicators_2017_to_2023.csv",
-    "csww_indicators_2017_to_2024.csv",
-    "csww_indicators_2017_to_2025.csv",
-    "b1_children_in_need_2013_to_2025.csv",
-    "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
-    "cla_number_and_rate_per_10k_children.csv",
-)
-NEIGHBOURS_FILE = "New_Statistical_Neighbour_Groupings_April_2021.csv"
-OFSTED_2025_FILE = "LA_Inspection_Outcomes_as_at_31_March_2025.ods"
+# DfE files whose LA rows give DfE code, ONS code, name and region: the raw files the step declares.
+DFE_FILES = (*steps.DFE_WORKFORCE, *steps.DFE_CHILDREN)
+NEIGHBOURS_FILE = steps.NEIGHBOURS
+OFSTED_2025_FILE = steps.OFSTED_2025
 OFSTED_2025_HISTORY_SHEET = "ILACS_inspection_history"
 DFE_CODE_COLUMNS = ("time_period", "geographic_level", "old_la_code", "new_la_code", "la_name", "region_name")
 
@@ -98,9 +90,9 @@ LA_GEOGRAPHY = tables.declare(tables.TableSpec(
 
 LA_NAMES = tables.declare(tables.TableSpec(
     "la_names",
-    "Every spelling of a council's name in the publishers' files, with its DfE code: DfE and "
-    "neighbour files give the code, Ofsted's 2025 history the ONS code; Ofsted's other sheets are "
-    "matched through these spellings (see geography.normalise and geography.match_names).",
+    "Every spelling of a council's name in the files that code it: DfE and neighbour files give the "
+    "DfE code, Ofsted's 2025 history the ONS code. Ofsted's other sheets, which give no code, are "
+    "matched through these spellings by the inspections step (its `ofsted_names` table).",
     {
         "name_variant": "the name as the file spells it",
         "normalised": "lower-case, punctuation-free form used for matching (see geography.normalise)",
@@ -166,20 +158,12 @@ def joint_members(code: str) -> list[str]:
 
 def read_dfe_codes(name: str) -> pl.DataFrame:
     """The LA rows of one DfE file: time_period, codes, name, region; a missing column is an error."""
-    df = pl.read_csv(raw_path(name), infer_schema=False, encoding="utf8-lossy")
-    return select_dfe_codes(df, name)
+    return select_dfe_codes(dfe_csv.read(raw_path(name), name), name)
 
 
 def select_dfe_codes(df: pl.DataFrame, source: str) -> pl.DataFrame:
-    df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})
-    missing = [c for c in DFE_CODE_COLUMNS if c not in df.columns]
-    if missing:
-        raise DataError(f"{source}: expected column(s) {missing} not found (columns: {df.columns})")
+    dfe_csv.check_identifiers(df, source, period="year_or_span", joint_codes=True, columns=DFE_CODE_COLUMNS)
     la = df.filter(pl.col("geographic_level") == "Local authority").select(DFE_CODE_COLUMNS)
-    bad = la.filter(~pl.col("old_la_code").str.contains(r"^\d{3}( / \d{3})*$").fill_null(False))
-    if bad.height:
-        raise DataError(f"{source}: column old_la_code holds {bad['old_la_code'][0]!r} in an LA row "
-                        f"({bad['la_name'][0]!r}); expected a three-digit DfE code")
     return la.with_columns(pl.col("time_period").str.slice(0, 4).cast(pl.Int32), source=pl.lit(source))
 
 
@@ -302,7 +286,7 @@ def parse_neighbours(raw: pl.DataFrame, source: str = NEIGHBOURS_FILE) -> tuple[
     for i in range(1, 11):
         expected += [f"SN{i}", "SNP"]
     if header[: len(expected)] != expected:
-        diff = [(i, want, got) for i, (want, got) in enumerate(zip(expected, header)) if want != got]
+        diff = [(i, want, got) for i, (want, got) in enumerate(zip(expected, header, strict=False)) if want != got]
         raise DataError(f"{source}: header differs from the expected layout at "
                         f"{[(f'column {i + 1}', f'expected {w!r}', f'found {g!r}') for i, w, g in diff[:3]]}")
     body = raw.slice(1).select(raw.columns[: len(expected)])
@@ -450,7 +434,7 @@ def match_names(df: pl.DataFrame, column: str, names: pl.DataFrame, geo: pl.Data
 def closest_names(text: str, names: pl.DataFrame, n: int = 3) -> list[str]:
     variants = names.unique("normalised").sort("normalised")
     close = difflib.get_close_matches(normalise(text), variants["normalised"].to_list(), n=n, cutoff=0.6)
-    by_norm = dict(zip(variants["normalised"], variants["name_variant"]))
+    by_norm = dict(zip(variants["normalised"], variants["name_variant"], strict=True))
     return [f"{by_norm[c]}" for c in close]
 
 
@@ -462,12 +446,9 @@ def build_all() -> dict[str, pl.DataFrame]:
     geo, excluded = build_la_geography(codes)
     sn_raw = read_neighbours_raw()
     neighbours, sn_excluded = build_statistical_neighbours(geo)
+    # Coded sources only: a spelling matched without a code (Ofsted's other sheets) adds no name-to-code
+    # pair, so it belongs to the inspections step that matches it (its `ofsted_names` table).
     names = build_la_names(geo, codes, sn_raw, read_ofsted_2025_names())
-    # Ofsted's other sheets name councils without codes: match them with the spellings above.
-    from .inspections import ofsted_name_variants  # inspections builds on geography, so import late
-
-    names = with_normalised(pl.concat([names.select("name_variant", "la_code", "source"),
-                                       ofsted_name_variants(geo, names)]))
     return {"la_geography": geo, "la_geography_excluded": excluded, "la_names": names,
             "statistical_neighbours": neighbours, "statistical_neighbours_excluded": sn_excluded}
 

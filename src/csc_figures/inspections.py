@@ -37,7 +37,8 @@ from pathlib import Path
 
 import polars as pl
 
-from . import geography, tables
+from . import geography, judgements, tables
+from .dates import as_date
 from .errors import DataError, UserError
 from .sources import raw_path
 
@@ -51,7 +52,7 @@ AS_AT_SHEET_2025 = "Inspections_as_at_31_March"
 # Oldest first: where files disagree the later one wins.
 FILE_PRIORITY = (WIDE_FILE, FILE_2024, FILE_2025)
 
-JUDGEMENTS = ("outstanding", "good", "requires_improvement", "inadequate")
+JUDGEMENTS = judgements.ORDER  # best first, the inspections table's own scale
 _JUDGEMENT_TEXT = {
     "outstanding": "outstanding",
     "good": "good",
@@ -70,6 +71,18 @@ JUDGEMENT_COLUMNS = ("overall", "help_and_protection", "children_in_care", "care
                      "leadership", "lscb", "safeguarding", "looked_after_children", "child_protection")
 # Columns that appear only in frameworks before SIF, which may say 'adequate'.
 _OLD_FRAMEWORK_COLUMNS = ("safeguarding", "looked_after_children", "child_protection")
+
+OFSTED_NAMES = tables.declare(tables.TableSpec(
+    "ofsted_names",
+    "How the inspections step matched each spelling in Ofsted's sheets that give no code (the 2009-2023 "
+    "history and the as-at tables) to a DfE code, through `la_names` (an audit of geography.match_names).",
+    {
+        "name_variant": "the name as Ofsted's sheet spells it",
+        "la_code": "DfE three-digit code it was matched to",
+        "source": "file/sheet that spells it that way",
+    },
+    key=("name_variant", "la_code", "source"),
+))
 
 INSPECTIONS = tables.declare(tables.TableSpec(
     "inspections",
@@ -319,7 +332,7 @@ def parse_wide_table(header: list[str], body: pl.DataFrame, layout: TableLayout,
         if _clean_header(name) == layout.name_header:
             raise DataError(f"{where}: row {rec['row']} repeats the header inside the data")
         for event in layout.events:
-            cell = lambda h: rec[col[h]]  # noqa: E731
+            cell = lambda h, rec=rec: rec[col[h]]  # noqa: E731
             published = parse_date(cell(event.date_header), f"{where}, row {rec['row']}, column {event.date_header!r}")
             values = {}
             for column, h in event.fields.items():
@@ -373,7 +386,7 @@ def _wide_tables(spec: WideSheet, geo: pl.DataFrame, names: pl.DataFrame, raw: p
     where = f"{spec.file} sheet {spec.sheet}"
     raw = load_sheet(spec.file, spec.sheet) if raw is None else raw
     for (header_row, header, body), layout in zip(
-            split_tables(raw, spec.layouts[0].name_header, len(spec.layouts), where), spec.layouts):
+            split_tables(raw, spec.layouts[0].name_header, len(spec.layouts), where), spec.layouts, strict=True):
         table_where = f"{where} (table at row {header_row})"
         councils = body.select(pl.col(body.columns[header.index(layout.name_header) + 1]).str.strip_chars()
                                .alias("la_name_source")).unique().sort("la_name_source")
@@ -385,7 +398,7 @@ def _wide_tables(spec: WideSheet, geo: pl.DataFrame, names: pl.DataFrame, raw: p
 
 def ofsted_name_variants(geo: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
     """Ofsted's spellings in the sheets that give no codes (name_variant, la_code, source),
-    matched to codes by the rules the history uses; for `la_names`."""
+    matched to codes by the rules the history uses; the `ofsted_names` audit table."""
     frames = []
     for spec in WIDE_SHEETS:
         for *_, matched in _wide_tables(spec, geo, names):
@@ -395,7 +408,7 @@ def ofsted_name_variants(geo: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame
         table = read_as_at_table(load_sheet(file, sheet), geo, names, f"{file} sheet {sheet}")
         frames.append(table.select(pl.col("la_name_source").alias("name_variant"), "la_code",
                                    source=pl.lit(f"{file}/{sheet}")))
-    return pl.concat(frames).unique()
+    return pl.concat(frames).unique().sort("name_variant", "la_code", "source")
 
 
 # ---- the 2025 long sheet -------------------------------------------------------------------
@@ -614,7 +627,7 @@ def _disagreements(rows: pl.DataFrame, key: list[str], compared: list[str]) -> p
         if grp["source"].n_unique() < 2:
             continue
         for column in compared:
-            by_source = dict(zip(grp["source"], grp[column]))
+            by_source = dict(zip(grp["source"], grp[column], strict=True))
             present = [v for v in grp[column] if v is not None]  # newest file first
             distinct = set(present)
             gaps = column != "inspection_start" and None in by_source.values()  # only 2025 gives starts
@@ -644,7 +657,8 @@ def build(geo: pl.DataFrame | None = None, names: pl.DataFrame | None = None) ->
     combined = pl.concat([disagreements, as_at], how="diagonal").join(
         geo.select("la_code", "la_name"), on="la_code", how="left")
     combined = combined.select(DISAGREEMENT_COLUMNS).sort("la_code", "framework", "sequence", "field", "kind")
-    return {"inspections": merged, "disagreements": combined, "source_rows": rows}
+    return {"inspections": merged, "disagreements": combined, "source_rows": rows,
+            "ofsted_names": ofsted_name_variants(geo, names)}
 
 
 DISAGREEMENT_COLUMNS = ["la_code", "la_name", "framework", "sequence", "field", "kind", *FILE_PRIORITY,
@@ -657,7 +671,7 @@ def _with_history_values(as_at: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFram
     for rec in as_at.iter_rows(named=True):
         same = rows.filter((pl.col("la_code") == rec["la_code"]) & (pl.col("framework") == rec["framework"])
                            & (pl.col("sequence") == rec["sequence"]))
-        said = dict(zip(same["source"], same[rec["field"]])) if rec["sequence"] is not None else {}
+        said = dict(zip(same["source"], same[rec["field"]], strict=True)) if rec["sequence"] is not None else {}
         filled.append({**rec, **{f: "(not in file)" if f not in said else None if said[f] is None else str(said[f])
                                  for f in FILE_PRIORITY}})
     schema = {**as_at.schema, **{f: pl.String for f in FILE_PRIORITY}}
@@ -666,6 +680,7 @@ def _with_history_values(as_at: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFram
 
 def write(built: dict[str, pl.DataFrame]) -> None:
     tables.write(built["inspections"], INSPECTIONS)
+    tables.write(built["ofsted_names"], OFSTED_NAMES)
 
 
 # ---- judgement in force --------------------------------------------------------------------
@@ -690,7 +705,7 @@ def judgements_in_force(as_of: dt.date, history: pl.DataFrame | None = None,
               .sort("published", "la_code").group_by("la_code").last()
               .select("la_code", pl.col("overall").alias("judgement"), "framework", "published"))
     by_code = {r["la_code"]: r for r in latest.iter_rows(named=True)}
-    predecessors = dict(zip(geo["la_code"], geo["predecessor_codes"].to_list()))
+    predecessors = dict(zip(geo["la_code"], geo["predecessor_codes"].to_list(), strict=True))
 
     def inherited(code: str) -> tuple[dict | None, str | None]:
         # Walk back through predecessors; the most recently published judgement wins.
@@ -718,16 +733,10 @@ def judgements_in_force(as_of: dt.date, history: pl.DataFrame | None = None,
 
 def parse_as_of(date_text: str) -> dt.date:
     """A strict ISO date (YYYY-MM-DD) within the data's coverage, else UserError."""
-    text = (date_text or "").strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise UserError(f"{date_text!r} is not a date in the form YYYY-MM-DD (e.g. 2022-05-06)")
-    try:
-        as_of = dt.date.fromisoformat(text)
-    except ValueError as err:
-        raise UserError(f"{date_text!r} is not a real date ({err})") from None
+    as_of = as_date(date_text, "date")
     first, last = coverage()
     if as_of < first or as_of > last:
-        raise UserError(f"{text} is outside the data: Ofsted's files cover {first.isoformat()} "
+        raise UserError(f"{as_of.isoformat()} is outside the data: Ofsted's files cover {first.isoformat()} "
                         f"(the year of the first report) to {last.isoformat()} (the latest file's as-at date)")
     return as_of
 

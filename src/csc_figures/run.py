@@ -23,6 +23,7 @@ import papermill as pm
 from traitlets.config import Config
 
 from . import paths
+from .steps import STEP_VARIABLE
 
 KERNEL = "csc-figures"
 DEFAULT_OUT = paths.OUTPUTS / "notebooks"
@@ -151,7 +152,7 @@ def execute_each(name: str, param_sets: list[dict]) -> list[Path]:
     kernel = KernelManager(kernel_name=KERNEL, config=_local_kernel())
     kernel.start_kernel(cwd=str(outs[0].parent))
     try:
-        return [execute(name, params, out, kernel=kernel) for params, out in zip(param_sets, outs)]
+        return [execute(name, params, out, kernel=kernel) for params, out in zip(param_sets, outs, strict=True)]
     finally:
         kernel.shutdown_kernel(now=True)
 
@@ -165,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--each", nargs="+", metavar="K=V[,K=V]",
                         help="one run per item, sharing one kernel (e.g. --each council=315 council=831)")
     args = parser.parse_args(argv)
+    os.environ[STEP_VARIABLE] = Path(args.notebook).stem  # the kernel inherits it: tables.read checks reads
     if args.each:
         outs = execute_each(args.notebook, [parse_params(item.split(",")) for item in args.each])
     else:

@@ -69,6 +69,9 @@ def _read_cached(path: str, mtime_ns: int) -> pl.DataFrame:
 
 def read(name: str) -> pl.DataFrame:
     """A processed table by name; a clear error if it has not been built."""
+    from .steps import check_read
+
+    check_read(name)  # a step reads only the tables it declares (steps.py)
     path = paths.PROCESSED / f"{name}.parquet"
     if not path.exists():
         raise DataError(f"processed table {name} not found at {path}; run `make all` (or `make processed`)")

@@ -37,13 +37,12 @@ from pathlib import Path
 
 import polars as pl
 
-from . import sources, tables
+from . import dfe_csv, sources, tables
 from .errors import DataError, UserError
-from .missing import UnknownValueError, check_text_column, split_value_and_flag
+from .missing import UnknownValueError, split_value_and_flag
 
 # Columns that identify a row, the same in every release.
-ID_COLUMNS = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name",
-              "region_code", "region_name", "old_la_code", "new_la_code", "la_name"]
+ID_COLUMNS = list(dfe_csv.ID_COLUMNS)
 
 # Source column -> our measure, one dict per release layout.
 LAYOUT_2022 = {
@@ -131,7 +130,7 @@ for layout in (LAYOUT_2022, LAYOUT_2023):
 
 NOT_PUBLISHED = "not_published"
 
-GEOGRAPHIC_LEVELS = {"National": "national", "Regional": "regional", "Local authority": "local_authority"}
+GEOGRAPHIC_LEVELS = dfe_csv.GEOGRAPHIC_LEVELS
 
 # Joint units: (DfE codes) -> first reporting year they made one return.
 JOINT_UNITS = {("314", "318"): 2017, ("940", "941"): 2021}
@@ -163,38 +162,14 @@ def _data_error(source: str, message: str) -> DataError:
     return DataError(f"{source}: {message}")
 
 
-def check_columns(columns: list[str], layout: dict[str, str], source: str) -> None:
-    """Raise DataError naming the file and column if the header is not exactly the layout's."""
-    expected = ID_COLUMNS + list(layout)
-    unknown = [c for c in columns if c not in expected]
-    if unknown:
-        raise _data_error(source, f"unknown column {unknown[0]!r} (not in the mapping for this release: "
-                                  f"renamed or new? {len(unknown)} unknown: {unknown})")
-    missing = [c for c in expected if c not in columns]
-    if missing:
-        raise _data_error(source, f"expected column {missing[0]!r} is missing ({len(missing)} missing: {missing})")
-    dupes = sorted({c for c in columns if columns.count(c) > 1})
-    if dupes:
-        raise _data_error(source, f"column {dupes[0]!r} appears more than once")
-
-
 def read_release(path: Path, layout: dict[str, str], vintage: int, source: str | None = None) -> pl.DataFrame:
     """One release file as rows of the `workforce` table (every row kept)."""
     source = source or path.name
-    raw = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    raw = raw.rename({c: c.lstrip("\ufeff") for c in raw.columns})  # some releases start with a BOM
-    check_columns(raw.columns, layout, source)
+    raw = dfe_csv.read(path, source, ID_COLUMNS + list(layout))
+    dfe_csv.check_identifiers(raw, source, period="year", joint_codes=True)
     rows_in = raw.height
 
-    check_text_column(raw, "time_period", r"^\d{4}$", source, "a four-digit reporting year")
-    check_text_column(raw, "time_identifier", r"^Reporting year$", source, "'Reporting year'")
-    check_text_column(raw, "geographic_level", "^(" + "|".join(GEOGRAPHIC_LEVELS) + ")$", source,
-                       f"a known geographic level ({', '.join(GEOGRAPHIC_LEVELS)})")
     is_la = pl.col("geographic_level") == "Local authority"
-    check_text_column(raw, "old_la_code", r"^\d{3}( / \d{3})*$", source, "a DfE LA code", is_la)
-    check_text_column(raw, "new_la_code", r"^E\d{8}( / E\d{8})*$", source, "an ONS area code", is_la)
-    check_text_column(raw, "region_code", r"^E1[23]\d{6}$", source, "an ONS region code",
-                       pl.col("geographic_level") == "Regional")
 
     df = raw.rename(layout)
     for measure in layout.values():

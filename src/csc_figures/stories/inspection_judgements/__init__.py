@@ -1,0 +1,42 @@
+"""Ofsted's judgements of councils' children's services: what was in force, what was published, what changed.
+
+Reads the processed `inspections` table and `csc_figures.inspections.judgements_in_force`;
+every function that does arithmetic also takes plain frames, so tests run on small
+synthetic tables. Judgements are the four-point scale Ofsted has used since the
+single inspection framework (SIF, November 2013) and its successor ILACS (2018);
+older frameworks (SLAC, CPI, TLAC) graded differently, so by default only SIF and
+ILACS judgements count.
+
+The story is split by concern: `compute` (judgements in force and published, pure functions on
+the inspections table), `transitions` (upgrades and downgrades), `words` (sentences), `chart`
+(charts and their tables) and `ledger` (the claims ledger's computations, which call the others).
+"""
+
+from __future__ import annotations
+
+from .compute import (GRADED_FRAMEWORKS, JUDGEMENTS, NOT_GOOD, NOT_YET, OLDER_FRAMEWORK_COLUMNS, RANK,
+    SOURCE, STORY, Window, councils_with, count_of, cutoff_window, cutoffs_matching, distribution,
+    distribution_at, distribution_over_time, financial_year, first_march_after, first_published,
+    framework_start, in_force, judgement_counts, latest_as_of, latest_publication, load_inspections,
+    march_dates, mark_reproduces, older_judgements_held, published_in, running_counts, share_not_good,
+    share_not_good_counts, window_counts, windows_for_year)
+from .transitions import (SUB_JUDGEMENTS, change_counts, consecutive_inspections, council_history,
+    distinct_inspections, history_columns, history_value, inspection_year, judgement_crosstab,
+    published_selection, resolve, slac_to_first_sif, transition_in, transition_matrix)
+from .words import (change_sentence)
+from .chart import (distribution_chart, save, save_table, transitions_chart)
+from .ledger import (claim_count_in_force, claim_count_published, claim_history, claim_share_published)
+
+__all__ = [
+    "GRADED_FRAMEWORKS", "JUDGEMENTS", "NOT_GOOD", "NOT_YET", "OLDER_FRAMEWORK_COLUMNS", "RANK", "SOURCE",
+    "STORY", "SUB_JUDGEMENTS", "Window", "change_counts", "change_sentence", "claim_count_in_force",
+    "claim_count_published", "claim_history", "claim_share_published", "consecutive_inspections",
+    "council_history", "councils_with", "count_of", "cutoff_window", "cutoffs_matching",
+    "distinct_inspections", "distribution", "distribution_at", "distribution_chart",
+    "distribution_over_time", "financial_year", "first_march_after", "first_published", "framework_start",
+    "history_columns", "history_value", "in_force", "inspection_year", "judgement_counts",
+    "judgement_crosstab", "latest_as_of", "latest_publication", "load_inspections", "march_dates",
+    "mark_reproduces", "older_judgements_held", "published_in", "published_selection", "resolve",
+    "running_counts", "save", "save_table", "share_not_good", "share_not_good_counts", "slac_to_first_sif",
+    "transition_in", "transition_matrix", "transitions_chart", "window_counts", "windows_for_year",
+]

@@ -1,0 +1,101 @@
+"""The inspection judgements story's charts and the tables saved beside them."""
+
+from __future__ import annotations
+
+
+import altair as alt
+import polars as pl
+
+from ... import charts, judgements, rounding
+from ... import formatting as f
+from .compute import JUDGEMENTS, NOT_YET, RANK, SOURCE, STORY, count_of, share_not_good
+from .transitions import change_counts
+
+def save(chart, name: str, table: pl.DataFrame):
+    """Save a chart of this story in the four formats, with its table."""
+    return charts.save_chart(chart, STORY, name, table)
+
+
+def save_table(table: pl.DataFrame, name: str):
+    """Save a table of this story as CSV."""
+    return charts.save_table(table, STORY, name)
+
+
+# ---- charts ---------------------------------------------------------------------------------
+
+def distribution_chart(over_time: pl.DataFrame):
+    """Stacked bars: councils by SIF/ILACS judgement in force at each date."""
+    judged = over_time.filter(pl.col("judgement") != NOT_YET).with_columns(
+        pl.col("as_of").dt.year().cast(pl.String).alias("year"),
+        pl.col("judgement").replace_strict(judgements.POSITION, return_dtype=pl.Int64).alias("order"),
+    )
+    dates = sorted(over_time["as_of"].unique().to_list())
+    at = {day: over_time.filter(pl.col("as_of") == day) for day in dates}
+    # Compare from the first date every council had a SIF/ILACS judgement: earlier shares rest on few councils.
+    complete = [day for day in dates if count_of(at[day], NOT_YET) == 0]
+    base_day, day = (complete[0] if complete else dates[0]), dates[-1]
+    base, last = share_not_good(at[base_day]), share_not_good(at[day])
+    if base is not None and last is not None and base_day != day and rounding.round_half_up(last, 1) != rounding.round_half_up(base, 1):
+        verb = "fell" if last < base else "rose"
+        title = (f"Councils judged less than good {verb} from {f.pct(base)} in "
+                 f"{base_day.year} to {f.pct(last)} in {day.year}")
+    else:
+        title = f"{f.pct(last)} of councils were judged less than good in {day.year}"
+    missing = count_of(at[day], NOT_YET)
+    subtitle = ["Councils by Ofsted's judgement of their children's services in force at 31 March "
+                "(SIF or ILACS judgements only)",
+                "Bars grow as councils received their first SIF judgement: "
+                + (f"every council had one by {complete[0].year}" if complete else
+                   f"{missing} still had none at {day:%-d %B %Y}")]
+    first_year = dates[0].year
+    bars = alt.Chart(judged).mark_bar().encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("councils:Q", title="Councils", stack="zero"),
+        color=alt.Color("judgement:N", **charts.judgement_scale()),
+        order=alt.Order("order:Q", sort="ascending"),
+        tooltip=["year:O", "judgement:N", "councils:Q", alt.Tooltip("share_of_judged:Q", format=".1f")],
+    ).properties(width=520, height=300)
+    alt_text = (f"Stacked bar chart of English councils by the Ofsted judgement in force at each 31 March "
+                f"from {first_year} to {day.year}. Less than good: {f.pct(base)} of judged councils in "
+                f"{base_day.year}, {f.pct(last)} in {day.year}.")
+    return charts.titled(bars, title, subtitle, SOURCE, alt_text)
+
+
+def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
+    """A grid of previous judgement (rows) by new judgement (columns), each cell the count."""
+    counts = change_counts(transitions).row(0, named=True)
+    labelled = matrix.with_columns(
+        pl.col("previous_judgement").replace_strict(judgements.LABELS).alias("previous"),
+        pl.col("judgement").replace_strict(judgements.LABELS).alias("new"),
+        (pl.col("previous_judgement").replace_strict(RANK, return_dtype=pl.Int64)
+         - pl.col("judgement").replace_strict(RANK, return_dtype=pl.Int64)).sign().replace_strict(
+            {1: "Upgrade", 0: "Unchanged", -1: "Downgrade"}, return_dtype=pl.String).alias("change"),
+    )
+    order = [judgements.LABELS[j] for j in JUDGEMENTS]
+    base = alt.Chart(labelled).encode(
+        x=alt.X("new:N", sort=order, title="Judgement at the next inspection",
+                axis=alt.Axis(orient="top", labelAngle=0, domain=False, ticks=False)),
+        y=alt.Y("previous:N", sort=order, title="Judgement before", axis=alt.Axis(domain=False, ticks=False)),
+    )
+    # Hue says the direction, depth the number of inspections.
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("change:N", scale=alt.Scale(domain=["Upgrade", "Unchanged", "Downgrade"],
+                                                    range=["#4a90c2", "#9e9e9e", "#b2182b"]),
+                        legend=alt.Legend(title=None)),
+        opacity=alt.Opacity("inspections:Q", scale=alt.Scale(domain=[0, matrix["inspections"].max()],
+                                                            range=[0.12, 1]), legend=None),
+    )
+    text = base.mark_text(fontSize=15).encode(
+        text="inspections:Q",
+        color=alt.condition(alt.datum.inspections > matrix["inspections"].max() / 2,
+                            alt.value("white"), alt.value("black")))
+    grid = (cells + text).properties(width=440, height=240)
+    n = counts["reinspections"]
+    title = (f"{counts['upgrades']} of {n} re-inspections moved a council up a grade, "
+             f"{counts['downgrades']} down")
+    subtitle = ["Ofsted's overall judgement of a council's children's services against its previous one",
+                "Consecutive SIF and ILACS inspections of the same council, counted by the pair of judgements"]
+    alt_text = (f"Grid of {f.number(n)} consecutive Ofsted inspections of the same council, previous judgement "
+                f"against the next: {counts['upgrades']} upgrades, {counts['downgrades']} downgrades, "
+                f"{counts['unchanged']} unchanged.")
+    return charts.titled(grid, title, subtitle, SOURCE, alt_text)

@@ -1,0 +1,35 @@
+"""National trends: children looked after, children starting and ceasing care, section 47 enquiries.
+
+England's series come from the processed `children_looked_after` and `section_47`
+tables (DfE's 2025 releases, which revise earlier years). Years those files do
+not hold (2009-10 section 47 enquiries; children looked after before 2021) and
+figures as first published (the article's 80,850) come from
+data/reported/national_statistics_quoted.csv, each row citing its document, and
+are always labelled as reported, never mixed silently into the official series.
+
+`year` is the year ending 31 March (2021 = 2020-21).
+
+The story is split by concern: `compute` (the series and the article's comparisons, pure
+functions on the tables), `words` (the article's sentences), `chart` (the charts) and `ledger`
+(the claims ledger's computations, which call `compute`).
+"""
+
+from __future__ import annotations
+
+from .compute import (ARTICLE, CLAIM_MEASURES, MEASURES, OFFICIAL, PRINTED, REPORTED_COLUMNS, REPORTED_CSV,
+    STORY, article_figures, change_pct, combined_series, is_record_high, official_series, period_label,
+    previous_years_higher, reported_figures, reported_series, revisions, series, value_in, years_highest,
+    years_lowest)
+from .words import (article_sentences)
+from .chart import (REPORTED_COLOUR, looked_after_chart, section_47_chart, starting_ceasing_chart)
+from .ledger import (claim_change_pct, claim_lower_than_previous, claim_lowest_in_years, claim_record,
+    claim_value)
+
+__all__ = [
+    "ARTICLE", "CLAIM_MEASURES", "MEASURES", "OFFICIAL", "PRINTED", "REPORTED_COLOUR", "REPORTED_COLUMNS",
+    "REPORTED_CSV", "STORY", "article_figures", "article_sentences", "change_pct", "claim_change_pct",
+    "claim_lower_than_previous", "claim_lowest_in_years", "claim_record", "claim_value", "combined_series",
+    "is_record_high", "looked_after_chart", "official_series", "period_label", "previous_years_higher",
+    "reported_figures", "reported_series", "revisions", "section_47_chart", "series",
+    "starting_ceasing_chart", "value_in", "years_highest", "years_lowest",
+]

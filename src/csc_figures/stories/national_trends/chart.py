@@ -1,0 +1,131 @@
+"""The national trends story's charts."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from ... import charts
+from ... import formatting as f
+from .compute import OFFICIAL, period_label, previous_years_higher, value_in
+from .words import _count_word
+
+# ---- charts ---------------------------------------------------------------------------------------
+
+_YEAR_AXIS = alt.Axis(title=None, format="d", tickMinStep=1,
+                      labelExpr="format(datum.value - 1, 'd') + '-' + slice(format(datum.value, 'd'), 2)")
+REPORTED_COLOUR = charts.SERIES_COLOURS[1]
+
+
+def _x(domain: list[int]) -> alt.X:
+    return alt.X("year:Q", axis=_YEAR_AXIS, scale=alt.Scale(domain=domain, nice=False))
+
+
+def looked_after_chart(cla: pl.DataFrame, first_published: pl.DataFrame):
+    """Children looked after at 31 March: today's release, and the series as first published (reported)."""
+    table = pl.concat([
+        cla.filter(~pl.col("is_reported")).select("year", "period", "value", "source"),
+        first_published.select("year", "period", "value",
+                               pl.format("Reported: as published in DfE {} release", pl.col("release"))
+                               .alias("source")),
+    ])
+    peak = cla.sort("value").row(-1, named=True)
+    domain = [int(table["year"].min()), int(table["year"].max())]
+    base = alt.Chart(table).encode(
+        x=_x(domain),
+        y=alt.Y("value:Q", title="Children", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.0f")),
+        color=alt.Color("source:N", title=None, scale=alt.Scale(range=[charts.SERIES_COLOURS[0], REPORTED_COLOUR]),
+                        legend=alt.Legend(orient="top", direction="vertical", labelLimit=0)),
+        strokeDash=alt.StrokeDash("source:N", legend=None, scale=alt.Scale(range=[[1, 0], [5, 3]])),
+        tooltip=["period:N", alt.Tooltip("value:Q", format=","), "source:N"],
+    )
+    chart = (base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=50)).properties(width=520, height=280)
+    title = (f"Children in care peaked at {f.number(peak['value'])} in {peak['period']}")
+    subtitle = ["Children looked after by councils in England at 31 March."]
+    alt_text = (f"Line chart of children looked after in England at 31 March from {period_label(domain[0])} to "
+                f"{period_label(domain[1])}. The count peaked at {f.number(peak['value'])} in {peak['period']}.")
+    if first_published.height:  # a year whose first-published figures we hold as reported
+        rep_latest = first_published.sort("year").row(-1, named=True)
+        today = value_in(cla.filter(~pl.col("is_reported")), rep_latest["year"])
+        subtitle = [f"{subtitle[0][:-1]}. DfE first published {f.number(rep_latest['value'])} for "
+                    f"{rep_latest['period']},",
+                    f"revised to {f.number(today)} in later releases. Dashed: figures as first published (reported)."]
+        alt_text += (f" {rep_latest['period']} was first published as {f.number(rep_latest['value'])}, "
+                     f"revised to {f.number(today)}.")
+    source = ("Source: DfE, Children looked after in England including adoptions, 2025 release; "
+              "2021 release for figures as first published")
+    return charts.titled(chart, title, subtitle, source, alt_text), table.sort("source", "year")
+
+
+def starting_ceasing_chart(start: pl.DataFrame, cease: pl.DataFrame):
+    """Children starting and ceasing to be looked after each year, reported years marked."""
+    table = pl.concat([
+        start.with_columns(pl.lit("Started to be looked after").alias("measure")),
+        cease.with_columns(pl.lit("Ceased to be looked after").alias("measure")),
+    ]).with_columns(pl.when(pl.col("is_reported")).then(pl.lit("Reported (earlier release)"))
+                    .otherwise(pl.lit(OFFICIAL)).alias("basis"))
+    low = start.sort("value").row(0, named=True)
+    domain = [int(table["year"].min()), int(table["year"].max())]
+    colour = alt.Color("measure:N", title=None, legend=alt.Legend(orient="top", labelLimit=0),
+                       scale=alt.Scale(domain=["Started to be looked after", "Ceased to be looked after"],
+                                       range=[charts.SERIES_COLOURS[2], charts.SERIES_COLOURS[0]]))
+    y = alt.Y("value:Q", title="Children in the year", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.0f"))
+    tooltip = ["period:N", "measure:N", alt.Tooltip("value:Q", format=","), "source:N"]
+    line = alt.Chart(table).mark_line(strokeWidth=2.5).encode(x=_x(domain), y=y, color=colour, detail="measure:N")
+    official = alt.Chart(table.filter(~pl.col("is_reported"))).mark_point(
+        filled=True, size=60, shape="circle").encode(x=_x(domain), y=y, color=colour, tooltip=tooltip)
+    reported = alt.Chart(table.filter(pl.col("is_reported"))).mark_point(
+        filled=False, size=80, strokeWidth=2, shape="triangle-down").encode(x=_x(domain), y=y, color=colour,
+                                                                           tooltip=tooltip)
+    chart = (line + official + reported).properties(width=520, height=280)
+    title = f"Fewest children entered care in {low['period']} of any year we hold"
+    subtitle = [f"{f.number(low['value'])} children started to be looked after in England in {low['period']};",
+                f"years before {period_label(int(start.filter(~pl.col('is_reported'))['year'].min()))} "
+                f"are reported figures from DfE's 2020 release (hollow triangles)."]
+    alt_text = (f"Line chart of children starting and ceasing to be looked after in England each year from "
+                f"{period_label(domain[0])} to {period_label(domain[1])}. Starts fell to {f.number(low['value'])} in "
+                f"{low['period']}, the lowest of these years, then rose to "
+                f"{f.number(start.sort('year')['value'][-1])} in {start.sort('year')['period'][-1]}.")
+    source = "Source: DfE, Children looked after in England including adoptions, 2025 release (2020 release, reported)"
+    return charts.titled(chart, title, subtitle, source, alt_text), table.sort("measure", "year")
+
+
+
+def section_47_chart(s47: pl.DataFrame, year: int = 2021):
+    """Section 47 enquiries each year, with the reported 2009-10 figure marked and missing years left empty."""
+    table = s47.with_columns(pl.when(pl.col("is_reported")).then(pl.lit("Reported figure"))
+                             .otherwise(pl.lit(OFFICIAL)).alias("basis"))
+    first, last = int(table["year"].min()), int(table["year"].max())
+    periods = [period_label(y) for y in range(first, last + 1)]  # years we lack stay as empty slots
+    official = table.filter(~pl.col("is_reported"))
+    reported = table.filter(pl.col("is_reported"))
+    x = alt.X("period:O", title=None, scale=alt.Scale(domain=periods), axis=alt.Axis(labelAngle=-45))
+    y = alt.Y("value:Q", title="Section 47 enquiries", axis=alt.Axis(format=",.0f"), scale=alt.Scale(zero=True))
+    tooltip = ["period:N", alt.Tooltip("value:Q", format=","), "source:N"]
+    colour = alt.condition(alt.datum.year == year, alt.value(charts.SERIES_COLOURS[2]),
+                           alt.value(charts.SERIES_COLOURS[0]))
+    bars = alt.Chart(official).mark_bar().encode(x=x, y=y, color=colour, tooltip=tooltip)
+    rep = alt.Chart(reported).mark_bar(color="white", stroke=REPORTED_COLOUR, strokeWidth=2,
+                                       strokeDash=[4, 2]).encode(x=x, y=y, tooltip=tooltip)
+    rep_label = alt.Chart(reported.with_columns(
+        pl.format("{} (reported)", pl.col("value").map_elements(f.number, return_dtype=pl.String)).alias("label"))
+    ).mark_text(dy=-8, align="left", dx=-12, fontSize=11, color="#333333").encode(x=x, y=y, text="label:N")
+    chart = (bars + rep + rep_label).properties(width=520, height=280)
+    value = value_in(table, year)
+    higher = previous_years_higher(table, year)
+    latest = official.sort("year").row(-1, named=True)
+    missing = [period_label(y) for y in range(first, last + 1) if y not in set(table["year"])]
+    title = (f"Section 47 enquiries dipped to {f.number(value)} in {period_label(year)}, "
+             f"below the {_count_word(higher)} years before")
+    subtitle = [f"Child protection enquiries begun by councils in England each year ({f.number(latest['value'])} in "
+                f"{latest['period']}).",
+                "Hollow bar: a published figure our data file does not hold (reported)"
+                + (f"; none shown for {', '.join(missing)}." if missing else ".")]
+    alt_text = (f"Bar chart of section 47 enquiries in England from {period_label(first)} to "
+                f"{period_label(last)}. From {f.number(reported['value'][0]) if reported.height else 'no figure'} "
+                f"in {period_label(first)} (reported) they rose to {f.number(value)} in {period_label(year)}, "
+                f"below the {_count_word(higher)} years before, and reached {f.number(latest['value'])} in "
+                f"{latest['period']}.")
+    source = "Source: DfE, Children in need, 2025 release (c4 file); 2009-10 from DfE's 2012-13 release (reported)"
+    return charts.titled(chart, title, subtitle, source, alt_text), table.select(
+        "year", "period", "value", "source").sort("year")

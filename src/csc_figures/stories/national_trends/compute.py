@@ -1,0 +1,235 @@
+"""The national series (children looked after, section 47 enquiries) and the article's comparisons, as pure functions."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ... import paths, rounding, tables
+from ... import formatting as f
+from ...errors import DataError, UserError
+
+STORY = "national_trends"
+REPORTED_CSV = paths.REPORTED / "national_statistics_quoted.csv"
+REPORTED_COLUMNS = ["figure_id", "value", "unit", "description", "document", "publisher", "date", "page_or_url",
+                    "quoted_in_article", "measure", "year", "release"]
+OFFICIAL = "DfE data file, 2025 release"
+
+# measure -> (processed table, column, words for a sentence)
+MEASURES = {
+    "looked_after": ("children_looked_after", "looked_after", "children looked after at 31 March"),
+    "starting": ("children_looked_after", "starting", "children starting to be looked after"),
+    "ceasing": ("children_looked_after", "ceasing", "children ceasing to be looked after"),
+    "section_47_enquiries": ("section_47", "section_47_enquiries", "section 47 enquiries"),
+    "in_need_at_31_march": ("children_in_need", "in_need_at_31_march", "children in need at 31 March"),
+}
+# the claims ledger's names for the same measures
+CLAIM_MEASURES = {
+    "children_looked_after": "looked_after",
+    "children_starting_care": "starting",
+    "children_ceasing_care": "ceasing",
+    "section_47_enquiries": "section_47_enquiries",
+    "children_in_need": "in_need_at_31_march",
+}
+
+
+def period_label(year: int) -> str:
+    """2021 -> '2020-21'."""
+    return f"{year - 1}-{year % 100:02d}"
+
+
+def _measure(measure: str) -> tuple[str, str, str]:
+    measure = CLAIM_MEASURES.get(measure, measure)
+    if measure not in MEASURES:
+        raise UserError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
+    return MEASURES[measure]
+
+
+# ---- inputs ---------------------------------------------------------------------------------
+
+def reported_figures(path=REPORTED_CSV) -> pl.DataFrame:
+    """The cited national figures our data files do not hold, checked for columns, values and duplicates."""
+    df = pl.read_csv(path, infer_schema=False)
+    if df.columns != REPORTED_COLUMNS:
+        raise DataError(f"{path.name}: columns {df.columns} differ from {REPORTED_COLUMNS}")
+    for column in ("value", "year", "release"):
+        bad = df.with_row_index("row").filter(pl.col(column).cast(pl.Float64, strict=False).is_null())
+        if bad.height:
+            raise DataError(f"{path.name}: column {column!r}, line {bad['row'][0] + 2}: "
+                            f"{bad[column][0]!r} is not a number")
+    for column in ("figure_id", "document", "publisher", "date", "page_or_url"):
+        if df[column].is_null().any():
+            raise DataError(f"{path.name}: column {column!r} is empty on line "
+                            f"{df.with_row_index('row').filter(pl.col(column).is_null())['row'][0] + 2}")
+    unknown = sorted(set(df["measure"]) - set(MEASURES))
+    if unknown:
+        raise DataError(f"{path.name}: unknown measure {unknown[0]!r}")
+    df = df.with_columns(pl.col("value").cast(pl.Float64), pl.col("year").cast(pl.Int64),
+                         pl.col("release").cast(pl.Int64))
+    for key in (["figure_id"], ["measure", "year", "release"]):
+        dupes = df.filter(pl.struct(key).is_duplicated())
+        if dupes.height:
+            raise DataError(f"{path.name}: duplicate {key} {dupes.row(0, named=True)['figure_id']}")
+    return df
+
+
+def official_series(measure: str) -> pl.DataFrame:
+    """England's series from our DfE files: year, period, value, flag."""
+    table, column, _ = _measure(measure)
+    df = tables.read(table).filter(pl.col("geographic_level") == "national").sort("year")
+    return df.select("year", "period", pl.col(column).alias("value"), pl.col(f"{column}_flag").alias("flag"))
+
+
+def reported_series(measure: str, reported: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The reported figures for a measure: year, period, value, release, figure_id, document."""
+    reported = reported_figures() if reported is None else reported
+    key = CLAIM_MEASURES.get(measure, measure)
+    rows = reported.filter(pl.col("measure") == key).sort("year", "release")
+    return rows.select("year", pl.col("year").map_elements(period_label, return_dtype=pl.String).alias("period"),
+                       "value", "release", "figure_id", "document")
+
+
+def combined_series(official: pl.DataFrame, reported: pl.DataFrame) -> pl.DataFrame:
+    """Official values, plus reported ones (latest release per year) for years the files lack; labelled."""
+    held = set(official.filter(pl.col("value").is_not_null())["year"])
+    extra = (reported.filter(~pl.col("year").is_in(list(held)))
+             .sort("year", "release").group_by("year", maintain_order=True).last())
+    return pl.concat([
+        official.filter(pl.col("value").is_not_null()).select(
+            "year", "period", "value", pl.lit(OFFICIAL).alias("source"), pl.lit(False).alias("is_reported")),
+        extra.select("year", "period", "value",
+                     pl.format("Reported: DfE {} release", pl.col("release")).alias("source"),
+                     pl.lit(True).alias("is_reported")),
+    ]).sort("year")
+
+
+def series(measure: str) -> pl.DataFrame:
+    """A measure's England series over every year we hold, reported years labelled."""
+    return combined_series(official_series(measure), reported_series(measure))
+
+
+def revisions(official: pl.DataFrame, reported: pl.DataFrame) -> pl.DataFrame:
+    """Figures as first published beside today's release, for the years both hold."""
+    return (reported.join(official.select("year", pl.col("value").alias("today")), on="year", how="inner")
+            .select("year", "period", pl.col("value").alias("published"), "release", "today",
+                    (pl.col("today") - pl.col("value")).alias("revision"))
+            .sort("year", "release"))
+
+
+# ---- the article's comparisons, as functions of a series --------------------------------------
+
+def value_in(df: pl.DataFrame, year: int) -> float | None:
+    row = df.filter(pl.col("year") == year)
+    return row["value"][0] if row.height else None
+
+
+def years_lowest(df: pl.DataFrame, year: int) -> int | None:
+    """'Lowest in N years': years back to the latest earlier year at or below it; None if the data run out first."""
+    current = value_in(df, year)
+    if current is None:
+        return None
+    earlier = df.filter((pl.col("year") < year) & pl.col("value").is_not_null()).sort("year", descending=True)
+    for row in earlier.iter_rows(named=True):
+        if row["value"] <= current:
+            return year - row["year"]
+    return None
+
+
+def years_highest(df: pl.DataFrame, year: int) -> int | None:
+    """'Highest in N years', the mirror of years_lowest."""
+    flipped = df.with_columns(-pl.col("value"))
+    return years_lowest(flipped, year)
+
+
+def is_record_high(df: pl.DataFrame, year: int) -> bool | None:
+    """Higher than every earlier year held (None if the year is missing)."""
+    current = value_in(df, year)
+    if current is None:
+        return None
+    earlier = df.filter((pl.col("year") < year) & pl.col("value").is_not_null())
+    return bool(earlier.height == 0 or current > earlier["value"].max())
+
+
+def previous_years_higher(df: pl.DataFrame, year: int) -> int | None:
+    """How many consecutive years before `year` were higher than it."""
+    current = value_in(df, year)
+    if current is None:
+        return None
+    count = 0
+    for row in df.filter(pl.col("year") < year).sort("year", descending=True).iter_rows(named=True):
+        if row["value"] is None or row["value"] <= current:
+            break
+        count += 1
+    return count
+
+
+def change_pct(df: pl.DataFrame, year: int, base_year: int) -> float | None:
+    """Percentage change from base_year to year (unrounded)."""
+    new, old = value_in(df, year), value_in(df, base_year)
+    if new is None or old is None or old == 0:
+        return None
+    return (new - old) / old * 100
+
+
+
+# ---- the article's sentences, recomputed ----------------------------------------------------------
+
+ARTICLE = "002_667d6abb4d680e35.txt"
+# The figures as the article prints them (its claims, checked below; never used as data).
+PRINTED = {"looked_after": 80850, "starting_lowest_years": 9, "section_47_enquiries": 198790,
+           "section_47_change_pct": 126.7, "section_47_lower_years": 2}
+
+
+def article_figures(year: int = 2021, base_year: int = 2010) -> pl.DataFrame:
+    """Each national figure in the article: as printed, as recomputed today, and why they differ."""
+    cla, start, cease, s47 = (series(m) for m in ("looked_after", "starting", "ceasing", "section_47_enquiries"))
+    cla_rep = reported_series("looked_after")
+    first_published = value_in(cla_rep.filter(pl.col("release") == year), year)
+    today = value_in(official_series("looked_after"), year)
+    lowest = years_lowest(start, year)
+    first_start = start["year"].min()
+    change = change_pct(s47, year, base_year)
+    base_row = s47.filter(pl.col("year") == base_year)
+    p = PRINTED
+    implied_base = value_in(s47, year) / (1 + p["section_47_change_pct"] / 100)
+    lower = previous_years_higher(s47, year)
+    rows = [
+        ("looked_after", f"children in care at 31 March {year}", f.number(p["looked_after"]), f.number(today),
+         "match" if today == p["looked_after"] else "differs",
+         f"DfE first published {f.number(first_published)} (2021 release, reported); the 2025 release revises "
+         f"2020-21 to {f.number(today)} after councils amended their returns"),
+        ("looked_after_record", "a record high", "record high",
+         "record high" if is_record_high(cla, year) else "not a record",
+         "match" if is_record_high(cla, year) else "differs",
+         f"checked against every year we hold up to {period_label(year)} ({period_label(cla['year'].min())} "
+         f"onwards, earlier years from the 2021 release); later years are higher still: peak "
+         f"{f.number(cla['value'].max())} in {period_label(cla.sort('value')['year'][-1])}"),
+        ("starting_lowest", "children entering care at its lowest in nine years", str(p["starting_lowest_years"]),
+         "undetermined" if lowest is None else str(lowest),
+         "not reproducible" if lowest is None else ("match" if lowest == p["starting_lowest_years"] else "differs"),
+         f"{period_label(year)} ({f.number(value_in(start, year))}) is the lowest of every year we hold "
+         f"({period_label(first_start)} onwards, earlier years reported from the 2020 release); nine years "
+         f"would need 2011-12 to 2018-19, which no file we hold contains"),
+        ("ceasing_fewer", "fewer children leaving care", "fewer",
+         "fewer" if (value_in(cease, year) or 0) < (value_in(cease, year - 1) or 0) else "not fewer",
+         "match" if (value_in(cease, year) or 0) < (value_in(cease, year - 1) or 0) else "differs",
+         f"{f.number(value_in(cease, year))} ceased in {period_label(year)} against {f.number(value_in(cease, year - 1))}"
+         f" in {period_label(year - 1)} ({cease.filter(pl.col('year') == year - 1)['source'][0] if value_in(cease, year - 1) else 'not held'}); "
+         f"{f.number(value_in(start, year))} started, so the care population rose"),
+        ("s47_value", f"section 47 enquiries in {period_label(year)}", f.number(p["section_47_enquiries"]),
+         f.number(value_in(s47, year)), "match" if value_in(s47, year) == p["section_47_enquiries"] else "differs",
+         "today's release holds the same figure" if value_in(s47, year) == p["section_47_enquiries"]
+         else "today's release differs"),
+        ("s47_change", f"up from {period_label(base_year)}", f.pct(p["section_47_change_pct"]),
+         "unavailable" if change is None else f.pct(change),
+         "match" if change is not None and rounding.round_half_up(change, 1) == p["section_47_change_pct"] else "differs",
+         f"against the reported {period_label(base_year)} figure of "
+         f"{f.number(base_row['value'][0]) if base_row.height else 'unavailable'} "
+         f"({base_row['source'][0] if base_row.height else 'not held'}); the article's {f.pct(p['section_47_change_pct'])} implies a base of "
+         f"about {f.number(implied_base)}, a figure we cannot trace to a DfE table we hold"),
+        ("s47_lower", "lower than the previous two years", str(p["section_47_lower_years"]), str(lower),
+         "match" if (lower or 0) >= p["section_47_lower_years"] else "differs",
+         f"{period_label(year - 2)} {f.number(value_in(s47, year - 2))}, {period_label(year - 1)} "
+         f"{f.number(value_in(s47, year - 1))}, {period_label(year)} {f.number(value_in(s47, year))}"),
+    ]
+    return pl.DataFrame(rows, schema=["figure", "article_says", "printed", "recomputed", "status", "why"],
+                        orient="row")

@@ -1,0 +1,41 @@
+"""The claims ledger's computations for the national figures (keys national.*); they call the computations."""
+
+from __future__ import annotations
+
+
+from .compute import change_pct, is_record_high, official_series, previous_years_higher, series, value_in, years_lowest
+
+from ...claims import register
+
+
+# ---- the claims ledger's computations -----------------------------------------------------------
+
+@register("national.value")
+def claim_value(measure: str, year: str) -> float | None:
+    """England's figure for a year in today's DfE release."""
+    return value_in(official_series(measure), int(year))
+
+
+@register("national.record")
+def claim_record(measure: str, year: str) -> str | None:
+    """'record high' if the year beats every earlier year we hold (official, plus reported years)."""
+    result = is_record_high(series(measure), int(year))
+    return None if result is None else ("record high" if result else "not a record")
+
+
+@register("national.lowest_in_years")
+def claim_lowest_in_years(measure: str, year: str) -> int | None:
+    """'Lowest in N years' over every year we hold; None when our years run out before a lower one."""
+    return years_lowest(series(measure), int(year))
+
+
+@register("national.change_pct")
+def claim_change_pct(measure: str, year: str, base_year: str) -> float | None:
+    """Percentage change between two years (a reported base year when our files lack it)."""
+    return change_pct(series(measure), int(year), int(base_year))
+
+
+@register("national.lower_than_previous")
+def claim_lower_than_previous(measure: str, year: str) -> int | None:
+    """How many consecutive earlier years were higher."""
+    return previous_years_higher(series(measure), int(year))

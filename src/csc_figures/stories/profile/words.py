@@ -1,0 +1,431 @@
+"""A council's profile in words: the comparison rules, the sentences, the alt text and the text view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+
+from ... import formatting, judgements, measures, rounding
+from .compute import NO_RETURN, rise_streak_start
+
+# ---- the rules behind the comparison words -------------------------------------------------
+
+def change_verb(old: float | None, new: float | None, places: int = 1) -> str:
+    """How a figure moved, judged on the printed values (ratio r = new/old).
+
+    Rises: r >= 2 'more than doubled' (exactly 2: 'doubled'); 1.7 <= r < 2 'almost doubled';
+    1.25 <= r < 1.7 'leapt'; 1.1 <= r < 1.25 'rose'; r < 1.1 'edged up' (a caseload of 17.4 to
+    18.3, +5%, is 'edged up' in house style). Falls mirror them: r <= 0.5 'more than halved'
+    (exactly 0.5: 'halved'); r <= 0.6 'almost halved'; r <= 0.75 'fell sharply'; r <= 0.9 'fell';
+    above 0.9 'edged down'.
+    Equal printed values: 'was unchanged'.
+    """
+    if formatting._missing(old) or formatting._missing(new):
+        return "is unavailable"
+    a, b = rounding.units(old, places), rounding.units(new, places)
+    if a == b:
+        return "was unchanged"
+    if a <= 0:
+        return "rose" if b > a else "fell"
+    if b > a:
+        if b == 2 * a:
+            return "doubled"
+        if b > 2 * a:
+            return "more than doubled"
+        if 100 * b >= 170 * a:
+            return "almost doubled"
+        if 100 * b >= 125 * a:
+            return "leapt"
+        if 100 * b >= 110 * a:
+            return "rose"
+        return "edged up"
+    if 2 * b == a:
+        return "halved"
+    if 2 * b < a:
+        return "more than halved"
+    if 100 * b <= 60 * a:
+        return "almost halved"
+    if 100 * b <= 75 * a:
+        return "fell sharply"
+    if 100 * b <= 90 * a:
+        return "fell"
+    return "edged down"
+
+
+def comparison_word(value: float | None, reference: float | None, places: int = 1) -> str | None:
+    """How a figure stands against a benchmark, on the printed values (ratio r = value/reference).
+
+    r >= 2.1 'more than double'; 1.9 <= r < 2.1 'double'; 1.05 < r < 1.9 'above';
+    0.95 <= r <= 1.05 'in line with'; 0.55 < r < 0.95 'below'; 0.45 <= r <= 0.55 'half';
+    r < 0.45 'less than half'. None when either figure is unavailable.
+    """
+    if formatting._missing(value) or formatting._missing(reference):
+        return None
+    v, r = rounding.units(value, places), rounding.units(reference, places)
+    if r <= 0:
+        return "above" if v > r else "in line with" if v == r else "below"
+    if 100 * v >= 210 * r:
+        return "more than double"
+    if 100 * v >= 190 * r:
+        return "double"
+    if 100 * v > 105 * r:
+        return "above"
+    if 100 * v >= 95 * r:
+        return "in line with"
+    if 100 * v > 55 * r:
+        return "below"
+    if 100 * v >= 45 * r:
+        return "half"
+    return "less than half"
+
+
+def judgement_change_word(previous: str | None, latest: str | None) -> str:
+    """'upgraded', 'downgraded' or 'kept' comparing two overall judgements; 'first' with no earlier one."""
+    if not judgements.is_judgement(latest):
+        return "none"
+    if not judgements.is_judgement(previous):
+        return "first"
+    diff = judgements.steps_up(previous, latest)
+    return "upgraded" if diff > 0 else "downgraded" if diff < 0 else "kept"
+
+
+# ---- formatting helpers --------------------------------------------------------------------
+
+def fmt(measure: str, value: float | None) -> str:
+    """A figure as the sentences print it."""
+    return measures.fmt(measure, value)
+
+
+def rating_text(rating: str | None) -> str:
+    return f"‘{judgements.words(rating, rating or 'no judgement')}’"
+
+
+def possessive(name: str) -> str:
+    return f"{name}’" if name.endswith("s") else f"{name}’s"
+
+
+def _month(date_text: str | None) -> str:
+    if not date_text:
+        return "an unknown date"
+    return dt.date.fromisoformat(date_text[:10]).strftime("%B %Y")
+
+
+# ---- sentences -----------------------------------------------------------------------------
+
+def _value(series: dict, year: int | None):
+    return None if year is None else series.get(str(year))
+
+
+def _movement(profile: dict, measure: str, y0: int, y1: int) -> str:
+    """'leapt from 13.3% to 18.3%', 'was unchanged at 4.1%' or why the figure is unavailable."""
+    s = profile["indicators"][measure]
+    old, new = _value(s, y0), _value(s, y1)
+    if old is None or new is None:
+        missing = [str(y) for y, v in ((y0, old), (y1, new)) if v is None]
+        flags = profile["unavailable"].get(measure, {})
+        why = "; ".join((f"{y}: " if len(missing) > 1 else "") + _flag_words(flags.get(y)) for y in missing)
+        return f"is unavailable for {' and '.join(missing)} ({why})"
+    verb = change_verb(old, new)
+    if verb == "was unchanged":
+        return f"was unchanged at {fmt(measure, new)}"
+    return f"{verb} from {fmt(measure, old)} to {fmt(measure, new)}"
+
+
+def _flag_words(flag: str | None) -> str:
+    if flag == NO_RETURN:
+        return "no return in this release"
+    if flag == "not_published":
+        return "not published in this release"
+    return f"suppressed by DfE, code {flag}" if flag else "not published"
+
+
+def _direction(profile: dict, measure: str, y0: int, y1: int) -> int:
+    s = profile["indicators"][measure]
+    old, new = _value(s, y0), _value(s, y1)
+    if old is None or new is None:
+        return 0
+    return (rounding.units(new, 1) > rounding.units(old, 1)) - (rounding.units(new, 1) < rounding.units(old, 1))
+
+
+def _benchmarks(profile: dict, measure: str, year: int) -> str | None:
+    """'above the national average of 16.7% and in line with the London average of 14.5%'."""
+    value = _value(profile["indicators"][measure], year)
+    parts = []
+    for series, label in ((profile["england"], "the national average"),
+                          (profile["region_indicators"], f"the {profile['region']} average"),
+                          (profile["neighbours"], "its statistical neighbours’ average")):
+        reference = _value(series[measure], year)
+        word = comparison_word(value, reference)
+        if word:
+            # "above the national average of A and the London average of B": say a shared word once
+            said = parts and parts[-1][0] == word
+            parts.append((word, f"{'' if said else word + ' '}{label} of {fmt(measure, reference)}"))
+    parts = [text for _, text in parts]
+    if not parts:
+        return None
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+
+
+def _judgement_sentence(profile: dict) -> list[str]:
+    name = profile["name"]
+    rated = [j for j in profile["judgements"] if judgements.is_judgement(j["overall"])]
+    out = []
+    if not rated:
+        inherited = [(p["la_name"], j) for p in profile["predecessors"] for j in p["judgements"]
+                     if judgements.is_judgement(j["overall"])]
+        if inherited:
+            pred, j = max(inherited, key=lambda pj: pj[1]["published"] or "")
+            out.append(f"Ofsted has published no overall judgement of {name} itself; its predecessor "
+                       f"{pred} was last rated {rating_text(j['overall'])} ({j['framework']}, "
+                       f"{_month(j['published'])}).")
+        else:
+            out.append(f"Ofsted has published no overall judgement of {name} in the data we hold.")
+        return out
+    latest = rated[-1]
+    previous = rated[-2] if len(rated) > 1 else None
+    when = f"in {_month(latest['published'])} ({latest['framework']})"
+    word = judgement_change_word(previous and previous["overall"], latest["overall"])
+    if word == "first":
+        out.append(f"Ofsted rated {name} {rating_text(latest['overall'])} {when}, its first overall "
+                   f"judgement in the data we hold.")
+    elif word == "kept":
+        out.append(f"Ofsted rated {name} {rating_text(latest['overall'])} {when}, as it did in "
+                   f"{previous['published'][:4]} ({previous['framework']}).")
+    else:
+        out.append(f"Ofsted {word} {name} to {rating_text(latest['overall'])} {when}, from the "
+                   f"{rating_text(previous['overall'])} rating it earned in {previous['published'][:4]} "
+                   f"({previous['framework']}).")
+    if previous:
+        moves = []
+        for area, now in latest["sub_judgements"].items():
+            before = previous["sub_judgements"].get(area)
+            change = judgement_change_word(before, now)
+            if change in ("upgraded", "downgraded"):
+                moves.append(f"{_area_label(area).lower()} {'improved' if change == 'upgraded' else 'fell'} from "
+                             f"{rating_text(before)} to {rating_text(now)}")
+        if moves:
+            out.append(f"Between those inspections, {', '.join(moves[:-1])}{' and ' if len(moves) > 1 else ''}"
+                       f"{moves[-1]}.")
+    return out
+
+
+def revision_text(revision: dict) -> str:
+    """'25.9% (2022 release); 25.0% (2023-2025 releases)': each value with the releases that give it."""
+    runs: list[list] = []
+    for rel in revision["releases"]:
+        if runs and runs[-1][0] == rel["value"]:
+            runs[-1][2] = rel["vintage"]
+        else:
+            runs.append([rel["value"], rel["vintage"], rel["vintage"]])
+    return "; ".join(f"{fmt(revision['measure'], v)} ({a} release)" if a == b
+                     else f"{fmt(revision['measure'], v)} ({a}-{b} releases)" for v, a, b in runs)
+
+
+def _revision_sentences(profile: dict, years: set[int]) -> list[str]:
+    out = []
+    for r in profile["revisions"]:
+        if r["year"] not in years:
+            continue
+        first, *later = r["releases"]
+        changes, last = [], first["value"]
+        for rel in later:
+            if rel["value"] != last:
+                changes.append(f"the {rel['vintage']} release to {fmt(r['measure'], rel['value'])}")
+                last = rel["value"]
+        text = changes[0].replace(" to ", " revised it to ", 1)
+        text = " and ".join([text, *changes[1:]])
+        out.append(f"DfE’s {first['vintage']} release put {possessive(profile['name'])} {r['year']} "
+                   f"{measures.words(r['measure'])} at {fmt(r['measure'], first['value'])}; {text}.")
+    return out
+
+
+def sentences(profile: dict) -> list[str]:
+    """Article-style sentences for the profile's year against the year before."""
+    name, y1 = profile["name"], profile["year"]
+    out = _judgement_sentence(profile)
+    if profile["predecessors"]:
+        described = []
+        for p in profile["predecessors"]:
+            rated = [j for j in p["judgements"] if judgements.is_judgement(j["overall"])]
+            described.append(p["la_name"] + (f" (last rated {rating_text(rated[-1]['overall'])} by Ofsted, "
+                                              f"{_month(rated[-1]['published'])})" if rated else ""))
+        whose = "predecessors’" if len(described) > 1 else "predecessor’s"
+        out.append(f"{name} took over children’s services on {_long_date(profile['start_date'])} from "
+                   f"{' and '.join(described)}; the {whose} figures are shown separately and labelled as such.")
+    if profile["end_date"]:
+        succ = " and ".join(s["la_name"] or s["la_code"] for s in profile["successors"]) or "other councils"
+        out.append(f"{name} ceased to exist on {_long_date(profile['end_date'])}, replaced by {succ}; "
+                   f"its figures cover the years it existed.")
+    for j in profile["joint_returns"]:
+        partners = " and ".join(j["partners"])
+        span = f"{min(j['years'])}" + (f"-{max(j['years'])}" if max(j["years"]) > min(j["years"]) else "")
+        out.append(f"DfE publishes one workforce return for {name} and {partners} ({span}); "
+                   f"those figures cover both councils.")
+    if y1 is None:
+        out.append(f"The {profile['vintage']} DfE release holds no workforce figures for {name}.")
+        return out
+    later = [y for y in profile["indicators"]["fte"]
+             if int(y) > y1 and all(profile["indicators"][m][y] is None for m in measures.PROFILED)]
+    for y in later:  # years the council existed but every figure is unavailable
+        flags = sorted({f for m in measures.PROFILED if (f := profile["unavailable"].get(m, {}).get(y))})
+        out.append(f"Every {y} workforce figure for {name} is unavailable in this release "
+                   f"({'; '.join(_flag_words(f) for f in flags)}); the sentences use {y1}.")
+    force = profile.get("judgement_in_force")
+    if force:
+        source = (f", inherited from its predecessor {force['inherited_from_name']}" if force["inherited_from"]
+                  else "")
+        out.append(f"At 30 September {y1}, the end of that workforce year, its Ofsted judgement in force was "
+                   f"{rating_text(force['judgement'])} ({force['framework']}, published {_month(force['published'])}"
+                   f"{source}).")
+    y0 = y1 - 1
+    has_previous = str(y0) in profile["indicators"]["turnover_rate"]
+    when = f"between {y0} and {y1}"
+    if has_previous:
+        t, v = _direction(profile, "turnover_rate", y0, y1), _direction(profile, "vacancy_rate", y0, y1)
+        joiner = "as its vacancy rate also" if t and t == v else "while its vacancy rate"
+        vac = _movement(profile, "vacancy_rate", y0, y1)
+        if joiner.endswith("also"):
+            vac = vac.replace(" from ", ", from ", 1)
+        turnover = _movement(profile, "turnover_rate", y0, y1)
+        span = "" if turnover.startswith("is unavailable") else f" {when}"
+        out.append(f"{possessive(name)} turnover rate {turnover}{span}, {joiner} {vac}.")
+        for m in ("agency_rate", "caseload"):
+            moved = _movement(profile, m, y0, y1)
+            out.append(f"Its {measures.words(m)} {moved}{'' if moved.startswith('is unavailable') else ' ' + when}.")
+    for m in ("turnover_rate", "vacancy_rate", "agency_rate", "caseload", "absence_rate"):
+        value = _value(profile["indicators"][m], y1)
+        if value is None:
+            if not has_previous:
+                flag = profile["unavailable"].get(m, {}).get(str(y1))
+                out.append(f"Its {y1} {measures.words(m)} is unavailable ({_flag_words(flag)}).")
+            continue
+        bench = _benchmarks(profile, m, y1)
+        if bench:
+            out.append(f"In {y1} its {measures.words(m)} of {fmt(m, value)} was {bench}.")
+    for m in ("turnover_rate", "vacancy_rate", "agency_rate"):
+        start = rise_streak_start(profile["indicators"][m], y1)
+        if start is not None and y1 - start >= 3:
+            then, now = _value(profile["indicators"][m], start), _value(profile["indicators"][m], y1)
+            out.append(f"{possessive(name)} {measures.words(m)} has risen year on year since {start}: at {fmt(m, now)} "
+                       f"in {y1} it was {comparison_word(now, then)} the {start} rate of {fmt(m, then)}.")
+    fte_now, fte_then = _value(profile["indicators"]["fte"], y1), _value(profile["indicators"]["fte"], y0)
+    if fte_now is not None:
+        text = f"It had {formatting.number(fte_now, 1)} social workers in post (FTE) at 30 September {y1}"
+        if fte_then is not None and fte_then != fte_now:
+            more = "more" if fte_now > fte_then else "fewer"
+            text += f", {formatting.change_pct(fte_then, fte_now).lstrip('-')} {more} than a year earlier"
+        out.append(text + ".")
+    out += _revision_sentences(profile, {y0, y1})
+    out.append(f"Workforce figures are from DfE’s {profile['vintage']} release; years run to 30 September.")
+    return out
+
+
+def _long_date(text: str | None) -> str:
+    if not text:
+        return "an unknown date"
+    d = dt.date.fromisoformat(text)
+    return f"{d.day} {d:%B %Y}"
+
+
+# ---- what the charts show, in words (their alt text) ----------------------------------------
+
+_AREA_LABELS = {"overall": "Overall", "lscb": "LSCB (safeguarding board)"}
+
+
+def _area_label(area: str) -> str:
+    return _AREA_LABELS.get(area, area.replace("_", " ").capitalize())
+
+
+def judgement_words(profile: dict) -> dict:
+    """Title, subtitle and alt text of the judgement timeline (shared by the notebook chart and the pages)."""
+    name = profile["name"]
+    rated = [j for j in profile["judgements"] if judgements.is_judgement(j["overall"])]
+    if rated:
+        latest = rated[-1]
+        title = f"{name} was rated {rating_text(latest['overall'])} at its latest inspection ({latest['published'][:4]})"
+    else:
+        title = f"{name}: no overall Ofsted judgement of its own yet"
+    units = [(name, profile["judgements"])] + [(f"{p['la_name']} (predecessor)", p["judgements"])
+                                                for p in profile["predecessors"]]
+    listed = "; ".join(f"{label}, {j['framework']} published {_long_date(j['published'])}: "
+                       f"{judgements.words(j['overall'], 'no overall judgement')}"
+                       for label, js in units for j in js)
+    alt_text = (f"Timeline of Ofsted inspections of {name}"
+                + (" and its predecessors" if profile["predecessors"] else "")
+                + (f" since 2009. {listed}." if listed else ": none in the data we hold."))
+    return {"title": title, "alt_text": alt_text,
+            "subtitle": "Overall judgement and sub-judgements by publication date; shape shows the framework"}
+
+
+def indicator_words(profile: dict) -> dict:
+    """Title, subtitle and alt text of the indicator chart (shared by the notebook chart and the pages)."""
+    name, y1 = profile["name"], profile["year"]
+    turnover = _value(profile["indicators"]["turnover_rate"], y1)
+    word = comparison_word(turnover, _value(profile["england"]["turnover_rate"], y1))
+    verb = change_verb(_value(profile["indicators"]["turnover_rate"], y1 - 1 if y1 else None), turnover)
+    moved = {"is unavailable": "was", "was unchanged": "stayed at"}.get(verb, f"{verb} to")
+    if word:
+        title = (f"{possessive(name)} turnover rate {moved} {fmt('turnover_rate', turnover)} in {y1}, "
+                 f"{word} the national average")
+    else:
+        title = f"{possessive(name)} social work workforce against England, its region and its neighbours"
+    subtitle = [f"Years to 30 September, DfE {profile['vintage']} release. Compared with England, the "
+                f"{profile['region']} average and the mean of its statistical neighbours",
+                "Social workers in post: neighbours only, as England’s and the region’s figures are totals"]
+    if any(profile["unavailable"].values()):
+        subtitle.append("Gaps are figures DfE suppressed or did not publish")
+    if profile["predecessors"]:
+        subtitle.append("Predecessor councils’ figures are drawn separately and labelled")
+    alt_text = (f"Six line charts of {possessive(name)} workforce indicators by year against England, "
+                f"the {profile['region']} average and its statistical neighbours. "
+                + (" ".join(f"{measures.words(m)[0].upper()}{measures.words(m)[1:]} in {y1}: {fmt(m, _value(profile['indicators'][m], y1))}."
+                            for m in measures.PROFILED) if y1 else f"No workforce figures for {name}."))
+    return {"title": title, "subtitle": subtitle, "alt_text": alt_text}
+
+
+# ---- text output ---------------------------------------------------------------------------
+
+def profile_as_text(profile: dict) -> str:
+    """The profile as a readable table for the terminal."""
+    lines = [f"{profile['la_name']} (DfE {profile['la_code']}, ONS {profile['ons_code']}), {profile['region']}"]
+    if profile["end_date"]:
+        lines.append(f"Ceased to exist {profile['end_date']}; successors: "
+                     + ", ".join(f"{s['la_name']} ({s['la_code']})" for s in profile["successors"]))
+    lines += ["", "Ofsted judgements:"]
+    units = [(None, profile["judgements"])] + [(p["la_name"], p["judgements"]) for p in profile["predecessors"]]
+    for label, held in units:
+        for j in held:
+            who = f"  [predecessor: {label}]" if label else ""
+            lines.append(f"  {j['published'] or '?':<10}  {j['framework'] or '':<6} {j['inspection_type'] or '':<14} "
+                         f"{judgements.words(j['overall'], j['overall'] or '-')}{who}")
+        if not judgements and not label:
+            lines.append("  none of its own")
+    lines += ["", f"Workforce (DfE {profile['vintage']} release; years to 30 September). "
+                  f"Columns: council, England, {profile['region']}, statistical neighbours (mean)"]
+    years = sorted({int(y) for y in profile["england"]["fte"]})
+    for m in measures.PROFILED:
+        lines.append(f"  {measures.label(m)}")
+        for y in years:
+            own = profile["indicators"][m]
+            if str(y) in own:
+                flag = profile["unavailable"].get(m, {}).get(str(y))
+                cell = fmt(m, own[str(y)]) if own[str(y)] is not None else f"unavailable ({flag})"
+            else:
+                cell = next((f"{fmt(m, p['indicators'][m].get(str(y)))} [{p['la_name']}]"
+                             for p in profile["predecessors"] if str(y) in p["indicators"][m]), "-")
+            bench = [fmt(m, s[m].get(str(y))) for s in (profile["england"], profile["region_indicators"],
+                                                       profile["neighbours"])]
+            if not profile["neighbour_councils"]:
+                bench[2] = "no group"  # DfE's 2021 groupings give the council no neighbours
+            lines.append(f"    {y}  {cell:<28} {bench[0]:>12} {bench[1]:>12} {bench[2]:>12}")
+    if profile["revisions"]:
+        lines += ["", "Revised between DfE releases:"]
+        for r in profile["revisions"]:
+            lines.append(f"  {r['year']} {measures.words(r['measure'])}: {revision_text(r)}")
+    lines += ["", "In words:"] + [f"  {s}" for s in profile["sentences"]]
+    return "\n".join(lines)
+
+
+def profile_json(profile: dict) -> str:
+    return json.dumps(profile, indent=2, default=str, ensure_ascii=False)

@@ -1,0 +1,60 @@
+"""Ofsted ratings and the workforce: council averages by the judgement in force.
+
+The Community Care analysis of 6 May 2022 ("'Inadequate' councils bore brunt of
+sharp rise in social workers quitting posts") takes each council's Ofsted
+judgement in force on a date and averages DfE workforce rates over the councils
+holding each judgement, for a reporting year and the year before. This module
+rebuilds that table for any date, year and release.
+
+Rules (each one a parameter, so the notebook can show what it changes):
+- Unit: a workforce return. A joint return (Kingston and Richmond; North and West
+  Northamptonshire) counts once; a row with none of the five measures (the 2022
+  release's `z` row for a joint partner) is not a return and is reported.
+- A joint return's judgement: `joint="lead"` takes the judgement of the first
+  council in the return (the code DfE published the joint figures under before
+  2023), `"partner"` the other's, `"exclude_mixed"` drops it when they differ.
+- Reorganised councils: `reorganised="inherit"` keeps the judgement a new council
+  inherits from its predecessor (as `judgements_in_force` gives it),
+  `"exclude"` treats it as not yet judged.
+- Base year: the same returns; a return that did not exist then takes its single
+  predecessor's row (North Northamptonshire <- Northamptonshire); several
+  predecessors leave it without a base figure, reported.
+- `method="mean"`: the simple mean of council rates (the article's); `"pooled"`:
+  each rate weighted by its own denominator, i.e. the group's rate from counts.
+- `basis="fte"` (the article's) or `"headcount"` for turnover and agency rates.
+- `dated_by="published"` (judgement in force from its publication, the article's)
+  or `"inspected"` (from the end of the inspection).
+Nothing is dropped silently: `council_table` keeps every return and every council
+with its `status`, and `exclusions` counts them.
+
+The story is split by concern: `compute` (the council and group tables, pure functions on the
+processed tables), `reproduce` (the article's cells recomputed, editions, robustness, differences),
+`words` (sentences and source lines), `chart` (the charts) and `ledger` (the claims ledger's
+computations, which call `compute`).
+"""
+
+from __future__ import annotations
+
+from .compute import (ARTICLE, BASES, Choices, DATED_BY, FIRST_EDITION_YEAR, JOINT_RULES, MEASURES, METHODS,
+    RANK, RATINGS, REORGANISED_RULES, STORY, WEIGHTS, assemble, build, check_as_of, columns, council_rows,
+    council_table, counts_table, england_row, exclusions, group_table, judged_by_inspection, load_geography,
+    load_judgements, load_workforce, ratings_table, ratings_table_rounded, with_basis, year_end)
+from .reproduce import (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, COUNT_KEY, GROUP_KEYS, LEDGER_ARTICLE, VARIANTS,
+    cells_by_vintage, choice_grid, edition_date, editions, explain_cells, method_choices, published_cells,
+    recompute_cells, reproduce, revisions, robustness, robustness_by_year)
+from .words import (METHOD_WORDS, SOURCE, difference_notes, key_sentences, source_line, year_label)
+from .chart import (PANEL_HEIGHT, gap_chart, ordered_measures, relationship_chart)
+from .ledger import (group_change, group_mean, ordered)
+
+__all__ = [
+    "ARTICLE", "BASES", "BOOTSTRAP_RESAMPLES", "BOOTSTRAP_SEED", "COUNT_KEY", "Choices", "DATED_BY",
+    "FIRST_EDITION_YEAR", "GROUP_KEYS", "JOINT_RULES", "LEDGER_ARTICLE", "MEASURES", "METHODS",
+    "METHOD_WORDS", "PANEL_HEIGHT", "RANK", "RATINGS", "REORGANISED_RULES", "SOURCE", "STORY", "VARIANTS",
+    "WEIGHTS", "assemble", "build", "cells_by_vintage", "check_as_of", "choice_grid", "columns",
+    "council_rows", "council_table", "counts_table", "difference_notes", "edition_date", "editions",
+    "england_row", "exclusions", "explain_cells", "gap_chart", "group_change", "group_mean", "group_table",
+    "judged_by_inspection", "key_sentences", "load_geography", "load_judgements", "load_workforce",
+    "method_choices", "ordered", "ordered_measures", "published_cells", "ratings_table",
+    "ratings_table_rounded", "recompute_cells", "relationship_chart", "reproduce", "revisions", "robustness",
+    "robustness_by_year", "source_line", "with_basis", "year_end", "year_label",
+]

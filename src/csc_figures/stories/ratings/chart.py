@@ -1,0 +1,126 @@
+"""The ratings story's charts: workforce rates by judgement, and the gap over the years."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import pairwise
+
+import altair as alt
+import polars as pl
+
+from ... import charts, measures, rounding
+from ...dates import as_date
+from ...judgements import LABELS as JUDGEMENT_LABELS
+from .compute import MEASURES, RATINGS
+from .words import _date_words, source_line, year_label
+
+# ---- charts -----------------------------------------------------------------------------------------
+
+def _long(table: pl.DataFrame) -> pl.DataFrame:
+    england = table.filter(pl.col("rating") == "england")
+    groups = table.filter(pl.col("rating") != "england")
+    rows = []
+    for measure in MEASURES:
+        for row in groups.iter_rows(named=True):
+            rows.append({"measure": measures.short_label(measure), "rating": row["rating"],
+                         "label": JUDGEMENT_LABELS[row["rating"]], "councils": row["councils"],
+                         "value": row[measure], "england": england[measure][0]})
+    return pl.DataFrame(rows)
+
+
+def ordered_measures(table: pl.DataFrame) -> list[str]:
+    """The measures whose group averages rise strictly from outstanding to inadequate."""
+    out = []
+    for measure in MEASURES:
+        values = table.filter(pl.col("rating") != "england")[measure].to_list()
+        if all(a is not None and b is not None and a < b for a, b in pairwise(values)):
+            out.append(measure)
+    return out
+
+
+PANEL_HEIGHT = 220
+
+
+def _listing(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int, method: str = "mean"):
+    """'Relationship between Ofsted ratings and workforce indicators': one panel per measure, England as a line."""
+    as_of = as_date(as_of)
+    data = _long(table)
+    ordered_ = ordered_measures(table)
+    if len(ordered_) == len(MEASURES):
+        title = "The better the Ofsted rating, the lower the turnover, vacancies, agency use, absence and caseloads"
+    elif ordered_:
+        title = f"The better the Ofsted rating, the lower the {_listing([measures.measure(m).topic for m in ordered_])}"
+    else:
+        title = "No measure falls steadily as the Ofsted rating improves"
+    base = alt.Chart().encode(x=alt.X("rating:N", sort=RATINGS, axis=None))
+    bars = base.mark_bar().encode(
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=4, format="~r")),
+        color=alt.Color("rating:N", **charts.judgement_scale("rating")),
+        tooltip=[alt.Tooltip("label:N", title="Judgement"), alt.Tooltip("councils:Q", title="Councils"),
+                 alt.Tooltip("value:Q", title="Average", format=".1f")])
+    # values printed inside the foot of each bar (clear of the England line), dark on the light colours
+    labels = base.mark_text(baseline="bottom", fontSize=11, fontWeight="bold").encode(
+        y=alt.value(PANEL_HEIGHT - 5), text=alt.Text("value:Q", format=".1f"),
+        color=alt.condition(alt.FieldOneOfPredicate("rating", ["outstanding", "inadequate"]),
+                            alt.value("white"), alt.value("#222222")))
+    england = alt.Chart().mark_rule(color="#222222", strokeDash=[4, 3], strokeWidth=1.5).encode(y="england:Q")
+    panel = alt.layer(bars, england, labels, data=data).properties(width=118, height=PANEL_HEIGHT)
+    chart = (panel.facet(facet=alt.Facet("measure:N", sort=[measures.short_label(m) for m in MEASURES],
+                                         header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),
+                         columns=5)
+             .resolve_scale(y="independent"))
+    average = "average of council figures" if method == "mean" else "rates pooled from council counts"
+    subtitle = [f"Relationship between Ofsted ratings and workforce indicators: {average}, "
+                f"year to 30 September {year},",
+                f"by the judgement in force on {_date_words(as_of)}. Dashed line: England."]
+    alt_text = ("Bar charts of the average turnover, vacancy, agency worker and sickness absence rates and "
+                "caseload of councils by Ofsted judgement. " + "; ".join(
+                    f"{measures.short_label(m)}: " + ", ".join(
+                        f"{JUDGEMENT_LABELS[r['rating']]} {rounding.fixed(r[m], 1)}"
+                        for r in table.filter(pl.col('rating') != 'england').iter_rows(named=True)
+                        if r[m] is not None) for m in MEASURES) + ".")
+    return charts.titled(chart, title, subtitle, source_line(method), alt_text), data
+
+
+def gap_chart(robust_by_year: pl.DataFrame, method: str = "mean"):
+    """The gap between inadequate and outstanding councils' averages each year, with its bootstrap interval."""
+    data = robust_by_year.with_columns(
+        pl.col("measure").replace_strict({m: measures.short_label(m) for m in MEASURES}).alias("label"),
+        pl.col("year").map_elements(year_label, return_dtype=pl.String).alias("year_label"))
+    # years to 30 September, labelled by the year they end: '18 is 2017-18
+    x = alt.X("year:O", title="Year to 30 September",
+              axis=alt.Axis(labelAngle=0, labelExpr="\"'\" + substring('' + datum.value, 2, 4)"))
+    band = alt.Chart().mark_errorbar(ticks=True, color="#4a90c2").encode(
+        x=x, y=alt.Y("gap_low:Q", title=None), y2="gap_high:Q")
+    line = alt.Chart().mark_line(point=alt.OverlayMarkDef(color="#b2182b", size=40), color="#b2182b").encode(
+        x=x, y=alt.Y("gap:Q", title=None),
+        tooltip=[alt.Tooltip("year_label:N", title="Year"), alt.Tooltip("gap:Q", format=".1f"),
+                 alt.Tooltip("gap_low:Q", format=".1f", title="95% low"),
+                 alt.Tooltip("gap_high:Q", format=".1f", title="95% high"),
+                 alt.Tooltip("spearman:Q", format=".2f", title="Spearman")])
+    zero = alt.Chart().mark_rule(color="#888888").encode(y=alt.datum(0))
+    panel = alt.layer(band, line, zero, data=data).properties(width=118, height=200)
+    chart = (panel.facet(facet=alt.Facet("label:N", sort=[measures.short_label(m) for m in MEASURES],
+                                         header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),
+                         columns=5)
+             .resolve_scale(y="independent"))
+    first, last = data["year"].min(), data["year"].max()
+    years = data["year"].n_unique()
+    every_year = [m for m in MEASURES if data.filter(pl.col("measure") == m, pl.col("clear")).height == years]
+    if every_year:
+        title = (f"Every year, inadequate councils had clearly higher {_listing([measures.measure(m).topic for m in every_year])} "
+                 f"than outstanding ones")
+    else:
+        title = "No gap between inadequate and outstanding councils was clear every year"
+    subtitle = [f"Average at inadequate councils minus average at outstanding councils, {year_label(first)} to "
+                f"{year_label(last)}; bars: 95% bootstrap interval.",
+                "Judgements in force on 6 May after each year (or the latest Ofsted file). Caseload in cases, others in points."]
+    alt_text = ("Line charts of the gap between inadequate and outstanding councils' averages by year. " + "; ".join(
+        f"{measures.short_label(m)}: " + ", ".join(f"{year_label(r['year'])} {rounding.fixed(r['gap'], 1)}"
+                                             for r in data.filter(pl.col('measure') == m).iter_rows(named=True)
+                                             if r["gap"] is not None) for m in MEASURES) + ".")
+    return charts.titled(chart, title, subtitle, source_line(method), alt_text), data

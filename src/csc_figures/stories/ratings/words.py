@@ -1,0 +1,112 @@
+"""The ratings story in words: source lines, key sentences and the notes on cells that differ."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from ... import measures
+from ...dates import as_date
+from .compute import ratings_table_rounded
+
+SOURCE = "Source: DfE, Children's social work workforce; Ofsted, local authority inspection outcomes."
+METHOD_WORDS = {"mean": "Simple mean of council rates.", "pooled": "Rates pooled from the councils' counts."}
+
+
+def source_line(method: str) -> str:
+    return f"{SOURCE} {METHOD_WORDS[method]}"
+
+
+# ---- words ------------------------------------------------------------------------------------------
+
+def year_label(year: int) -> str:
+    """2021 -> '2020-21' (the DfE year to 30 September 2021), as the article writes it."""
+    return f"{year - 1}-{str(year)[2:]}"
+
+
+def _date_words(day: dt.date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def key_sentences(table: pl.DataFrame, counts: pl.DataFrame, as_of: dt.date | str, year: int,
+                  base_year: int | None) -> list[str]:
+    """The article's key sentences with the recomputed numbers, worded by the shared formatter."""
+    from ... import formatting as f
+
+    as_of = as_date(as_of)
+    rows = {r["rating"]: r for r in ratings_table_rounded(table).iter_rows(named=True)}
+    n = {r["rating"]: r for r in counts.iter_rows(named=True)}
+    bad, best, eng = rows["inadequate"], rows["outstanding"], rows["england"]
+    y, on = year_label(year), _date_words(as_of)
+    out = []
+    if base_year is not None:
+        b = year_label(base_year)
+        out.append(f"Turnover at councils rated inadequate on {on} "
+                   f"{f.rate_word(bad['turnover_rate_base'], bad['turnover_rate'])} by "
+                   f"{f.points(bad['turnover_rate_change'])} on average from {b} to {y}, while nationally it "
+                   f"{f.rate_word(eng['turnover_rate_base'], eng['turnover_rate'])} by "
+                   f"{f.points(eng['turnover_rate_change'])} to {f.pct(eng['turnover_rate'])}.")
+    out.append(f"{f.number(n['inadequate']['acquired_after_year_end'])} of the "
+               f"{f.number(n['inadequate']['councils'])} 'inadequate' authorities acquired their ratings after "
+               f"September {year}, the end of the period covered by the workforce data.")
+    if base_year is not None:
+        out.append(f"The average FTE turnover rate at 'inadequate' councils went from "
+                   f"{f.pct(bad['turnover_rate_base'])} in {year_label(base_year)} to {f.pct(bad['turnover_rate'])} "
+                   f"in {y} (national average {f.pct(eng['turnover_rate'])}).")
+    out.append(f"Turnover rates at 'outstanding', 'good' and 'requires improvement' councils were "
+               f"{f.pct(best['turnover_rate'])}, {f.pct(rows['good']['turnover_rate'])} and "
+               f"{f.pct(rows['requires_improvement']['turnover_rate'])}, respectively, in {y}.")
+    if base_year is not None:
+        out.append(f"Vacancy rates: 'outstanding' councils {f.pct(best['vacancy_rate'])} "
+                   f"({f.rate_word(best['vacancy_rate_base'], best['vacancy_rate'])} by "
+                   f"{f.points(best['vacancy_rate_change'])}), 'inadequate' {f.pct(bad['vacancy_rate'])} "
+                   f"({f.rate_word(bad['vacancy_rate_base'], bad['vacancy_rate'])} by "
+                   f"{f.points(bad['vacancy_rate_change'])}); 'good' {f.pct(rows['good']['vacancy_rate'])}, "
+                   f"'requires improvement' {f.pct(rows['requires_improvement']['vacancy_rate'])}; "
+                   f"England {f.pct(eng['vacancy_rate_base'])} to {f.pct(eng['vacancy_rate'])}.")
+    ratio = bad["agency_rate"] / best["agency_rate"] if best["agency_rate"] else None
+    out.append(f"Agency rates: 'inadequate' councils {f.pct(bad['agency_rate'])}, "
+               f"{f.number(ratio, 1)} times the 'outstanding' councils' {f.pct(best['agency_rate'])}.")
+    if base_year is not None:
+        ri, good = rows["requires_improvement"], rows["good"]
+        out.append(f"'Requires improvement' councils' agency rate {f.rate_word(ri['agency_rate_base'], ri['agency_rate'])} "
+                   f"by {f.points(ri['agency_rate_change'])} to {f.pct(ri['agency_rate'])}; 'good' councils "
+                   f"{f.pct(good['agency_rate'])}, from {f.pct(good['agency_rate_base'])}.")
+        out.append(f"Sickness absence at 'inadequate' councils: {f.pct(bad['absence_rate'])} of working days in {y}, "
+                   f"from {f.pct(bad['absence_rate_base'])} in {year_label(base_year)}; at 'outstanding' councils "
+                   f"{f.pct(best['absence_rate_base'])} then {f.pct(best['absence_rate'])}.")
+    out.append(f"Average caseloads: 'outstanding' {f.number(best['caseload'], 1)}, 'good' "
+               f"{f.number(rows['good']['caseload'], 1)}, 'requires improvement' "
+               f"{f.number(rows['requires_improvement']['caseload'], 1)}, 'inadequate' "
+               f"{f.number(bad['caseload'], 1)} as of September {year}.")
+    return out
+
+
+
+def difference_notes(explained: pl.DataFrame, revised: pl.DataFrame) -> list[str]:
+    """Sentences on the cells that do not match: their size, and the revisions a later release made."""
+    from ... import formatting as f
+
+    out = []
+    for row in explained.iter_rows(named=True):
+        label = measures.words(row["measure"])
+        text = (f"{row['claim_id']}: {label} at {row['rating'].replace('_', ' ')} councils, {row['year']}: "
+                f"published {f.number(row['value'], 1)}, recomputed {f.number(row['recomputed'], 2)}")
+        if row["figures"] is not None:
+            text += (f"; an average over {row['figures']} council figures, so they would need to differ by "
+                     f"{f.number(abs(row['total_change_needed']), 1)} in total")
+        if row["without_figure"]:
+            text += (f"; no figure for {row['without_figure']}"
+                     + (f", which would need to be {f.number(row['missing_value_needed'], 1)} to give the published "
+                        f"average" if row["missing_value_needed"] is not None else ""))
+        out.append(text + ".")
+    totals = revised.group_by("measure", maintain_order=True).agg(pl.col("figures_revised").sum(),
+                                                                   pl.col("largest_revision").max())
+    years = " and ".join(str(y) for y in sorted(revised["year"].unique().to_list()))
+    out.append(f"The next release revised, for {years}: " + "; ".join(
+        f"{measures.words(r['measure'])} {r['figures_revised']} "
+        f"figure{'' if r['figures_revised'] == 1 else 's'}"
+        + (f" (largest change {f.number(r['largest_revision'], 1)})" if r["figures_revised"] else "")
+        for r in totals.iter_rows(named=True)) + ".")
+    return out

@@ -1,0 +1,105 @@
+"""The reported figures' charts: fast-track completion, quality of working life, burnout."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from ... import charts
+from .compute import BURNOUT, PROFESSIONS, ROUTES, STUDY, _recovered, threshold
+from .words import FAST_TRACK_SOURCE, STUDY_SOURCE, _joined, _series_text, alt_completion
+
+def completion_chart(rates: pl.DataFrame):
+    """Completion rate by route and intake, as grouped bars with the rate labelled."""
+    base = alt.Chart(rates).encode(
+        y=alt.Y("route_label:N", title=None, sort=list(ROUTES.values())),
+        yOffset=alt.YOffset("intake:N", sort="ascending"),
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X("completion_rate:Q", title="Completed the first year (% of starters)",
+                scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("intake:N", title="Intake", sort="ascending",
+                        scale=alt.Scale(range=["#c6dbef", "#6baed6", "#2171b5", "#08306b"])),
+        tooltip=["route_label:N", "intake:N", "starters:Q", "graduates:Q",
+                 alt.Tooltip("completion_rate:Q", format=".1f")],
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
+        x="completion_rate:Q", text=alt.Text("completion_rate:Q", format=".0f"), detail="intake:N")
+    chart = (bars + labels).properties(width=520, height=alt.Step(14))
+    lowest = rates.group_by("route_label").agg(pl.col("completion_rate").mean()).sort("completion_rate")
+    return charts.titled(
+        chart,
+        title=f"{lowest['route_label'][0]} had the lowest completion rate of the three fast-track routes",
+        subtitle=["Share of starters who completed the first year and qualified, by intake",
+                  "Step Up to Social Work had no 2019-20 intake"],
+        source=FAST_TRACK_SOURCE,
+        alt_text=alt_completion(rates),
+    )
+
+
+SCORE_SCALE = alt.Scale(domain=[55, 85], zero=False)
+
+
+def quality_chart(scores: pl.DataFrame, table: str = STUDY):
+    """Quality of working life by phase: social workers, all professions, midwives."""
+    low = threshold("wrqol_lower_threshold", table)
+    order = list(PROFESSIONS.values())
+    lines = alt.Chart(scores).mark_line(point=alt.OverlayMarkDef(size=60, filled=True)).encode(
+        x=alt.X("phase:O", title="Study phase", axis=alt.Axis(labelExpr="'Phase ' + datum.label", labelAngle=0)),
+        y=alt.Y("wrqol_score:Q", title="Work-related quality of life (mean score)", scale=SCORE_SCALE),
+        color=alt.Color("profession:N", title=None, sort=order, scale=alt.Scale(domain=order,
+                        range=[charts.SERIES_COLOURS[2], charts.SERIES_COLOURS[0], charts.SERIES_COLOURS[1]])),
+        strokeDash=alt.StrokeDash("profession:N", title=None, sort=order,
+                                  scale=alt.Scale(domain=order, range=[[1, 0], [6, 3], [2, 2]])),
+        tooltip=["profession:N", "phase:O", alt.Tooltip("wrqol_score:Q", format=".2f")],
+    )
+    rule = alt.Chart(pl.DataFrame({"y": [low], "label": [f"{low:.0f} or under: lower quality of working life"]}))
+    band = rule.mark_rule(color="#888888", strokeDash=[3, 3]).encode(y=alt.Y("y:Q", scale=SCORE_SCALE))
+    text = rule.mark_text(align="right", dy=-6, x=516, fontSize=11, color="#555555").encode(
+        y=alt.Y("y:Q", scale=SCORE_SCALE), text="label:N")
+    sw = scores.filter(pl.col("profession") == "Social workers").sort("phase")
+    return charts.titled(
+        (band + text + lines).properties(width=520, height=300),
+        title=("Social workers' quality of working life kept falling while the all-professions average recovered"
+               if sw["wrqol_score"].is_sorted(descending=True) and _recovered(scores, "All professions")
+               else "Quality of working life by study phase"),
+        subtitle=["Mean Work-Related Quality of Life score, UK health and social care staff, by study phase",
+                  "Phase 1 May-Jul 2020, 2 Nov 2020-Feb 2021, 3 May-Jul 2021, 4 Nov 2021-Feb 2022; "
+                  "points only for the phases the article quotes"],
+        source=STUDY_SOURCE,
+        alt_text=("Line chart of mean work-related quality of life scores by study phase. Social workers "
+                  + ("fell at every phase: " if sw["wrqol_score"].is_sorted(descending=True) else "scored: ") + ", ".join(f"phase {p} {v:g}" for p, v in zip(sw["phase"], sw["wrqol_score"], strict=True))
+                  + ". " + "; ".join(_series_text(scores, name) for name in ("All professions", "Midwives"))
+                  + f". A score of {low:.0f} or under indicates a lower quality of working life."),
+    )
+
+
+def burnout_chart(scores: pl.DataFrame, table: str = STUDY):
+    """Social workers' burnout by domain, phase three against phase four."""
+    low = threshold("burnout_low_threshold", table)
+    order = list(BURNOUT.values())
+    base = alt.Chart(scores.with_columns(phase_label="Phase " + pl.col("phase").cast(pl.String))).encode(
+        y=alt.Y("domain:N", title=None, sort=order), yOffset=alt.YOffset("phase_label:N"))
+    bars = base.mark_bar().encode(
+        x=alt.X("burnout_score:Q", title="Copenhagen Burnout Inventory (mean score, 0-100)",
+                scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("phase_label:N", title=None, scale=alt.Scale(range=["#9ecae1", "#08519c"])),
+        tooltip=["domain:N", "phase_label:N", alt.Tooltip("burnout_score:Q", format=".2f")],
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
+        x="burnout_score:Q", text=alt.Text("burnout_score:Q", format=".2~f"), detail="phase_label:N")
+    rule = alt.Chart(pl.DataFrame({"x": [low]})).mark_rule(color="#555555", strokeDash=[3, 3]).encode(x="x:Q")
+    wide = scores.pivot(on="phase", index="domain", values="burnout_score").sort("domain")
+    rose = [r["domain"].lower() for r in wide.iter_rows(named=True) if r["4"] > r["3"]]
+    fell = [r["domain"].lower() for r in wide.iter_rows(named=True) if r["4"] < r["3"]]
+    return charts.titled(
+        (bars + labels + rule).properties(width=520, height=alt.Step(22)),
+        title=(f"Social workers' {_joined(rose)} burnout rose while {_joined(fell)} burnout eased" if rose and fell
+               else "Social workers' burnout by domain, phase 3 against phase 4"),
+        subtitle=["Social workers' mean burnout score by domain, phase 3 (May-Jul 2021) and phase 4 (Nov 2021-Feb 2022)",
+                  f"Dashed line: scores of {low:.0f} or lower count as low burnout"],
+        source=STUDY_SOURCE,
+        alt_text=("Bar chart of social workers' mean burnout scores in study phases 3 and 4: "
+                  + "; ".join(f"{r['domain'].lower()} {r['3']:g} to {r['4']:g}" for r in wide.iter_rows(named=True))
+                  + f". {(_joined(rose) + ' burnout').capitalize() if rose else 'No domain'} rose. Scores of {low:.0f} or lower count as low."),
+    )

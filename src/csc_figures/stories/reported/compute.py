@@ -1,0 +1,136 @@
+"""Figures no publisher table holds (data/reported/*.csv): read, checked, and the study and cohort tables, as pure functions."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ... import paths
+from ...errors import DataError, UserError
+
+STORY = "reported"
+
+
+COLUMNS = ["subject", "measure", "period", "value", "unit", "published", "document", "publisher", "date",
+           "page_or_url", "quoted_in", "quote"]
+
+
+ROUTES = {"frontline": "Frontline", "step_up": "Step Up to Social Work", "think_ahead": "Think Ahead"}
+
+
+PROFESSIONS = {"social workers": "Social workers", "all professions": "All professions", "midwives": "Midwives"}
+
+
+BURNOUT = {"burnout_personal": "Personal", "burnout_work": "Work-related", "burnout_client": "Client-related"}
+
+
+COHORTS = "fast_track_cohorts_2022"
+
+
+STUDY = "hscws_phase4_2022"
+
+
+# Kept by the national-trends story in its own layout (one row per quoted national figure).
+OTHER_LAYOUTS = {"national_statistics_quoted"}
+
+
+def tables() -> list[str]:
+    """The reported tables in this module's layout (file stems in data/reported/)."""
+    return sorted(p.stem for p in paths.REPORTED.glob("*.csv") if p.stem not in OTHER_LAYOUTS)
+
+
+def read(table: str) -> pl.DataFrame:
+    """One data/reported table, with value as Float64; a clear error for a missing file or column."""
+    path = paths.REPORTED / f"{table}.csv"
+    if not path.exists():
+        raise UserError(f"no reported table {table!r} in data/reported (have: {', '.join(tables())})")
+    df = pl.read_csv(path, infer_schema=False)
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError(f"data/reported/{path.name}: missing columns {missing}")
+    bad = df.with_row_index("line", offset=2).filter(
+        pl.col("value").is_not_null() & pl.col("value").cast(pl.Float64, strict=False).is_null())
+    if bad.height:
+        row = bad.row(0, named=True)
+        raise DataError(f"data/reported/{path.name} line {row['line']}: value {row['value']!r} is not a number")
+    return df.with_columns(pl.col("value").cast(pl.Float64))
+
+
+def cohorts(table: str = COHORTS) -> pl.DataFrame:
+    """Starters and graduates by route and intake, one row each."""
+    df = read(table)
+    wide = (df.select("subject", "period", "measure", "value")
+              .pivot(on="measure", index=["subject", "period"], values="value"))
+    for col in ("starters", "graduates"):
+        if col not in wide.columns or wide[col].null_count():
+            raise DataError(f"data/reported/{table}.csv: a route or intake lacks {col}")
+    return (wide.rename({"subject": "route", "period": "intake"})
+                .select("route", "intake", pl.col("starters", "graduates").cast(pl.Int64))
+                .sort("route", "intake"))
+
+
+def completion_rates(table: str = COHORTS) -> pl.DataFrame:
+    """Completion rate (graduates as a percentage of starters) by route and intake."""
+    df = cohorts(table)
+    unknown = set(df["route"]) - set(ROUTES)
+    if unknown:
+        raise DataError(f"data/reported/{table}.csv: unknown routes {sorted(unknown)}")
+    return df.with_columns(
+        route_label=pl.col("route").replace_strict(ROUTES),
+        completion_rate=pl.col("graduates") / pl.col("starters") * 100,
+    ).select("route", "route_label", "intake", "starters", "graduates", "completion_rate")
+
+
+def study(table: str = STUDY) -> pl.DataFrame:
+    """The study's scores as quoted, with the phase as a number."""
+    df = read(table)
+    return df.with_columns(phase=pl.col("period").str.extract(r"phase (\d)").cast(pl.Int64))
+
+
+def threshold(measure: str, table: str = STUDY) -> float:
+    return value(table, "scale", measure, "all phases")
+
+
+def quality_of_working_life(table: str = STUDY) -> pl.DataFrame:
+    """Work-Related Quality of Life scores by profession group and phase (phases the article quotes)."""
+    return (study(table).filter(pl.col("measure") == "wrqol")
+                   .with_columns(profession=pl.col("subject").replace_strict(PROFESSIONS))
+                   .select("profession", "phase", pl.col("value").alias("wrqol_score"))
+                   .sort("profession", "phase"))
+
+
+def burnout(table: str = STUDY) -> pl.DataFrame:
+    """Social workers' Copenhagen Burnout Inventory scores by domain and phase."""
+    return (study(table).filter(pl.col("measure").is_in(list(BURNOUT)) & (pl.col("subject") == "social workers"))
+                   .with_columns(domain=pl.col("measure").replace_strict(BURNOUT))
+                   .select("domain", "phase", pl.col("value").alias("burnout_score"))
+                   .sort("domain", "phase"))
+
+
+def wellbeing(table: str = STUDY) -> pl.DataFrame:
+    """Social workers' Short Warwick-Edinburgh wellbeing scores by phase."""
+    return (study(table).filter((pl.col("measure") == "wellbeing") & (pl.col("subject") == "social workers"))
+                   .select("phase", pl.col("value").alias("wellbeing_score")).sort("phase"))
+
+
+def _recovered(scores: pl.DataFrame, profession: str) -> bool:
+    """Did the group's score rise from phase 3 to phase 4?"""
+    rows = scores.filter(pl.col("profession") == profession)
+    by_phase = dict(zip(rows["phase"], rows["wrqol_score"], strict=True))
+    return 3 in by_phase and 4 in by_phase and by_phase[4] > by_phase[3]
+
+
+def citations() -> pl.DataFrame:
+    """Every reported table with its documents and how many figures it holds."""
+    frames = [read(t).select(pl.lit(t).alias("table"), "document", "publisher", "date", "quoted_in") for t in tables()]
+    return (pl.concat(frames).group_by("table", "document", "publisher", "date", "quoted_in")
+              .len("figures").sort("table", "document"))
+
+
+def value(table: str, subject: str, measure: str, period: str) -> float:
+    """The one figure in a reported table for this subject, measure and period."""
+    df = read(table).filter((pl.col("subject") == subject) & (pl.col("measure") == measure)
+                            & (pl.col("period") == period))
+    if df.height != 1:
+        raise DataError(f"data/reported/{table}.csv: {df.height} rows for subject={subject!r}, "
+                        f"measure={measure!r}, period={period!r} (expected one)")
+    return df["value"][0]

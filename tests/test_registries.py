@@ -1,0 +1,124 @@
+"""The one rounding rule, the one date parser and the registries of measures and judgements."""
+
+import datetime as dt
+import math
+
+import polars as pl
+import pytest
+
+from csc_figures import dates, formatting, judgements, measures, rounding
+from csc_figures.errors import DataError, UserError
+
+
+# ---- rounding: half up on the printed decimal ------------------------------------------------------
+
+@pytest.mark.parametrize("value, places, expected", [
+    (0.35, 1, 0.4),  # binary 0.34999...; Python's round() gives 0.3
+    (0.25, 1, 0.3),  # exact half in binary too; banker's rounding would give 0.2
+    (16.05, 1, 16.1),
+    (16.15, 1, 16.2),
+    (2.675, 2, 2.68),  # binary 2.67499...; round() gives 2.67
+    (1.005, 2, 1.01),
+    (-0.35, 1, -0.4),  # halves go away from zero
+    (-2.5, 0, -3.0),
+    (2.5, 0, 3.0),
+    (0.04999999999999999, 1, 0.0),  # below the half, however close
+    (0.1 + 0.2, 1, 0.3),
+    (16.06, 1, 16.1),
+    (7, 1, 7.0),
+])
+def test_round_half_up_on_the_printed_decimal(value, places, expected):
+    assert rounding.round_half_up(value, places) == expected
+
+
+def test_round_keeps_missing_and_refuses_infinity():
+    assert rounding.round_half_up(None) is None
+    assert rounding.round_half_up(math.nan) is None
+    with pytest.raises(ValueError):
+        rounding.round_half_up(math.inf)
+
+
+def test_printed_text_and_units_agree_with_the_rule():
+    assert rounding.fixed(0.35, 1) == "0.4"
+    assert rounding.fixed(1234.55, 1) == "1,234.6"
+    assert rounding.fixed(-0.04, 1) == "0.0"
+    assert rounding.units(0.35, 1) == 4 and rounding.units(2.675, 2) == 268 and rounding.units(-0.35, 1) == -4
+
+
+def test_sentences_tables_and_labels_print_the_same_digits():
+    values = [0.35, 0.25, 2.675, 16.05, 16.15, 1.45, 10.45]
+    table = rounding.round_frame(pl.DataFrame({"x": values}), 2)
+    column = pl.DataFrame({"x": values}).select(rounding.round_column("x", 2))["x"].to_list()
+    for v, t, c in zip(values, table["x"], column, strict=True):
+        assert formatting.pct(v, 2) == f"{t:.2f}%" == f"{c:.2f}%"
+    assert formatting.pct(0.35) == "0.4%"  # the issue's example: it printed 0.3%
+    assert formatting.number(2.675, 2) == "2.68"
+    assert formatting.points(-0.35) == "0.4 percentage points"
+    assert formatting.rate_word(0.35, 0.4) == "was unchanged"  # both print as 0.4
+
+
+# ---- dates ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["2022-5-6", "06/05/2022", "20220506", "yesterday", "", None, "2022-05-06T00:00"])
+def test_date_parser_is_strict_and_names_the_parameter(text):
+    with pytest.raises(UserError, match=r"as_at: .* YYYY-MM-DD"):
+        dates.as_date(text, "as_at")
+
+
+def test_date_parser_refuses_impossible_dates_and_takes_dates():
+    with pytest.raises(UserError, match="not a real date"):
+        dates.as_date("2022-02-30")
+    assert dates.as_date(" 2022-05-06 ") == dates.as_date(dt.datetime(2022, 5, 6, 13)) == dt.date(2022, 5, 6)
+
+
+# ---- registries -----------------------------------------------------------------------------------
+
+def test_judgements_are_declared_once_best_first():
+    assert judgements.ORDER == ("outstanding", "good", "requires_improvement", "inadequate")
+    assert [judgements.GRADE[c] for c in judgements.ORDER] == [1, 2, 3, 4]
+    assert len(set(judgements.COLOURS)) == 4
+    assert judgements.steps_up("requires_improvement", "good") == 1
+    assert judgements.steps_up("good", "inadequate") == -2
+    assert judgements.words("requires_improvement") == "requires improvement"
+    assert judgements.words("adequate") == "adequate"  # the old framework's word kept as written
+    assert all(set(j.ofsted) == {"SIF", "ILACS"} for j in judgements.JUDGEMENTS.values())
+
+
+def test_the_stories_take_their_words_from_the_registries():
+    from csc_figures import charts, inspections
+    from csc_figures.stories import inspection_judgements, profile, ratings
+
+    assert inspections.JUDGEMENTS == judgements.ORDER
+    assert ratings.RATINGS == inspection_judgements.JUDGEMENTS == list(judgements.ORDER)
+    assert ratings.MEASURES == list(measures.COMPARED)
+    assert profile.fmt("turnover_rate", 0.35) == "0.4%"
+    scale = charts.judgement_scale()["scale"]
+    assert list(scale.range) == list(judgements.COLOURS) and list(scale.domain) == list(judgements.ORDER)
+
+
+def test_measures_format_and_round_by_the_rule():
+    assert measures.fmt("turnover_rate", 16.05) == "16.1%"
+    assert measures.fmt("caseload", 18.25) == "18.3"
+    assert measures.measure("vacancy_rate").round(0.35) == 0.4
+    assert measures.RATES == ("turnover_rate", "vacancy_rate", "agency_rate", "absence_rate")
+    assert all(m.basis in ("fte", "headcount") for m in measures.MEASURES.values())
+    with pytest.raises(KeyError, match="not a declared measure"):
+        measures.measure("morale")
+
+
+# ---- the claims ledger read once --------------------------------------------------------------------
+
+def test_a_bad_ledger_value_names_row_column_and_value(tmp_path):
+    from csc_figures import claims
+    from csc_figures.stories import ratings
+
+    ledger_rows = pl.read_csv(claims.CLAIMS_CSV, infer_schema=False)
+    row = next(i for i, r in enumerate(ledger_rows.iter_rows(named=True))
+               if r["article"] == ratings.LEDGER_ARTICLE and r["computation"] == "ratings.group_mean")
+    broken = ledger_rows.with_columns(
+        pl.when(pl.int_range(pl.len()) == row).then(pl.lit("sixteen")).otherwise(pl.col("value")).alias("value"))
+    ledger = tmp_path / "claims.csv"
+    broken.write_csv(ledger)
+    row += 2  # the header is line 1
+    with pytest.raises(DataError, match=rf"claims.csv line {row} .*column 'value' holds 'sixteen'"):
+        ratings.published_cells(ledger)

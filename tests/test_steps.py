@@ -1,0 +1,181 @@
+"""The declared step graph (csc_figures.steps) against the Makefile and against what steps read."""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from csc_figures import paths, steps, tables
+from csc_figures.steps import STEPS
+
+ROOT = paths.ROOT
+NB = "outputs/notebooks"
+PROFILE_RUN = re.compile(r"outputs/runs/11_council_profile/council=\d+\.ipynb")
+
+
+def _declared_tables() -> set[str]:
+    import csc_figures.children  # noqa: F401 - each cleaning module declares its tables
+    import csc_figures.geography  # noqa: F401
+    import csc_figures.inspections  # noqa: F401
+    import csc_figures.workforce  # noqa: F401
+
+    return set(tables.REGISTRY)
+
+
+def _raw_names() -> list[str]:
+    text = (ROOT / "data/sources.toml").read_text(encoding="utf-8")
+    return re.findall(r'^\[files\."(.*)"\]$', text, flags=re.M)
+
+
+def _inputs(step: steps.Step) -> set[str]:
+    """Every file a step's Make rule must list, relative to the root."""
+    found = {f"data/raw/{name}" for name in step.raw} | {f"data/processed/{t}.parquet" for t in step.reads}
+    for pattern in step.inputs:
+        found |= {str(Path(p).relative_to(ROOT)) for p in glob.glob(str(ROOT / pattern))}
+    return found
+
+
+def test_declarations_are_complete_and_consistent():
+    declared = _declared_tables()
+    raw = set(_raw_names())
+    for step in STEPS.values():
+        assert set(step.raw) <= raw, f"{step.name} declares raw files not in sources.toml: {set(step.raw) - raw}"
+        for table in (*step.reads, *step.writes):
+            assert table in declared, f"{step.name}: {table} is not a declared processed table"
+    # every declared table has exactly one writer, and every read has a writer
+    for table in declared:
+        steps.writer(table)
+    assert all(steps.writer(t) for s in STEPS.values() for t in s.reads)
+
+
+# ---- the Makefile lists the same inputs ---------------------------------------------------------------
+
+def _make(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k != "MFLAGS"}
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def make_database() -> dict[str, set[str]]:
+    """target -> prerequisites, as Make itself expands the rules (make -p, nothing run)."""
+    out = _make(["-pq", "-f", "Makefile", "help"], ROOT).stdout
+    rules: dict[str, set[str]] = {}
+    for line in out.split("\n# Files", 1)[1].splitlines():
+        if line.startswith(("#", "\t", " ")) or ":" not in line or line.startswith(".") or "=" in line.split(":")[0]:
+            continue
+        target, _, prereqs = line.partition(":")
+        prereqs = prereqs.lstrip(":").split("|")[0]  # drop order-only prerequisites
+        rules.setdefault(target.strip(), set()).update(prereqs.split())
+    return rules
+
+
+def _data_inputs(prereqs: set[str]) -> set[str]:
+    return {p for p in prereqs if p.startswith(("data/raw/", "data/processed/", "data/reported/", "data/claims.csv"))}
+
+
+@pytest.mark.parametrize("name", sorted(STEPS))
+def test_makefile_rule_lists_what_the_step_declares(name, make_database):
+    step = STEPS[name]
+    targets = (["outputs/claims_report.csv"] if name == "claims"
+               else [f"{NB}/{name}.ipynb"] + ([t for t in make_database if PROFILE_RUN.fullmatch(t)]
+                                              if name == "11_council_profile" else []))
+    for target in targets:
+        assert target in make_database, f"no Make rule for {target}"
+        assert _data_inputs(make_database[target]) == _inputs(step), target
+    for table in step.writes:
+        assert make_database.get(f"data/processed/{table}.parquet") == {f"{NB}/{name}.ipynb"}, table
+    for output in step.outputs:
+        assert output in make_database, f"{name}: no Make target for {output}"
+
+
+# ---- touching a table re-runs exactly the steps that read it ------------------------------------------
+
+def _downstream(table: str) -> set[str]:
+    """The steps that read the table, and (as Make cannot know a rewrite left bytes unchanged) theirs."""
+    found, tables_to_visit = set(), [table]
+    while tables_to_visit:
+        for reader in steps.readers(tables_to_visit.pop()):
+            if reader not in found:
+                found.add(reader)
+                tables_to_visit.extend(STEPS[reader].writes)
+    return found
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    """A copy of the project's build files with every target up to date (empty files, ordered mtimes)."""
+    root = tmp_path_factory.mktemp("build")
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    sources = [rel for rel in tracked
+               if rel.startswith(("Makefile", "pyproject.toml", "requirements.lock", "data/", "notebooks/", "src/"))]
+    for rel in sources:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / rel, root / rel)
+    built = [".venv/.installed", *(f"data/raw/{n}" for n in _raw_names())]
+    layers = [built]
+    for kind in ("0", "1"):  # cleaning, then stories
+        layer = []
+        for step in STEPS.values():
+            if step.name.startswith(kind):
+                layer += [f"{NB}/{step.name}.ipynb", *(f"data/processed/{t}.parquet" for t in step.writes),
+                          *step.outputs]
+        layers.append(layer)
+    runs = _make(["-pq", "help"], root).stdout
+    layers[-1] += sorted(set(PROFILE_RUN.findall(runs)))
+    layers.append([*STEPS["claims"].outputs, "docs/tables.md"])
+    for i, layer in enumerate(layers, start=1):
+        for rel in layer:
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).touch()
+            os.utime(root / rel, ns=(0, (1_000_000 + i) * 10**9 * 1000))
+    for rel in sources:  # sources oldest of all
+        os.utime(root / rel, ns=(0, 1_000_000 * 10**9 * 1000))
+    return root
+
+
+def _would_run(root: Path, touched: str | None = None) -> set[str]:
+    args = ["-n", "processed", "stories", "claims"] + (["-W", touched] if touched else [])
+    out = _make(args, root)
+    assert out.returncode == 0, out.stderr
+    ran = set(re.findall(r"-m csc_figures\.run (\S+)", out.stdout))
+    if "-m csc_figures.claims" in out.stdout:
+        ran.add("claims")
+    return ran
+
+
+def test_scratch_build_is_up_to_date(scratch):
+    assert _would_run(scratch) == set()
+
+
+@pytest.mark.parametrize("table", sorted({t for s in STEPS.values() for t in s.writes}))
+def test_touching_a_table_reruns_exactly_its_readers(scratch, table):
+    assert _would_run(scratch, f"data/processed/{table}.parquet") == _downstream(table)
+
+
+# ---- a step reads only what it declares ------------------------------------------------------------
+
+def test_an_undeclared_read_is_refused(monkeypatch):
+    monkeypatch.setenv(steps.STEP_VARIABLE, "13_national_trends")
+    with pytest.raises(steps.UndeclaredRead, match="13_national_trends read processed table 'inspections'"):
+        tables.read("inspections")
+    monkeypatch.delenv(steps.STEP_VARIABLE)
+    steps.check_read("inspections")  # outside a step (JupyterLab, tests) nothing is checked
+
+
+def test_the_council_resolver_reads_la_names_declared_by_12(monkeypatch):
+    """The drift this graph fixed: 12_inspection_judgements resolves councils named in words."""
+    from csc_figures.stories import inspection_judgements as ij
+
+    if not (paths.PROCESSED / "la_names.parquet").exists():
+        pytest.skip("needs the processed tables (make processed)")
+    monkeypatch.setenv(steps.STEP_VARIABLE, "12_inspection_judgements")
+    assert ij.resolve("York") == "816"
+    monkeypatch.setenv(steps.STEP_VARIABLE, "10_ratings_vs_workforce")  # declares la_geography, not la_names
+    with pytest.raises(steps.UndeclaredRead, match="10_ratings_vs_workforce read processed table 'la_names'"):
+        ij.resolve("York")
