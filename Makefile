@@ -25,7 +25,7 @@ raw = $(addprefix data/raw/,$(1))
 PROCESSED_TABLES :=
 STORY_NOTEBOOKS :=
 
-.PHONY: help all env data processed stories docs test check-outputs lab clean bench
+.PHONY: help all env data fetch processed stories docs test check-outputs lab clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,8 +45,12 @@ $(ENV): pyproject.toml requirements.lock
 	touch $@
 
 # ---- raw data ------------------------------------------------------------------------------
-data: $(ENV) ## Fetch every raw file from RAW_MIRROR (or its URL) and verify every hash
+data: $(ENV) ## Verify every raw file (committed in data/raw/); a missing one comes from RAW_MIRROR or its URL
 	$(PY) -m csc_figures.sources
+
+fetch: $(ENV) ## Download one file from its recorded url and verify it: make fetch FILE=name.csv
+	@test -n "$(FILE)" || { echo "usage: make fetch FILE=<name in data/sources.toml>" >&2; exit 2; }
+	$(PY) -m csc_figures.sources --download '$(FILE)'
 
 # One target per file, so touching one raw file re-runs only what reads it.
 data/raw/%: data/sources.toml | $(ENV)
@@ -82,8 +86,9 @@ INSPECTIONS_RAW := $(call raw,Childrens_social_care_in_England_2023_underlying_d
 $(eval $(call cleaning,02_inspections,data/processed/inspections.parquet outputs/tables/inspections/disagreements.csv,\
   $(INSPECTIONS_RAW) data/processed/la_geography.parquet data/processed/la_names.parquet))
 # [03_workforce]
-$(eval $(call cleaning,03_workforce,data/processed/workforce.parquet,$(call raw,csww_headline_measures_2017_to_2022.csv \
-  csww_indicators_2017_to_2023.csv csww_indicators_2017_to_2024.csv csww_indicators_2017_to_2025.csv)))
+# every workforce release listed in data/sources.toml (a new release is one entry there)
+WORKFORCE_RAW_NAMES := $(shell awk -F'"' '/^\[files\./ {name = $$2} /^publication = "Children.s social work workforce"$$/ {print name}' data/sources.toml)
+$(eval $(call cleaning,03_workforce,data/processed/workforce.parquet,$(call raw,$(WORKFORCE_RAW_NAMES))))
 # [04_children]
 CHILDREN_TABLES := $(addprefix data/processed/,children_in_need.parquet section_47.parquet children_looked_after.parquet)
 $(eval $(call cleaning,04_children,$(CHILDREN_TABLES),$(call raw,b1_children_in_need_2013_to_2025.csv \
@@ -129,6 +134,10 @@ STORY_NOTEBOOKS += $(NB)/13_national_trends.ipynb
 # [14_reported_figures]
 $(NB)/14_reported_figures.ipynb: $(wildcard data/reported/*.csv)
 STORY_NOTEBOOKS += $(NB)/14_reported_figures.ipynb
+# [15_revisions]
+# every pair of consecutive workforce releases: the figures each release changed
+$(NB)/15_revisions.ipynb: data/processed/workforce.parquet
+STORY_NOTEBOOKS += $(NB)/15_revisions.ipynb
 # [claims]
 CLAIMS_REPORT := outputs/claims_report.csv outputs/claims_report.html
 $(CLAIMS_REPORT) &: data/claims.csv $(wildcard data/reported/*.csv) $(SRC) $(PROCESSED_TABLES) | $(ENV)

@@ -24,20 +24,23 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from . import tables
+from . import sources, tables
 from .errors import DataError, UserError
 from .sources import raw_path
 
-# DfE files whose LA rows give DfE code, ONS code, name and region.
-DFE_FILES = (
-    "csww_headline_measures_2017_to_2022.csv",
-    "csww_indicators_2017_to_2023.csv",
-    "csww_indicators_2017_to_2024.csv",
-    "csww_indicators_2017_to_2025.csv",
+# DfE files whose LA rows give DfE code, ONS code, name and region: every workforce release in
+# data/sources.toml, then the children in need and looked-after files.
+OTHER_DFE_FILES = (
     "b1_children_in_need_2013_to_2025.csv",
     "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
     "cla_number_and_rate_per_10k_children.csv",
 )
+
+
+def dfe_files() -> tuple[str, ...]:
+    return (*(s.name for s in sources.releases(sources.WORKFORCE)), *OTHER_DFE_FILES)
+
+
 NEIGHBOURS_FILE = "New_Statistical_Neighbour_Groupings_April_2021.csv"
 OFSTED_2025_FILE = "LA_Inspection_Outcomes_as_at_31_March_2025.ods"
 OFSTED_2025_HISTORY_SHEET = "ILACS_inspection_history"
@@ -184,7 +187,7 @@ def select_dfe_codes(df: pl.DataFrame, source: str) -> pl.DataFrame:
 
 
 def all_dfe_codes() -> pl.DataFrame:
-    return pl.concat([read_dfe_codes(name) for name in DFE_FILES])
+    return pl.concat([read_dfe_codes(name) for name in dfe_files()])
 
 
 def check_reorganisations(codes: pl.DataFrame) -> None:
