@@ -10,6 +10,7 @@ import pytest
 from csc_figures import paths, sources
 from csc_figures.sources import Source, SourceError
 
+
 def test_manifest_lists_every_mirror_file_with_provenance():
     manifest = sources.load_manifest()
     mirror = paths.raw_mirror()

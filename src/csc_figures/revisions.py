@@ -161,7 +161,8 @@ def largest_chart(top: pl.DataFrame):
     biggest = top.row(0, named=True)
     pairs = sorted(set(top["releases"].to_list()))
     releases = sorted(set(top["from_release"].to_list()) | set(top["to_release"].to_list()))
-    title = f"Later DfE releases revised some councils' published rates by up to {formatting.points(abs(biggest['change']))}"
+    title = ("Later DfE releases revised some councils' published rates by up to "
+             f"{formatting.points(abs(biggest['change']))}")
     subtitle = [f"The {top.height} largest revisions of a council's turnover, agency, vacancy or sickness absence",
                 f"rate (FTE) between consecutive releases; all {top.height} from the "
                 f"{' and '.join(pairs)} release{'s' if len(pairs) > 1 else ''}." if len(pairs) == 1 else

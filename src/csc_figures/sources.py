@@ -298,7 +298,8 @@ def raw_path(name: str) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m csc_figures.sources", description=__doc__)
     parser.add_argument("names", nargs="*", help="files to fetch (default: every file in the manifest)")
-    parser.add_argument("--mirror", type=Path, default=None, help="mirror folder (default RAW_MIRROR or ../shared/data/raw)")
+    parser.add_argument("--mirror", type=Path, default=None,
+                        help="mirror folder (default RAW_MIRROR or ../shared/data/raw)")
     parser.add_argument("--download", action="store_true",
                         help="download from the recorded url even if a verified copy is present (make fetch)")
     args = parser.parse_args(argv)
