@@ -114,3 +114,11 @@ def test_removing_the_newest_workforce_release_and_adding_it_back_needs_no_code_
     assert back["latest_year"] == newest.vintage
     assert max(back["every_year_years"]) == newest.vintage
     assert back["revision_pairs"][-1] == [held[-2], held[-1]]
+
+
+def test_make_takes_the_workforce_releases_from_the_manifest():
+    """The Makefile's inputs for 03_workforce are the manifest's workforce entries, not a list of its own."""
+    dump = subprocess.run(["make", "-pn", "--no-print-directory", "help"], cwd=paths.ROOT, capture_output=True,
+                          text=True, env=ENV).stdout
+    line = next(x for x in dump.splitlines() if x.startswith("WORKFORCE_RAW_NAMES :="))
+    assert line.split(":=", 1)[1].split() == [s.name for s in sources.releases(sources.WORKFORCE)]
