@@ -25,7 +25,7 @@ raw = $(addprefix data/raw/,$(1))
 PROCESSED_TABLES :=
 STORY_NOTEBOOKS :=
 
-.PHONY: help all env data processed stories docs test check-outputs lab clean bench
+.PHONY: help all env data fetch processed stories docs test check-outputs lab clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,8 +45,12 @@ $(ENV): pyproject.toml requirements.lock
 	touch $@
 
 # ---- raw data ------------------------------------------------------------------------------
-data: $(ENV) ## Fetch every raw file from RAW_MIRROR (or its URL) and verify every hash
+data: $(ENV) ## Verify every raw file (committed in data/raw/); a missing one comes from RAW_MIRROR or its URL
 	$(PY) -m csc_figures.sources
+
+fetch: $(ENV) ## Download one file from its recorded url and verify it: make fetch FILE=name.csv
+	@test -n "$(FILE)" || { echo "usage: make fetch FILE=<name in data/sources.toml>" >&2; exit 2; }
+	$(PY) -m csc_figures.sources --download '$(FILE)'
 
 # One target per file, so touching one raw file re-runs only what reads it.
 data/raw/%: data/sources.toml | $(ENV)
@@ -74,8 +78,9 @@ endef
 FORCE:
 
 # Each rule's inputs are those its step declares in src/csc_figures/steps.py (tests/test_steps.py checks).
-DFE_WORKFORCE_RAW := $(call raw,csww_headline_measures_2017_to_2022.csv csww_indicators_2017_to_2023.csv \
-  csww_indicators_2017_to_2024.csv csww_indicators_2017_to_2025.csv)
+# Every workforce release listed in data/sources.toml (a new release is one entry there).
+WORKFORCE_RAW_NAMES := $(shell awk -F'"' '/^\[files\./ {name = $$2} /^publication = "Children.s social work workforce"$$/ {print name}' data/sources.toml)
+DFE_WORKFORCE_RAW := $(call raw,$(WORKFORCE_RAW_NAMES))
 DFE_CHILDREN_RAW := $(call raw,b1_children_in_need_2013_to_2025.csv \
   c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv cla_number_and_rate_per_10k_children.csv)
 # [01_geography] councils, codes and name spellings from the files that code them
@@ -135,6 +140,10 @@ STORY_NOTEBOOKS += $(NB)/13_national_trends.ipynb
 # [14_reported_figures]
 $(NB)/14_reported_figures.ipynb: $(wildcard data/reported/*.csv)
 STORY_NOTEBOOKS += $(NB)/14_reported_figures.ipynb
+# [15_revisions]
+# every pair of consecutive workforce releases: the figures each release changed
+$(NB)/15_revisions.ipynb: data/processed/workforce.parquet
+STORY_NOTEBOOKS += $(NB)/15_revisions.ipynb
 # [claims]
 CLAIMS_REPORT := outputs/claims_report.csv outputs/claims_report.html
 $(CLAIMS_REPORT) &: data/claims.csv $(wildcard data/reported/*.csv) $(SRC) $(PROCESSED_TABLES) | $(ENV)

@@ -3,13 +3,12 @@
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 
 from csc_figures import paths, sources
 from csc_figures.sources import Source, SourceError
-
-REQUIRED = {"sha256", "bytes", "publisher", "publication", "release", "page", "licence"}
 
 
 def test_manifest_lists_every_mirror_file_with_provenance():
@@ -19,8 +18,26 @@ def test_manifest_lists_every_mirror_file_with_provenance():
         assert sorted(p.name for p in mirror.iterdir() if p.is_file()) == sorted(manifest)
     with open(paths.SOURCES_TOML, "rb") as f:
         for name, fields in tomllib.load(f)["files"].items():
-            assert REQUIRED <= set(fields), f"{name} lacks {REQUIRED - set(fields)}"
+            for field in sources.REQUIRED:
+                assert field in fields, f"{name} lacks {field}"
+                assert not isinstance(fields[field], str) or fields[field].strip(), f"{name}: {field} is empty"
             assert len(fields["sha256"]) == 64 and fields["bytes"] > 0
+            assert fields["url"] or "url is empty" in fields["established"], \
+                f"{name}: an empty url must say why in `established`"
+
+
+def test_the_repository_holds_exactly_the_manifest_files():
+    committed = subprocess.run(["git", "ls-files", "data/raw"], capture_output=True, text=True, cwd=paths.ROOT)
+    if committed.returncode != 0:
+        pytest.skip("not a git checkout")
+    names = sorted(Path(p).name for p in committed.stdout.split())
+    assert names == sorted([*sources.load_manifest(), "README.md"])
+
+
+def test_unconfirmed_addresses_are_flagged():
+    # An address is confirmed only by a download whose hash matched; none has been made yet.
+    for source in sources.load_manifest().values():
+        assert source.confirmed is False or source.url, f"{source.name}: confirmed without a url"
 
 
 def test_every_fetched_file_verifies():
@@ -94,8 +111,54 @@ def test_command_line_exits_non_zero_on_an_empty_mirror(tmp_path):
     empty = tmp_path / "mirror"
     empty.mkdir()
     result = subprocess.run([sys.executable, "-m", "csc_figures.sources", "--mirror", str(empty),
-                             "b1_children_in_need_2013_to_2025.csv"], capture_output=True, text=True,
+                             "New_Statistical_Neighbour_Groupings_April_2021.csv"], capture_output=True, text=True,
                             env={"CSC_FIGURES_ROOT": str(tmp_path), "PATH": "/usr/bin:/bin"}, cwd=tmp_path)
     assert result.returncode != 0
-    assert "b1_children_in_need_2013_to_2025.csv: not in the mirror" in result.stderr
-    assert not (tmp_path / "data" / "raw" / "b1_children_in_need_2013_to_2025.csv").exists()
+    assert "New_Statistical_Neighbour_Groupings_April_2021.csv: not in the mirror" in result.stderr
+    assert not (tmp_path / "data" / "raw" / "New_Statistical_Neighbour_Groupings_April_2021.csv").exists()
+
+
+VALID_ENTRY = """
+[files."x.csv"]
+sha256 = "46889430c2b58fcfbb147c9a388bd434c2ee96452fadec2f80e4642a04f54717"
+bytes = 10
+publisher = "p"
+publication = "p"
+release = "r"
+page = "https://example.org"
+licence = "Open Government Licence v3.0"
+confirmed = false
+established = "a test"
+"""
+
+
+@pytest.mark.parametrize("text, expected", [
+    (VALID_ENTRY.replace('publisher = "p"', 'publisher = "p'), r"not valid TOML: .*line 5"),
+    (VALID_ENTRY.replace('release = "r"\n', ""), r'entry \[files."x.csv"\]: required field \'release\' is missing'),
+    (VALID_ENTRY.replace("bytes = 10", 'bytes = "10"'), r"field 'bytes' should be int, got str '10'"),
+    (VALID_ENTRY.replace("confirmed = false", 'confirmed = "no"'), r"field 'confirmed' should be bool"),
+    (VALID_ENTRY.replace('page = "https://example.org"', 'page = " "'), r"required field 'page' is empty"),
+    (VALID_ENTRY.replace('licence =', 'license ='), r"unknown field 'license'"),
+    (VALID_ENTRY.replace("46889430c2b5", "zz"), r"field 'sha256' should be 64 lower-case hex digits"),
+    ("[file]\n", r"no \[files"),
+])
+def test_malformed_manifest_is_refused_naming_file_entry_and_field(tmp_path, text, expected):
+    path = tmp_path / "sources.toml"
+    path.write_text(text)
+    with pytest.raises(SourceError, match=expected) as err:
+        sources.load_manifest(path)
+    assert str(path) in str(err.value)
+
+
+def test_a_valid_entry_loads(tmp_path):
+    (tmp_path / "sources.toml").write_text(VALID_ENTRY)
+    assert sources.load_manifest(tmp_path / "sources.toml")["x.csv"].bytes == 10
+
+
+def test_command_line_prints_a_malformed_manifest_without_traceback(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "sources.toml").write_text(VALID_ENTRY.replace("bytes = 10", "bytes = ten"))
+    result = subprocess.run([sys.executable, "-m", "csc_figures.sources"], capture_output=True, text=True,
+                            env={"CSC_FIGURES_ROOT": str(tmp_path), "PATH": "/usr/bin:/bin"}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "sources.toml: not valid TOML" in result.stderr and "Traceback" not in result.stderr

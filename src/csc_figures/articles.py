@@ -72,7 +72,7 @@ def articles(path: Path = ARTICLES_CSV) -> pl.DataFrame:
         _check_story(row, f"{path.name} line {line} ({row['article']}, {row['story']})")
     dupes = table.filter(pl.struct("article", "story").is_duplicated())
     if dupes.height:
-        keys = sorted(set(zip(dupes["article"], dupes["story"])))
+        keys = sorted(set(zip(dupes["article"], dupes["story"], strict=True)))
         raise DataError(f"{path.name}: story named twice in one article: {keys}")
     published = pl.when(pl.col("published") != "").then(pl.col("published"))
     return table.with_columns(published.str.to_date("%Y-%m-%d").alias("published"))

@@ -1,27 +1,39 @@
-"""The raw-file manifest: fetch each publisher file from a mirror or its URL, verify it.
+"""The raw-file manifest: check each publisher file, bring in new ones from a mirror or their URL.
 
-`data/sources.toml` lists every raw file with its sha256 and size. A file is only
-ever moved into data/raw/ after its hash is checked, so data/raw/ never holds a
-partial or unverified file. Cleaning modules open raw files through `raw_path`,
-which re-checks the hash, so a file changed after fetching is caught too.
+`data/sources.toml` lists every raw file with its sha256, size and provenance; the
+files themselves are committed in data/raw/. A file is only ever moved into
+data/raw/ after its hash is checked, so data/raw/ never holds a partial or
+unverified file. Cleaning modules open raw files through `raw_path`, which
+re-checks the hash, so a file changed after fetching is caught too.
+
+`python -m csc_figures.sources [NAME...]` (make data) verifies each file, copying
+a missing one from the mirror or downloading it; `--download NAME` (make fetch
+FILE=NAME) downloads one file from its recorded url even if a copy is present.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import tomllib
+import urllib.error
 import urllib.request
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
 from . import paths
 from .errors import DataError
+
+# Seconds without a byte from the server before a download gives up (FETCH_TIMEOUT overrides).
+DEFAULT_TIMEOUT = 60
 
 
 class SourceError(DataError):
@@ -38,16 +50,83 @@ class Source:
     release: str
     page: str
     url: str = ""
+    member: str = ""  # the file's path inside the ZIP at `url`, when `url` is a ZIP
     licence: str = ""
     holds: str = ""
     vintage: int | None = None
+    layout: str = ""  # workforce releases: the column map (workforce.LAYOUTS); newest when empty
+    confirmed: bool = False  # true once `url` was downloaded and its hash matched
+    established: str = ""  # how `page` and `url` were found
+
+
+# Fields every entry must give, non-empty; the others may be left out.
+REQUIRED = ("sha256", "bytes", "publisher", "publication", "release", "page", "licence", "confirmed", "established")
+_TYPES = {"bytes": int, "vintage": int, "confirmed": bool}
+
+
+def _check_entry(path: Path, name: str, entry: object) -> dict:
+    """The entry's fields, or SourceError naming the file, the entry and the field at fault."""
+    where = f'{path}: entry [files."{name}"]'
+    if not isinstance(entry, dict):
+        raise SourceError(f"{where} is not a table of fields")
+    known = {f.name for f in fields(Source)} - {"name"}
+    for field in entry:
+        if field not in known:
+            raise SourceError(f"{where}: unknown field {field!r} (known fields: {', '.join(sorted(known))})")
+    for field in REQUIRED:
+        if field not in entry:
+            raise SourceError(f"{where}: required field {field!r} is missing")
+    for field, value in entry.items():
+        want = _TYPES.get(field, str)
+        # bool is an int in Python; a count or a year given as true/false is still the wrong type.
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            raise SourceError(f"{where}: field {field!r} should be {want.__name__}, "
+                              f"got {type(value).__name__} {value!r}")
+        if field in REQUIRED and want is str and not value.strip():
+            raise SourceError(f"{where}: required field {field!r} is empty")
+    sha = entry["sha256"]
+    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+        raise SourceError(f"{where}: field 'sha256' should be 64 lower-case hex digits, got {sha!r}")
+    if entry["bytes"] <= 0:
+        raise SourceError(f"{where}: field 'bytes' should be positive, got {entry['bytes']}")
+    return entry
 
 
 def load_manifest(path: Path | None = None) -> dict[str, Source]:
+    """Every entry of data/sources.toml; SourceError naming file, entry and field if it is malformed."""
     path = path or paths.SOURCES_TOML
-    with open(path, "rb") as f:
-        table = tomllib.load(f)
-    return {name: Source(name=name, **fields) for name, fields in table["files"].items()}
+    try:
+        with open(path, "rb") as f:
+            table = tomllib.load(f)
+    except FileNotFoundError:
+        raise SourceError(f"{path}: the raw-file manifest is missing") from None
+    except tomllib.TOMLDecodeError as err:
+        raise SourceError(f"{path}: not valid TOML: {err}") from None
+    files = table.get("files")
+    if not isinstance(files, dict) or not files:
+        raise SourceError(f"{path}: no [files.\"<name>\"] entries")
+    unknown = sorted(set(table) - {"files"})
+    if unknown:
+        raise SourceError(f"{path}: unknown top-level key {unknown[0]!r} (entries go under [files.\"<name>\"])")
+    return {name: Source(name=name, **_check_entry(path, name, entry)) for name, entry in files.items()}
+
+
+WORKFORCE = "Children's social work workforce"
+
+
+def releases(publication: str, manifest: dict[str, Source] | None = None) -> list[Source]:
+    """The manifest's entries for one publication, oldest vintage first (each must have a vintage)."""
+    manifest = load_manifest() if manifest is None else manifest
+    found = [s for s in manifest.values() if s.publication == publication]
+    for s in found:
+        if s.vintage is None:
+            raise SourceError(f'{paths.SOURCES_TOML}: entry [files."{s.name}"] is a {publication} release '
+                              f"but has no 'vintage' (the last reporting year it holds)")
+    vintages = [s.vintage for s in found]
+    for s in found:
+        if vintages.count(s.vintage) > 1:
+            raise SourceError(f"{paths.SOURCES_TOML}: two {publication} entries have vintage {s.vintage}")
+    return sorted(found, key=lambda s: s.vintage)
 
 
 def sha256_of(path: Path) -> str:
@@ -72,8 +151,105 @@ def check(path: Path, source: Source) -> None:
         )
 
 
-def fetch(source: Source, raw_dir: Path, mirror: Path) -> str:
-    """Put a verified copy of `source` in raw_dir. Returns what was done."""
+def timeout() -> float:
+    """Download timeout in seconds (FETCH_TIMEOUT overrides the default)."""
+    value = os.environ.get("FETCH_TIMEOUT", str(DEFAULT_TIMEOUT))
+    try:
+        return float(value)
+    except ValueError:
+        raise SourceError(f"FETCH_TIMEOUT={value!r} is not a number of seconds") from None
+
+
+def download(source: Source, out: Path, seconds: float | None = None) -> None:
+    """Write the body at source.url to `out` (redirects followed); SourceError saying what went wrong."""
+    seconds = timeout() if seconds is None else seconds
+    request = urllib.request.Request(source.url, headers={"User-Agent": "csc-figures (make fetch)"})
+    try:
+        with urllib.request.urlopen(request, timeout=seconds) as response, open(out, "wb") as f:
+            shutil.copyfileobj(response, f)
+            expected = response.headers.get("Content-Length")
+        # http.client ends a short body quietly when read in blocks; the length tells.
+        received = out.stat().st_size
+        if expected and expected.isdigit() and received < int(expected):
+            raise http.client.IncompleteRead(b"x" * 0, int(expected) - received)
+    except urllib.error.HTTPError as err:
+        raise SourceError(f"{source.name}: {source.url} answered HTTP {err.code} {err.reason}; "
+                          f"check the address on the publication page {source.page}") from None
+    except (TimeoutError, socket.timeout):
+        raise SourceError(f"{source.name}: no answer from {source.url} within {seconds:g} s "
+                          f"(slow or offline? FETCH_TIMEOUT sets the limit)") from None
+    except http.client.IncompleteRead:
+        received = out.stat().st_size if out.exists() else 0
+        raise SourceError(f"{source.name}: the download from {source.url} stopped early "
+                          f"({received:,} bytes received); nothing was kept, try again") from None
+    except urllib.error.URLError as err:
+        reason = err.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            raise SourceError(f"{source.name}: no answer from {source.url} within {seconds:g} s "
+                              f"(slow or offline? FETCH_TIMEOUT sets the limit)") from None
+        raise SourceError(f"{source.name}: cannot reach {source.url} ({reason}). Are you offline? "
+                          f"The committed copy in data/raw/ needs no download; a new file can also come "
+                          f"from a folder: make data RAW_MIRROR=/path/to/folder") from None
+    except (ConnectionError, http.client.HTTPException) as err:
+        raise SourceError(f"{source.name}: the download from {source.url} failed ({err!r}); "
+                          f"nothing was kept, try again") from None
+
+
+def extract_member(zip_path: Path, source: Source, out: Path) -> None:
+    """Copy source.member (or the one file with its name) out of the ZIP at zip_path."""
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            names = archive.namelist()
+            if source.member in names:
+                member = source.member
+            else:
+                wanted = Path(source.member or source.name).name
+                matches = [n for n in names if Path(n).name == wanted]
+                if len(matches) != 1:
+                    shown = ", ".join(names[:20]) + (" ..." if len(names) > 20 else "")
+                    raise SourceError(f"{source.name}: the ZIP from {source.url} holds "
+                                      f"{'no' if not matches else len(matches)} file named {wanted!r} "
+                                      f"(it holds: {shown})")
+                member = matches[0]
+            with archive.open(member) as src, open(out, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+    except zipfile.BadZipFile:
+        raise SourceError(f"{source.name}: {source.url} should be a ZIP holding {source.member!r}, "
+                          f"but what came back is not a ZIP file") from None
+
+
+def _temporary(raw_dir: Path) -> Path:
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=raw_dir, prefix=".fetching-")
+    os.close(fd)
+    return Path(name)
+
+
+def download_verified(source: Source, raw_dir: Path, seconds: float | None = None) -> str:
+    """Download source.url (extracting source.member), check the hash, then move it into raw_dir.
+
+    Nothing is left behind when any step fails: the file in raw_dir is only ever replaced by a
+    verified copy."""
+    if not source.url:
+        raise SourceError(f"{source.name}: no download address is recorded in {paths.SOURCES_TOML}; "
+                          f"get it from the publication page {source.page}")
+    body, extracted = _temporary(raw_dir), _temporary(raw_dir)
+    try:
+        download(source, body, seconds)
+        result = body
+        if source.member:
+            extract_member(body, source, extracted)
+            result = extracted
+        check(result, source)
+        result.replace(raw_dir / source.name)
+        return f"downloaded from {source.url}" + (f" (member {source.member})" if source.member else "")
+    finally:
+        body.unlink(missing_ok=True)
+        extracted.unlink(missing_ok=True)
+
+
+def fetch(source: Source, raw_dir: Path, mirror: Path, seconds: float | None = None) -> str:
+    """Put a verified copy of `source` in raw_dir: keep a good copy, else the mirror's, else download."""
     target = raw_dir / source.name
     if target.exists():
         try:
@@ -81,27 +257,20 @@ def fetch(source: Source, raw_dir: Path, mirror: Path) -> str:
             return "already verified"
         except SourceError:
             target.unlink()  # a bad copy is never left in data/raw
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=raw_dir, prefix=".fetching-")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    origin = mirror / source.name
+    if not origin.exists():
+        if source.url:
+            return download_verified(source, raw_dir, seconds)
+        raise SourceError(
+            f"{source.name}: not in the mirror {mirror} and no download URL is recorded "
+            f"(publication page: {source.page})"
+        )
+    tmp = _temporary(raw_dir)
     try:
-        origin = mirror / source.name
-        if origin.exists():
-            shutil.copyfile(origin, tmp)
-            how = f"copied from {mirror}"
-        elif source.url:
-            with urllib.request.urlopen(source.url, timeout=60) as response, open(tmp, "wb") as out:
-                shutil.copyfileobj(response, out)
-            how = f"downloaded from {source.url}"
-        else:
-            raise SourceError(
-                f"{source.name}: not in the mirror {mirror} and no download URL is recorded "
-                f"(publication page: {source.page})"
-            )
+        shutil.copyfile(origin, tmp)
         check(tmp, source)
         tmp.replace(target)
-        return how
+        return f"copied from {mirror}"
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -129,9 +298,16 @@ def raw_path(name: str) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m csc_figures.sources", description=__doc__)
     parser.add_argument("names", nargs="*", help="files to fetch (default: every file in the manifest)")
-    parser.add_argument("--mirror", type=Path, default=None, help="mirror folder (default RAW_MIRROR or ../shared/data/raw)")
+    parser.add_argument("--mirror", type=Path, default=None,
+                        help="mirror folder (default RAW_MIRROR or ../shared/data/raw)")
+    parser.add_argument("--download", action="store_true",
+                        help="download from the recorded url even if a verified copy is present (make fetch)")
     args = parser.parse_args(argv)
-    manifest = load_manifest()
+    try:
+        manifest = load_manifest()
+    except SourceError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     mirror = (args.mirror or paths.raw_mirror()).resolve()
     names = args.names or sorted(manifest)
     failures = 0
@@ -141,7 +317,11 @@ def main(argv: list[str] | None = None) -> int:
             failures += 1
             continue
         try:
-            print(f"{name}: {fetch(manifest[name], paths.RAW, mirror)}")
+            if args.download:
+                how = download_verified(manifest[name], paths.RAW)
+            else:
+                how = fetch(manifest[name], paths.RAW, mirror)
+            print(f"{name}: {how}")
         except (SourceError, OSError) as err:
             print(f"error: {err}", file=sys.stderr)
             failures += 1

@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from . import sources
+
 # Set by the runner (csc_figures.run, csc_figures.claims) for the step it runs; unset in JupyterLab.
 STEP_VARIABLE = "CSC_FIGURES_STEP"
 
-DFE_WORKFORCE = ("csww_headline_measures_2017_to_2022.csv", "csww_indicators_2017_to_2023.csv",
-                 "csww_indicators_2017_to_2024.csv", "csww_indicators_2017_to_2025.csv")
+# Every workforce release listed in data/sources.toml: a new release is one entry there.
+DFE_WORKFORCE = tuple(source.name for source in sources.releases(sources.WORKFORCE))
 DFE_CHILDREN = ("b1_children_in_need_2013_to_2025.csv", "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
                 "cla_number_and_rate_per_10k_children.csv")
 NEIGHBOURS = "New_Statistical_Neighbour_Groupings_April_2021.csv"
@@ -53,6 +55,7 @@ STEPS: dict[str, Step] = {s.name: s for s in (
     Step("13_national_trends", reads=("children_looked_after", "section_47"),
          inputs=("data/reported/national_statistics_quoted.csv",)),
     Step("14_reported_figures", inputs=("data/reported/*.csv",)),
+    Step("15_revisions", reads=("workforce",)),
     # every figure in the articles, recomputed from every table
     Step("claims", reads=(*GEOGRAPHY_TABLES, "inspections", "ofsted_names", "workforce", *CHILDREN_TABLES),
          inputs=("data/claims.csv", "data/reported/*.csv"),

@@ -92,13 +92,21 @@ LAYOUT_2023 = {
     "absence_rate_fte": "absence_rate",
 }
 
-# vintage -> (raw file, layout)
-RELEASES = {
-    2022: ("csww_headline_measures_2017_to_2022.csv", LAYOUT_2022),
-    2023: ("csww_indicators_2017_to_2023.csv", LAYOUT_2023),
-    2024: ("csww_indicators_2017_to_2024.csv", LAYOUT_2023),
-    2025: ("csww_indicators_2017_to_2025.csv", LAYOUT_2023),
-}
+# Layouts by name; a workforce entry in data/sources.toml names its own (`layout`), else the newest.
+LAYOUTS = {"2022": LAYOUT_2022, "2023": LAYOUT_2023}
+
+
+def releases() -> dict[int, tuple[str, dict[str, str]]]:
+    """vintage -> (raw file, layout) for every workforce release listed in data/sources.toml."""
+    out = {}
+    for source in sources.releases(sources.WORKFORCE):
+        name = source.layout or max(LAYOUTS)
+        if name not in LAYOUTS:
+            raise DataError(f'data/sources.toml: entry [files."{source.name}"]: layout {name!r} is not one of '
+                            f"the column maps in workforce.py ({', '.join(LAYOUTS)})")
+        out[source.vintage] = (source.name, LAYOUTS[name])
+    return out
+
 
 # Measures in table order, with what each holds.
 MEASURES = {
@@ -228,7 +236,7 @@ def _mark_joint_units(df: pl.DataFrame, published: list[str], source: str) -> pl
 def build() -> pl.DataFrame:
     """Every release we hold, harmonised into one panel, in a stable order."""
     frames = [read_release(sources.raw_path(name), layout, vintage, name)
-              for vintage, (name, layout) in sorted(RELEASES.items())]
+              for vintage, (name, layout) in sorted(releases().items())]
     level_order = {"national": 0, "regional": 1, "local_authority": 2}
     df = pl.concat(frames, how="vertical")
     return df.sort(
@@ -245,8 +253,8 @@ def write() -> pl.DataFrame:
 
 
 def vintages() -> list[int]:
-    """The releases we hold."""
-    return sorted(RELEASES)
+    """The releases we hold (those listed in data/sources.toml)."""
+    return sorted(releases())
 
 
 def panel(vintage: int | None = None) -> pl.DataFrame:

@@ -1,0 +1,193 @@
+"""What each new workforce release changed: every published figure it revised.
+
+DfE's workforce releases republish every year since 2017, and councils amend
+their returns, so a later release can change a figure an earlier one published.
+For every pair of consecutive releases we hold (2022 -> 2023, 2023 -> 2024, ...),
+`revisions` lists each council (and England) and each year and measure that both
+releases publish whose published value differs: old and new value, the change,
+and what kind of change it is. The releases come from the workforce panel, so a
+new release in data/sources.toml adds its pair with no code change.
+
+Rows are matched on what a row covers, not its label: a council by its DfE
+code, a joint return by the councils it covers (`joint_codes`), England by year.
+A row that one release of the pair has and the other lacks, in a year both hold,
+is listed too (`only in the old release` / `only in the new release`), so nothing
+is silently left out. A measure the older release did not publish at all (flag
+`not_published`) is new, not revised, and is not listed.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from . import charts, formatting, workforce
+
+STORY = "revisions"
+LEVELS = ("national", "local_authority")  # England and councils; regions are sums of councils
+# Kinds of change, in the order the table lists them.
+STATUSES = ("revised", "newly suppressed", "newly published", "suppression code changed",
+            "only in the old release", "only in the new release")
+# Percentage measures charted (same unit, so their revisions compare): the four headline rates.
+CHART_MEASURES = ("turnover_rate", "agency_rate", "vacancy_rate", "absence_rate")
+
+COLUMNS = ["from_release", "to_release", "year", "geographic_level", "la_code", "la_name", "joint_codes",
+           "measure", "old_value", "new_value", "change", "old_flag", "new_flag", "status"]
+
+
+def measure_label(measure: str) -> str:
+    """'turnover rate, FTE': the measure's description up to its colon (workforce.MEASURES)."""
+    return workforce.MEASURES[measure].split(":")[0]
+
+
+def _long(panel: pl.DataFrame, vintage: int) -> pl.DataFrame:
+    """One release as (row key, measure, value, flag), England and council rows."""
+    rows = panel.filter(pl.col("vintage") == vintage, pl.col("geographic_level").is_in(LEVELS))
+    rows = rows.with_columns(pl.col("joint_codes").list.sort().list.join(" / ").fill_null("").alias("covers"),
+                             pl.lit(True).alias("held"))
+    measures = [m for m in workforce.MEASURES if m in rows.columns]
+    values = rows.unpivot(index=["year", "geographic_level", "covers", "held", "la_code", "la_name"],
+                          on=measures, variable_name="measure", value_name="value")
+    flags = rows.unpivot(index=["year", "geographic_level", "covers"], on=[f"{m}_flag" for m in measures],
+                         variable_name="measure", value_name="flag")
+    flags = flags.with_columns(pl.col("measure").str.strip_suffix("_flag"))
+    return values.join(flags, on=["year", "geographic_level", "covers", "measure"], how="left",
+                       validate="1:1", nulls_equal=True)
+
+
+def between(panel: pl.DataFrame, old: int, new: int) -> pl.DataFrame:
+    """Every published figure release `new` changed from release `old`, in the years both hold."""
+    a, b = _long(panel, old), _long(panel, new)
+    years = set(a["year"].unique().to_list()) & set(b["year"].unique().to_list())
+    a, b = a.filter(pl.col("year").is_in(years)), b.filter(pl.col("year").is_in(years))
+    key = ["year", "geographic_level", "covers", "measure"]
+    both = a.join(b, on=key, how="full", coalesce=True, suffix="_new", nulls_equal=True)
+    in_old, in_new = pl.col("held").fill_null(False), pl.col("held_new").fill_null(False)
+    same_value = (pl.col("value") == pl.col("value_new")).fill_null(False) | (
+        pl.col("value").is_null() & pl.col("value_new").is_null())
+    same_flag = pl.col("flag").eq_missing(pl.col("flag_new"))
+    status = (
+        pl.when(~in_new).then(pl.lit("only in the old release"))
+        .when(~in_old).then(pl.lit("only in the new release"))
+        .when(pl.col("flag") == workforce.NOT_PUBLISHED).then(None)  # a new measure, not a revision
+        .when(same_value & same_flag).then(None)
+        .when(pl.col("value").is_not_null() & pl.col("value_new").is_not_null()).then(pl.lit("revised"))
+        .when(pl.col("value").is_not_null()).then(pl.lit("newly suppressed"))
+        .when(pl.col("value_new").is_not_null()).then(pl.lit("newly published"))
+        .otherwise(pl.lit("suppression code changed"))  # both null, different codes
+    )
+    # A row missing from one release is listed once, not once per measure.
+    whole_row = pl.col("status").str.starts_with("only in")
+    out = (both.with_columns(status.alias("status"))
+           .filter(pl.col("status").is_not_null())
+           .filter(~whole_row | (pl.col("measure") == next(iter(workforce.MEASURES)))))
+    out = out.with_columns(
+        pl.lit(old, pl.Int64).alias("from_release"), pl.lit(new, pl.Int64).alias("to_release"),
+        pl.coalesce("la_code_new", "la_code").alias("la_code"),
+        pl.coalesce("la_name_new", "la_name").alias("la_name"),
+        pl.col("covers").alias("joint_codes"),
+        pl.when(whole_row).then(pl.lit("")).otherwise(pl.col("measure")).alias("measure"),
+        pl.col("value").alias("old_value"), pl.col("value_new").alias("new_value"),
+        (pl.col("value_new") - pl.col("value")).round(6).alias("change"),
+        pl.col("flag").alias("old_flag"), pl.col("flag_new").alias("new_flag"),
+    )
+    return out.select(COLUMNS)
+
+
+def revisions(panel: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every pair of consecutive releases we hold, stacked, in a stable order."""
+    panel = panel if panel is not None else workforce.tables.read("workforce")
+    held = sorted(panel["vintage"].unique().to_list())
+    frames = [between(panel, old, new) for old, new in zip(held, held[1:], strict=False)]
+    if not frames:
+        return pl.DataFrame(schema={c: pl.Null for c in COLUMNS})
+    level = pl.col("geographic_level").replace_strict({lv: i for i, lv in enumerate(LEVELS)}, return_dtype=pl.Int8)
+    order = pl.col("measure").replace_strict({m: i for i, m in enumerate(["", *workforce.MEASURES])},
+                                             return_dtype=pl.Int16)
+    return pl.concat(frames).sort("from_release", level, "la_code", "year", order)
+
+
+def summary(table: pl.DataFrame) -> pl.DataFrame:
+    """How many figures each release changed, by kind, for England and for councils."""
+    return (table.group_by("from_release", "to_release", "geographic_level", "status").len("figures")
+            .with_columns(pl.col("status").replace_strict({s: i for i, s in enumerate(STATUSES)},
+                                                          return_dtype=pl.Int8).alias("_order"))
+            .sort("from_release", "geographic_level", "_order").drop("_order"))
+
+
+def sentences(table: pl.DataFrame) -> list[str]:
+    """One sentence per pair of releases: how many council and England figures it changed."""
+    out = []
+    for (old, new), pair in table.group_by("from_release", "to_release", maintain_order=True):
+        councils = pair.filter(pl.col("geographic_level") == "local_authority")
+        counts = {s: councils.filter(pl.col("status") == s).height for s in STATUSES}
+        revised = councils.filter(pl.col("status") == "revised")
+        national = pair.filter(pl.col("geographic_level") == "national", pl.col("status") == "revised").height
+        if counts["revised"]:
+            text = (f"The {new} release revised {formatting.number(counts['revised'])} council figures published "
+                    f"in the {old} release, for {revised['la_code'].n_unique()} councils and years "
+                    f"{revised['year'].min()}-{revised['year'].max()}")
+        else:
+            text = f"The {new} release revised no council figure published in the {old} release"
+        extra = [f"{formatting.number(n)} {s}" for s, n in counts.items() if s != "revised" and n]
+        text += f" (other changes: {', '.join(extra)})" if extra else ""
+        text += f", and {formatting.number(national) if national else 'none'} of England's figures."
+        out.append(text)
+    return out
+
+
+def england(table: pl.DataFrame) -> pl.DataFrame:
+    """England's revised figures."""
+    return table.filter(pl.col("geographic_level") == "national").drop("la_code", "joint_codes")
+
+
+def largest(table: pl.DataFrame, n: int = 15) -> pl.DataFrame:
+    """The n largest revisions of the headline rates (percentage points), councils and England."""
+    rates = table.filter(pl.col("status") == "revised", pl.col("measure").is_in(CHART_MEASURES))
+    rates = rates.with_columns(pl.col("change").abs().alias("size"))
+    # Ties broken by a stable key, so the same data always gives the same chart.
+    top = rates.sort(["size", "from_release", "la_code", "year", "measure"],
+                     descending=[True, False, False, False, False]).head(n)
+    short = pl.col("measure").map_elements(lambda m: measure_label(m).removesuffix(", FTE"), return_dtype=pl.String)
+    return top.with_columns(
+        pl.col("measure").map_elements(measure_label, return_dtype=pl.String).alias("measure_label"),
+        pl.format("{} {}, {}", pl.col("la_name"), pl.col("year"), short).alias("figure"),
+        pl.format("{} to {}", pl.col("from_release"), pl.col("to_release")).alias("releases"),
+    ).drop("size")
+
+
+def largest_chart(top: pl.DataFrame):
+    """Bar chart of the largest revisions: how far each published rate moved, in points."""
+    biggest = top.row(0, named=True)
+    pairs = sorted(set(top["releases"].to_list()))
+    releases = sorted(set(top["from_release"].to_list()) | set(top["to_release"].to_list()))
+    title = ("Later DfE releases revised some councils' published rates by up to "
+             f"{formatting.points(abs(biggest['change']))}")
+    subtitle = [f"The {top.height} largest revisions of a council's turnover, agency, vacancy or sickness absence",
+                f"rate (FTE) between consecutive releases; all {top.height} from the "
+                f"{' and '.join(pairs)} release{'s' if len(pairs) > 1 else ''}." if len(pairs) == 1 else
+                f"rate (FTE) between consecutive releases ({', '.join(pairs)}).",
+                "Change from one release's figure to the next's, in percentage points."]
+    words = "; ".join(f"{r['figure']}, {r['releases']} release: {formatting.pct(r['old_value'])} to "
+                      f"{formatting.pct(r['new_value'])}" for r in top.iter_rows(named=True))
+    bars = (
+        alt.Chart(top.select("figure", "releases", "change", "old_value", "new_value"))
+        .mark_bar(color=charts.SERIES_COLOURS[1])
+        .encode(
+            y=alt.Y("figure:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("change:Q", title="Revision (percentage points)"),
+            tooltip=["figure:N", "releases:N", "old_value:Q", "new_value:Q", "change:Q"],
+        )
+        .properties(width=220, height=alt.Step(18))
+    )
+    source = "Source: DfE, Children's social work workforce, releases " + ", ".join(map(str, releases))
+    return charts.titled(bars, title, subtitle, source, f"Bar chart. {title}. {words}.")
+
+
+def write(table: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+    """Build and save the revisions tables to outputs/tables/revisions/; returns them."""
+    table = table if table is not None else revisions()
+    built = {"revisions": table, "summary": summary(table), "england": england(table)}
+    for name, frame in built.items():
+        charts.save_table(frame, STORY, name)
+    return built
