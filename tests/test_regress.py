@@ -161,21 +161,38 @@ def test_a_changed_value_names_exactly_what_depends_on_it(scratch):
 
     done = _run([sys.executable, "-m", "csc_figures.regress", "--check"], scratch)
     assert done.returncode == 1, done.stdout + done.stderr
-    report = collect(scratch)
-    assert [c.name for c in report.charts] == ["national_trends/children_looked_after"]
-    [chart] = report.charts
-    assert chart.verdict == "data changed"
-    moved = [c for c in chart.table.cells if c.old != c.new]
-    assert [(c.key.get("year"), float(c.old), float(c.new)) for c in moved if c.field == "number"] == \
-        [("2024", float(old), float(new))]
-    assert chart.data and chart.picture.changed_pixels > 0
-    assert set(report.tables) == {"national_trends/article_figures.csv"} or not report.tables
-    assert list(report.notebooks) == ["13_national_trends"]
-    assert [c.path for c in report.others] == []
-    text = summary(report)
-    assert f"number {old} -> {new}" in text.replace(".0 ", " ") or f"{old}" in text
     assert (scratch / "outputs" / "regress" / "index.html").exists()
-    assert (scratch / "outputs" / "regress" / "charts").is_dir()
+    report = collect(scratch)
+    old_text, new_text = f"{old:,.0f}", f"{new:,.0f}"  # as the sentences print them
+
+    # the one chart drawn from the series, its table and its spec's data, and its picture
+    [chart] = report.charts
+    assert (chart.name, chart.verdict) == ("national_trends/children_looked_after", "data changed")
+    assert [(c.key["year"], c.field, float(c.old), float(c.new)) for c in chart.table.cells] == \
+        [("2021", "value", old, new)]
+    [data] = chart.data
+    assert [(c.key["period"], c.field, float(c.old), float(c.new)) for c in data.cells] == \
+        [("2020-21", "value", old, new)]
+    assert chart.picture.changed_pixels > 0
+    # the story's table of article figures: the recomputed count and the record it no longer is
+    assert list(report.tables) == ["national_trends/article_figures.csv"]
+    cells = {(c.key["figure"], c.field): (c.old, c.new) for c in report.tables["national_trends/article_figures.csv"].cells}
+    assert cells[("looked_after", "recomputed")] == (old_text, new_text)
+    assert cells[("looked_after_record", "status")] == ("match", "differs")
+    # the story notebook's checked sentences
+    assert list(report.notebooks) == ["13_national_trends"]
+    diffs = "\n".join(c.diff for c in report.notebooks["13_national_trends"].checked)
+    assert f"-Children in care in England at 31 March 2021: {old_text}" in diffs
+    assert f"+Children in care in England at 31 March 2021: {new_text}" in diffs
+    # the claims: the count moved, and "a record high" stopped matching
+    assert [(c.claim_id, c.old_value, c.new_value, c.old_status, c.new_status) for c in report.claims] == [
+        ("a002-106", "record high", "not a record", "match", "differs"),
+        ("a002-105", f"{old:.0f}", f"{new:.0f}", "differs", "differs")]
+    assert report.others == []  # claims_report.html is the claims' page, reported through the CSV
+    # the summary puts the claim that stopped matching first
+    text = summary(report)
+    assert text.index("CLAIMS THAT STOPPED MATCHING") < text.index("a002-106") < text.index("CHANGED PUBLISHED VALUES")
+    assert f"value {old} -> {new} (-1000)" in text
 
 
 def test_a_colour_change_is_rendering_only(scratch):
@@ -209,3 +226,15 @@ def test_a_colour_change_is_rendering_only(scratch):
     assert not report.tables and not report.notebooks and not report.claims
     text = summary(report)
     assert "RENDERING ONLY" in text and "CHANGED PUBLISHED VALUES" not in text
+
+    # accepting it stages exactly those files, with the summary as the commit message
+    refused = _run([sys.executable, "-m", "csc_figures.regress", "accept", "--commit"], scratch)
+    assert refused.returncode == 2 and "--why" in refused.stderr
+    done = _run([sys.executable, "-m", "csc_figures.regress", "accept"], scratch)
+    assert done.returncode == 0, done.stderr
+    staged = subprocess.run(["git", "-C", str(scratch), "diff", "--cached", "--name-only"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert staged == [f"outputs/figures/national_trends/children_looked_after{s}" for s in (".png", ".svg", ".vl.json")]
+    message = (scratch / "outputs" / "regress" / "commit-message.txt").read_text()
+    assert message.startswith("Outputs: 1 chart changed in rendering only\n\nWhy: ")
+    assert "RENDERING ONLY\n  chart national_trends/children_looked_after: rendering only" in message

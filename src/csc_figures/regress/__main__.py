@@ -45,8 +45,8 @@ def accept(root: Path, out: Path, commit: bool, why: str | None = None) -> int:
     index = write(report, root, out)
     text = (out / "summary.txt").read_text()
     message = out / COMMIT_MESSAGE
-    body = "\n".join(line for line in text.splitlines()[1:] if not line.startswith("Report: "))
-    message.write_text(f"{subject(text)}\n\nWhy: {why or '(say why these outputs changed)'}\n{body.rstrip()}\n")
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("Report: "))
+    message.write_text(f"{subject(text)}\n\nWhy: {why or '(say why these outputs changed)'}\n\n{body.rstrip()}\n")
     subprocess.run(["git", "-C", str(root), "add", "-A", "--", *[c.path for c in report.changes]], check=True)
     print(text, end="")
     print(f"\nStaged {len(report.changes)} changed outputs. Report: {index.relative_to(root)}")
