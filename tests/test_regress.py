@@ -176,7 +176,8 @@ def test_a_changed_value_names_exactly_what_depends_on_it(scratch):
     assert chart.picture.changed_pixels > 0
     # the story's table of article figures: the recomputed count and the record it no longer is
     assert list(report.tables) == ["national_trends/article_figures.csv"]
-    cells = {(c.key["figure"], c.field): (c.old, c.new) for c in report.tables["national_trends/article_figures.csv"].cells}
+    figures = report.tables["national_trends/article_figures.csv"]
+    cells = {(c.key["figure"], c.field): (c.old, c.new) for c in figures.cells}
     assert cells[("looked_after", "recomputed")] == (old_text, new_text)
     assert cells[("looked_after_record", "status")] == ("match", "differs")
     # the story notebook's checked sentences

@@ -281,6 +281,10 @@ def _output_text(cell: dict) -> str:
     return "".join(parts)
 
 
+def _outputs(cell: dict) -> str:
+    return json.dumps(cell.get("outputs", []), sort_keys=True)
+
+
 @dataclass
 class CellDiff:
     label: str  # the cell's first source line
@@ -309,7 +313,7 @@ def diff_notebook(old: bytes | None, new: bytes | None, sanitise=lambda s: s) ->
         if CHECK_MARK in source and a != b:
             lines = difflib.unified_diff(a.splitlines(), b.splitlines(), "committed", "built", lineterm="", n=1)
             result.checked.append(CellDiff(label.strip(), "\n".join(lines)))
-        elif json.dumps(before.get("outputs", []), sort_keys=True) != json.dumps(cell.get("outputs", []), sort_keys=True):
+        elif _outputs(before) != _outputs(cell):
             result.other_cells += 1
     return result
 
@@ -334,8 +338,10 @@ class ClaimChange:
         return self.old_status == MATCH and self.new_status != MATCH
 
     def describe(self) -> str:
-        status = self.new_status if self.old_status == self.new_status else f"{self.old_status or '(new)'} -> {self.new_status or '(removed)'}"
-        value = self.new_value if self.old_value == self.new_value else f"{self.old_value or '(none)'} -> {self.new_value or '(none)'}"
+        status = self.new_status if self.old_status == self.new_status else \
+            f"{self.old_status or '(new)'} -> {self.new_status or '(removed)'}"
+        value = self.new_value if self.old_value == self.new_value else \
+            f"{self.old_value or '(none)'} -> {self.new_value or '(none)'}"
         return f'{self.claim_id} "{_short(self.quote, 60)}": published {self.published}, computed {value} ({status})'
 
 
