@@ -107,6 +107,40 @@ def _run(args, cwd: Path, **kw) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, **kw)
 
 
+def assert_accessible_offline(page: Path) -> None:
+    """The report page: language, title, viewport, landmarks and skip link, one h1, tables with
+    caption, header row and scopes, images with alt text that exist beside it, no request off the machine."""
+    from html.parser import HTMLParser
+
+    class Page(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, dict(attrs)))
+
+    html = page.read_text()
+    parsed = Page()
+    parsed.feed(html)
+    tags = parsed.tags
+    of = lambda name: [a for t, a in tags if t == name]  # noqa: E731
+    assert of("html")[0].get("lang") == "en"
+    assert "<title>" in html and "</title>" in html
+    assert any(m.get("name") == "viewport" and "width=device-width" in m.get("content", "") for m in of("meta"))
+    assert of("main") and of("header") and of("nav") and of("main")[0].get("id") == "main"
+    assert of("a")[0].get("href") == "#main"  # the skip link comes first
+    assert len(of("h1")) == 1
+    assert len(of("caption")) == len(of("thead")) == len(of("table"))
+    assert all(a.get("scope") in ("col", "row") for a in of("th"))
+    for img in of("img"):
+        assert img.get("alt"), img
+        assert (page.parent / img["src"]).is_file(), img["src"]
+    for t, a in tags:
+        for attr in ("src", "href"):
+            assert not str(a.get(attr, "")).startswith(("http:", "https:", "//")), (t, a)
+
+
 @pytest.fixture
 def scratch(tmp_path) -> Path:
     """A clone whose HEAD is this worktree's build, with its raw files and processed tables."""
@@ -194,6 +228,9 @@ def test_a_changed_value_names_exactly_what_depends_on_it(scratch):
     text = summary(report)
     assert text.index("CLAIMS THAT STOPPED MATCHING") < text.index("a002-106") < text.index("CHANGED PUBLISHED VALUES")
     assert f"value {old} -> {new} (-1000)" in text
+    page = scratch / "outputs" / "regress" / "index.html"
+    assert_accessible_offline(page)
+    assert page.read_text().count("<table>") == 4  # claims; the chart's CSV and spec data; the table
 
 
 def test_a_colour_change_is_rendering_only(scratch):
@@ -239,3 +276,4 @@ def test_a_colour_change_is_rendering_only(scratch):
     message = (scratch / "outputs" / "regress" / "commit-message.txt").read_text()
     assert message.startswith("Outputs: 1 chart changed in rendering only\n\nWhy: ")
     assert "RENDERING ONLY\n  chart national_trends/children_looked_after: rendering only" in message
+    assert_accessible_offline(scratch / "outputs" / "regress" / "index.html")
