@@ -17,7 +17,7 @@ import pytest
 import vl_convert as vlc
 
 from csc_figures import charts, paths
-from csc_figures.regress import WATCHED, collect, compare, summary
+from csc_figures.regress import WATCHED, Change, ChartChange, Report, collect, compare, summary
 from csc_figures.regress.pictures import difference
 
 GIT = ["git", "-c", "user.name=regress test", "-c", "user.email=regress@example.invalid",
@@ -97,6 +97,14 @@ def test_difference_image_counts_changed_pixels():
     assert (result.changed_pixels, result.total_pixels) == (10, 100)
     assert Image.open(BytesIO(result.image)).getpixel((0, 0)) == (200, 16, 46)
     assert difference(png("blue"), png("blue")).changed_pixels == 0
+
+
+def test_summary_stays_short_when_every_chart_changes():
+    charts_ = [ChartChange(f"story/chart_{i:02d}", [], [], None, ["config.font: a -> b"], None) for i in range(30)]
+    text = summary(Report(charts=charts_, changes=[Change("x", b"a", b"b")]))
+    assert text.startswith("Figure regression: 30 charts changed in rendering only.")
+    assert "story/chart_19" in text and "story/chart_20" not in text
+    assert "  ... and 10 more (see the report)" in text
 
 
 # ---- real changes in a scratch copy ------------------------------------------------------------

@@ -203,8 +203,7 @@ def summary(report: Report, report_path: str | None = None) -> str:
     lines = ["Figure regression: " + ", ".join(c for c in counts if c) + "."]
     if report_path:
         lines.append(f"Report: {report_path}")
-    if report.stopped_matching:
-        lines += ["", "CLAIMS THAT STOPPED MATCHING"] + [f"  {c.describe()}" for c in report.stopped_matching]
+    lines += _section("CLAIMS THAT STOPPED MATCHING", [f"  {c.describe()}" for c in report.stopped_matching])
     values = [f"  claim {c.describe()}" for c in report.claims if not c.stopped_matching]
     values += [f"  chart {c.name}: {c.headline()}" for c in report.data_charts]
     values += [f"  table {name}: {d.headline()}" for name, d in report.tables.items() if d.changed]
@@ -212,17 +211,25 @@ def summary(report: Report, report_path: str | None = None) -> str:
         if nb.checked:
             cells = "; ".join(c.label for c in nb.checked)
             values.append(f"  notebook {name}: {len(nb.checked)} checked outputs changed ({_cut(cells, 90)})")
-    if values:
-        lines += ["", "CHANGED PUBLISHED VALUES"] + values
+    lines += _section("CHANGED PUBLISHED VALUES", values)
     rendering = [f"  chart {c.name}: {c.headline()}" for c in report.rendering_charts]
     rendering += [f"  notebook {n}: {nb.other_cells} unchecked outputs changed (charts, displays), no checked text"
                   for n, nb in report.notebooks.items() if not nb.checked]
     rendering += [f"  table {name}: same values, different bytes" for name, d in report.tables.items() if not d.changed]
-    if rendering:
-        lines += ["", "RENDERING ONLY"] + rendering
-    if report.others:
-        lines += ["", "OTHER FILES"] + [f"  {c.path} ({c.status})" for c in report.others]
+    lines += _section("RENDERING ONLY", rendering)
+    lines += _section("OTHER FILES", [f"  {c.path} ({c.status})" for c in report.others])
     return "\n".join(lines) + "\n"
+
+
+# A library upgrade can touch every chart: the summary stays short, the report holds the rest.
+SECTION_LIMIT = 20
+
+
+def _section(title: str, lines: list[str], limit: int = SECTION_LIMIT) -> list[str]:
+    if not lines:
+        return []
+    more = [f"  ... and {len(lines) - limit} more (see the report)"] if len(lines) > limit else []
+    return ["", title, *lines[:limit], *more]
 
 
 def _count(items, one: str, many: str) -> str:
