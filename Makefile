@@ -167,10 +167,20 @@ test: all ## Build everything, then lint (ruff) and run every test (pytest, nbva
 	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval.cfg -p no:cacheprovider $(NB)
 	$(MAKE) --no-print-directory check-outputs
 
-check-outputs: ## Fail if a build changed a committed output (an unexplained change)
+check-outputs: ## Fail if a build changed a committed output (an unexplained change); say what changed
 	@changed=$$(git status --porcelain -- outputs docs data/claims.csv); \
 	if [ -n "$$changed" ]; then echo "Committed outputs changed after the build:"; echo "$$changed"; \
-	  git --no-pager diff --stat -- outputs docs; exit 1; fi; echo "outputs unchanged"
+	  git --no-pager diff --stat -- outputs docs; echo; \
+	  $(PY) -m csc_figures.regress || echo "(the figure regression report could not be written)"; exit 1; fi; \
+	echo "outputs unchanged"
+
+.PHONY: regress accept
+regress: | $(ENV) ## Compare built outputs with git HEAD: a summary, and outputs/regress/index.html when any changed
+	$(PY) -m csc_figures.regress
+
+# `make accept` stages; `make accept WHY="DfE revised the 2024 figures" COMMIT=1` also commits.
+accept: all ## Rebuild, write the regression report, stage changed outputs with the summary as commit message
+	$(PY) -m csc_figures.regress accept $(if $(COMMIT),--commit) $(if $(WHY),--why '$(subst ','\'',$(WHY))')
 
 lab: $(ENV) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
