@@ -145,7 +145,7 @@ def diff_rows(old_cols: list[str], old: list[dict], new_cols: list[str], new: li
     shared = [c for c in new_cols if c in old_cols]
     keys = key_columns(shared, old, new)
     if keys is None and len(old) == len(new):
-        pairs = [({"row": str(i + 1)}, o, n) for i, (o, n) in enumerate(zip(old, new))]
+        pairs = [({"row": str(i + 1)}, o, n) for i, (o, n) in enumerate(zip(old, new, strict=True))]
         keys = []
     elif keys is None:  # no key and rows added or removed: whole rows that differ
         o_count, n_count = Counter(json.dumps(r, sort_keys=True) for r in old), \
@@ -156,7 +156,7 @@ def diff_rows(old_cols: list[str], old: list[dict], new_cols: list[str], new: li
     else:
         by_key_old = {tuple(r[c] for c in keys): r for r in old}
         by_key_new = {tuple(r[c] for c in keys): r for r in new}
-        pairs = [(dict(zip(keys, k)), by_key_old[k], by_key_new[k]) for k in by_key_new if k in by_key_old]
+        pairs = [(dict(zip(keys, k, strict=True)), by_key_old[k], by_key_new[k]) for k in by_key_new if k in by_key_old]
         result.added_rows = [r for k, r in by_key_new.items() if k not in by_key_old]
         result.removed_rows = [r for k, r in by_key_old.items() if k not in by_key_new]
     result.key_columns = keys
