@@ -15,9 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_a_second_make_all_waits_for_the_first(tmp_path):
     # A copy of the Makefile, so the test does not wait on the `make test` that runs it.
-    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
-    (tmp_path / "data").mkdir()
-    shutil.copy(ROOT / "data" / "sources.toml", tmp_path / "data" / "sources.toml")
+    for name in ("Makefile", "pyproject.toml", "requirements.lock"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("raw", "processed"))
     env = {k: v for k, v in os.environ.items() if k not in ("CSC_FIGURES_LOCKED", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     with open(tmp_path / ".make.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the first build

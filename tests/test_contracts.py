@@ -78,7 +78,7 @@ def test_the_real_tables_meet_their_contracts():
 
 def test_docs_list_each_contract():
     text = tables.dictionary_markdown()
-    assert "- `turnover_rate` is 0 to 100" in text
+    assert "- 0 to 100: `turnover_rate`, `agency_rate`" in text
     assert "- an inspection starts before its report is published" in text
     assert "MAX_DISAGREEING" in text
 

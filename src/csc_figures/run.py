@@ -147,7 +147,8 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
     if out is None:
         out = DEFAULT_OUT / f"{name}.ipynb" if not params else RUNS_OUT / name / f"{run_name(params)}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
-    failed = out.with_name(f".{out.stem}.failed.ipynb")
+    failed = RUNS_OUT / "failed" / f"{name}.{out.stem}.ipynb"  # gitignored: never beside a committed output
+    failed.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("CSC_FIGURES_ROOT", str(paths.ROOT))  # the kernel inherits it
     pin_environment()
     if kernel is None:
@@ -155,7 +156,7 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
     # A unique temporary name per run (two builds on one tree must not share one); the executed
     # notebook replaces `out` only when the run succeeds, else the partial run is kept as `failed`.
     try:
-        with atomic.replacing(out, suffix=".ipynb", keep_failed=failed) as tmp:
+        with atomic.replacing(out, suffix=".tmp.ipynb", keep_failed=failed) as tmp:
             pm.execute_notebook(
                 str(source), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
                 progress_bar=False, record_timing=False, cwd=str(cwd or out.parent), log_output=False,

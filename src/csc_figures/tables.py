@@ -167,8 +167,12 @@ def contract_lines(spec: TableSpec) -> list[str]:
     lines = ["- no NaN or infinite value in any number column"]
     if spec.key:
         lines.append(f"- unique on {', '.join(spec.key)}")
-    lines += [f"- `{c}` is never empty" for c in spec.required]
-    lines += [f"- `{c}` is {_range_words(lo, hi)}" for c, (lo, hi) in spec.ranges.items()]
+    if spec.required:
+        lines.append(f"- never empty: {', '.join(f'`{c}`' for c in spec.required)}")
+    by_range: dict[tuple, list[str]] = {}
+    for c, bounds in spec.ranges.items():
+        by_range.setdefault(tuple(bounds), []).append(f"`{c}`")
+    lines += [f"- {_range_words(lo, hi)}: {', '.join(cs)}" for (lo, hi), cs in by_range.items()]
     lines += [f"- `{c}` is one of {', '.join(f'`{v}`' for v in vs)}" for c, vs in spec.allowed.items()]
     lines += [f"- `{c}` matches `{p}`" for c, p in spec.patterns.items()]
     lines += [f"- {r.words}" for r in spec.rules]
