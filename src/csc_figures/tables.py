@@ -15,6 +15,7 @@ answer comes from a stale table unannounced.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import json
 from collections.abc import Callable
@@ -224,12 +225,22 @@ def stale_inputs(spec: TableSpec) -> list[str]:
     return [name for name, sha in _input_hashes(spec).items() if built.get(name) != sha]
 
 
+# The modules that declare processed tables: a reader (a story, the CLI) may not have imported them.
+CLEANING_MODULES = ("geography", "inspections", "workforce", "children")
+
+
+def _declaration(name: str) -> TableSpec | None:
+    for module in CLEANING_MODULES:
+        importlib.import_module(f"{__package__}.{module}")
+    return REGISTRY.get(name)
+
+
 def read(name: str) -> pl.DataFrame:
     """A processed table by name; a clear error if it has not been built or its raw files have changed."""
     path = paths.PROCESSED / f"{name}.parquet"
     if not path.exists():
         raise DataError(f"processed table {name} not found at {path}; run `make all` (or `make processed`)")
-    spec = REGISTRY.get(name)
+    spec = REGISTRY.get(name) or _declaration(name)
     if spec is not None and spec.inputs and (changed := stale_inputs(spec)):
         built = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
         raise DataError(f"processed table {name} (last written {built:%Y-%m-%d %H:%M} UTC) was not built from the "
