@@ -15,6 +15,23 @@ RAW_MIRROR ?= ../shared/data/raw
 export RAW_MIRROR
 # Two cores: one polars thread per process keeps `make -j2` from oversubscribing.
 export POLARS_MAX_THREADS ?= 1
+# Same bytes on any desk: every step (and the kernels papermill starts) runs in UTC with one locale.
+export TZ := UTC
+export LC_ALL := C.UTF-8
+export LANG := C.UTF-8
+
+# One build per tree at a time: `make all` or `make test` takes .make.lock; a second one on the same
+# tree says so and waits for the first to finish, instead of racing it for the same files.
+LOCKED_GOALS := all test processed stories claims bench
+ifeq ($(CSC_FIGURES_LOCKED)$(if $(filter $(LOCKED_GOALS),$(MAKECMDGOALS)),,unlocked),)
+$(firstword $(MAKECMDGOALS)):
+	@exec 9>.make.lock; if ! flock -n 9; then \
+	  echo "make: another build is running in this tree (it holds .make.lock); waiting for it to finish" >&2; \
+	  flock 9; fi; CSC_FIGURES_LOCKED=1 $(MAKE) --no-print-directory $(MAKECMDGOALS)
+$(filter-out $(firstword $(MAKECMDGOALS)),$(MAKECMDGOALS)):
+	@:
+.PHONY: $(MAKECMDGOALS)
+else
 
 SRC := $(shell find src/csc_figures -name '*.py' | sort)
 RAW_NAMES := $(shell sed -n 's/^\[files\."\(.*\)"\]$$/\1/p' data/sources.toml)
@@ -190,3 +207,5 @@ clean: ## Remove built data and run outputs (keeps committed outputs and .venv)
 
 bench: all ## Benchmark rebuilds, cleaning and profiles against baselines (writes outputs/bench/)
 	$(PY) -m csc_figures.bench
+
+endif  # the lock above

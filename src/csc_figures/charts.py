@@ -18,7 +18,7 @@ import font_source_sans_pro
 import polars as pl
 import vl_convert as vlc
 
-from . import judgements, paths
+from . import atomic, judgements, paths
 
 FONT = "Source Sans Pro"  # shipped as a wheel, so every machine draws the same glyphs
 
@@ -118,12 +118,7 @@ def _source_line(source: str) -> alt.Chart:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file; leave an identical file (and its mtime) alone."""
-    if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic.write_bytes(path, data)
 
 
 def save_table(table: pl.DataFrame, story: str, name: str) -> Path:

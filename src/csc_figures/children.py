@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import dfe_csv, sources, tables
+from . import dfe_csv, releases, sources, tables
 from .errors import DataError, UserError
 from .missing import UnknownValueError, check_text_column, split_value_and_flag
 
@@ -97,12 +97,30 @@ def _with_flags(measures: dict[str, str]) -> dict[str, str]:
     return {col: d for m, desc in measures.items() for col, d in ((m, desc), (f"{m}_flag", _FLAG))}
 
 
+def _contract(measures: list[str], ranges: dict, file: str) -> dict:
+    """The contract every children's table shares, plus its own ranges (TableSpec keyword arguments)."""
+    return dict(
+        ranges={**{m: (0, None) for m in measures}, **ranges, "year": (2009, 2100)},
+        allowed={"geographic_level": tuple(GEOGRAPHIC_LEVELS.values())},
+        patterns={"la_code": r"^\d{3}$", "ons_code": r"^E\d{8}$", "region_code": r"^E1[23]\d{6}$"},
+        required=("year", "geographic_level", "period"),
+        rules=(tables.Rule("a council row has a DfE code and an ONS code",
+                           (pl.col("geographic_level") != "local_authority")
+                           | (pl.col("la_code").is_not_null() & pl.col("ons_code").is_not_null()), ("la_code", "ons_code")),
+               *(tables.Rule(f"`{m}` is null exactly when `{m}_flag` holds a code",
+                             pl.col(m).is_null() == pl.col(f"{m}_flag").is_not_null(), (m, f"{m}_flag"))
+                 for m in measures)),
+        inputs=(file,),
+    )
+
+
 CHILDREN_IN_NEED = tables.declare(tables.TableSpec(
     name="children_in_need",
     description="DfE children in need census (b1 file, 2025 release): counts of children in need, England, "
                 "regions and councils, 2013 onwards.",
     columns={**_IDS, **_with_flags({ours: d for ours, d in CIN_MEASURES.values()})},
     key=_KEY,
+    **_contract([ours for ours, _ in CIN_MEASURES.values()], {}, CIN_FILE),
 ))
 SECTION_47 = tables.declare(tables.TableSpec(
     name="section_47",
@@ -110,6 +128,9 @@ SECTION_47 = tables.declare(tables.TableSpec(
                 "protection conferences, England, regions and councils, 2013 onwards.",
     columns={**_IDS, **_with_flags({ours: d for ours, d in S47_MEASURES.values()})},
     key=_KEY,
+    # Working days from enquiry to conference: the 2025 release's council figures reach 356.
+    **_contract([ours for ours, _ in S47_MEASURES.values()],
+                {f"icpc_days_{p}": (0, 730) for p in ("25th_percentile", "median", "75th_percentile")}, S47_FILE),
 ))
 CHILDREN_LOOKED_AFTER = tables.declare(tables.TableSpec(
     name="children_looked_after",
@@ -117,6 +138,9 @@ CHILDREN_LOOKED_AFTER = tables.declare(tables.TableSpec(
                 "per 10,000 children, England, regions and councils (the file holds 2021 onwards).",
     columns={**_IDS, **_with_flags(CLA_MEASURES)},
     key=_KEY,
+    # Rates are per 10,000 children (the 2025 release's council rates run from 10 to 321).
+    **_contract(list(CLA_MEASURES), {m: (0, 10_000) for m in CLA_MEASURES if m.endswith("_rate")}
+                | {"population_under_18": (1, None)}, CLA_FILE),
 ))
 
 
@@ -242,6 +266,14 @@ def write() -> dict[str, pl.DataFrame]:
         "section_47": (read_section_47(sources.raw_path(S47_FILE)), SECTION_47),
         "children_looked_after": (read_children_looked_after(sources.raw_path(CLA_FILE)), CHILDREN_LOOKED_AFTER),
     }
+    for name, (df, spec) in built.items():
+        file = spec.inputs[0]
+        if not df.height:
+            raise DataError(f"{file}: no data rows (a header-only file?); {name} not written")
+        # A file named `..._2013_to_2025.csv` must hold every year it names; one without years in its
+        # name every year from its first to its last.
+        years = releases.promised_years(file) if "_to_" in file else list(range(df["year"].min(), df["year"].max() + 1))
+        releases.check_levels(df, file, years)
     for df, spec in built.values():
         tables.write(df, spec)
     return {name: df for name, (df, _) in built.items()}

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import paths
+from . import atomic, paths
 from .errors import DataError
 
 CLAIMS_CSV = paths.DATA / "claims.csv"
@@ -329,10 +329,8 @@ def summary_line(report: pl.DataFrame | None = None) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
+    with atomic.replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def report_html(report: pl.DataFrame) -> str:

@@ -86,6 +86,11 @@ LA_GEOGRAPHY = tables.declare(tables.TableSpec(
         "note": "the reorganisation it took part in, or an ONS code change with the DfE code kept",
     },
     key=("la_code",),
+    patterns={"la_code": r"^\d{3}$", "ons_code": r"^E\d{8}$"},
+    required=("la_code", "ons_code", "la_name", "region", "ofsted_region"),
+    rules=(tables.Rule("a council ends after it starts", pl.col("end_date") >= pl.col("start_date"),
+                       ("start_date", "end_date")),),
+    inputs=(*DFE_FILES, NEIGHBOURS_FILE),
 ))
 
 LA_NAMES = tables.declare(tables.TableSpec(
@@ -100,6 +105,9 @@ LA_NAMES = tables.declare(tables.TableSpec(
         "source": "file that spells it that way",
     },
     key=("name_variant", "la_code", "source"),
+    patterns={"la_code": r"^\d{3}$"},
+    required=("name_variant", "normalised", "la_code", "source"),
+    inputs=(*DFE_FILES, NEIGHBOURS_FILE, OFSTED_2025_FILE),
 ))
 
 STATISTICAL_NEIGHBOURS = tables.declare(tables.TableSpec(
@@ -113,6 +121,12 @@ STATISTICAL_NEIGHBOURS = tables.declare(tables.TableSpec(
         "pre_reorganisation": "true for the file's 'Old SNs' block (councils since abolished)",
     },
     key=("la_code", "rank"),
+    ranges={"rank": (1, 10)},
+    patterns={"la_code": r"^\d{3}$", "neighbour_code": r"^\d{3}$"},
+    required=("la_code", "neighbour_code", "rank"),
+    rules=(tables.Rule("a council is not its own neighbour", pl.col("la_code") != pl.col("neighbour_code"),
+                       ("la_code", "neighbour_code")),),
+    inputs=(NEIGHBOURS_FILE,),
 ))
 
 

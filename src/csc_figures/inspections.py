@@ -52,6 +52,8 @@ AS_AT_SHEET_2025 = "Inspections_as_at_31_March"
 # Oldest first: where files disagree the later one wins.
 FILE_PRIORITY = (WIDE_FILE, FILE_2024, FILE_2025)
 
+FIRST_PUBLISHED = dt.date(2009, 1, 1)
+MAX_DAYS_TO_PUBLISH = 365
 JUDGEMENTS = judgements.ORDER  # best first, the inspections table's own scale
 _JUDGEMENT_TEXT = {
     "outstanding": "outstanding",
@@ -114,6 +116,28 @@ INSPECTIONS = tables.declare(tables.TableSpec(
         "sources": "files holding this inspection",
     },
     key=("la_code", "framework", "inspection_type", "sequence"),
+    allowed={"framework": ("SLAC", "CPI", "TLAC", "SIF", "ILACS"),
+             "inspection_type": ("first", "reinspection", "reinspection_safeguarding", "reinspection_looked_after",
+                                 "standard", "short"),
+             **{c: JUDGEMENTS + (("adequate",) if c in _OLD_FRAMEWORK_COLUMNS else ()) for c in JUDGEMENT_COLUMNS}},
+    patterns={"la_code": r"^\d{3}$"},
+    required=("la_code", "la_name", "framework", "inspection_type", "sequence", "published"),
+    # Ofsted's history starts in 2009 (the first report we hold was published 7 August 2009).
+    ranges={"sequence": (1, 10), "published": (FIRST_PUBLISHED, None)},
+    rules=(
+        tables.Rule("an inspection starts before its report is published", pl.col("inspection_start")
+                    <= pl.col("published"), ("inspection_start", "published")),
+        # The longest gap in the files we hold is 225 days.
+        tables.Rule(f"a report is published within {MAX_DAYS_TO_PUBLISH} days of the inspection's start",
+                    (pl.col("published") - pl.col("inspection_start")).dt.total_days() <= MAX_DAYS_TO_PUBLISH,
+                    ("inspection_start", "published")),
+        tables.Rule("fieldwork ends between its start and the report", pl.col("inspection_end").is_between(
+            pl.col("inspection_start"), pl.col("published")), ("inspection_start", "inspection_end", "published")),
+    ),
+    inputs=FILE_PRIORITY,
+    source_of=lambda row: " and ".join(row.get("sources") or FILE_PRIORITY),
+    more_checks=("Also checked when the table is built: no inspection starts after the as-at date of the latest "
+                 "Ofsted file, and no report is published more than a year after it."),
 ))
 
 
@@ -653,12 +677,26 @@ def build(geo: pl.DataFrame | None = None, names: pl.DataFrame | None = None) ->
     merged, disagreements = merge(rows, geo)
     if missing := sorted(set(rows["la_code"]) - set(merged["la_code"])):
         raise DataError(f"inspections: council(s) {missing} lost in the merge")
+    check_dates_window(merged, as_at_date_2025())
     as_at = _with_history_values(check_as_at_tables(merged, geo, names), with_sequence(rows))
     combined = pl.concat([disagreements, as_at], how="diagonal").join(
         geo.select("la_code", "la_name"), on="la_code", how="left")
     combined = combined.select(DISAGREEMENT_COLUMNS).sort("la_code", "framework", "sequence", "field", "kind")
     return {"inspections": merged, "disagreements": combined, "source_rows": rows,
             "ofsted_names": ofsted_name_variants(geo, names)}
+
+
+def check_dates_window(history: pl.DataFrame, as_at: dt.date) -> None:
+    """No inspection starts after the latest file's as-at date, and no report is published more than a
+    year after it: a date outside that window is a typo in the file, not a fact."""
+    late = history.filter((pl.col("inspection_start") > as_at)
+                          | (pl.col("published") > as_at + dt.timedelta(days=MAX_DAYS_TO_PUBLISH)))
+    if late.height:
+        row = late.row(0, named=True)
+        raise DataError(f"{' and '.join(row['sources'])}: column 'published', council {row['la_code']} "
+                        f"({row['la_name']}), {row['framework']} inspection {row['sequence']}: started "
+                        f"{row['inspection_start']}, published {row['published']}, outside the window of the latest "
+                        f"file (as at {as_at}); {late.height} such row(s); table inspections not written")
 
 
 DISAGREEMENT_COLUMNS = ["la_code", "la_name", "framework", "sequence", "field", "kind", *FILE_PRIORITY,

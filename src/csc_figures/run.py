@@ -22,18 +22,58 @@ import nbformat
 import papermill as pm
 from traitlets.config import Config
 
-from . import paths
+from . import atomic, paths
 from .steps import STEP_VARIABLE
 
 KERNEL = "csc-figures"
 DEFAULT_OUT = paths.OUTPUTS / "notebooks"
 
 
+# Same bytes on any desk: the kernels (and so every chart and date) run in UTC with a fixed
+# locale, whatever the machine's. Make exports the same values; this covers a direct run.
+PINNED_ENV = {"TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+SOCKET_PREFIX = "csc-figures-kernel-"
+
+
+def pin_environment() -> None:
+    """Set the pinned time zone and locale in this process, which every kernel it starts inherits."""
+    os.environ.update(PINNED_ENV)
+
+
+def _socket_prefix(pid: int) -> Path:
+    return Path(tempfile.gettempdir()) / f"{SOCKET_PREFIX}{pid}"
+
+
 def _local_kernel() -> Config:
     """Kernels talk over socket files, not TCP: nothing listens on the network. Each run gets its own
     socket prefix, because parallel runs (make -j) would otherwise race for the same file names."""
-    prefix = Path(tempfile.gettempdir()) / f"csc-figures-kernel-{os.getpid()}"
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(prefix)}})
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(_socket_prefix(os.getpid()))}})
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_orphan_sockets() -> list[Path]:
+    """Delete kernel socket files left by runs that were killed (their process is gone)."""
+    removed = []
+    for sock in Path(tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}*"):
+        pid_text = sock.name[len(SOCKET_PREFIX):].split("-")[0]
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and not _pid_alive(int(pid_text)):
+            sock.unlink(missing_ok=True)
+            removed.append(sock)
+    return removed
+
+
+def _remove_own_sockets() -> None:
+    for sock in Path(tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}{os.getpid()}-*"):
+        sock.unlink(missing_ok=True)
 RUNS_OUT = paths.OUTPUTS / "runs"
 
 
@@ -108,22 +148,29 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
     if out is None:
         out = DEFAULT_OUT / f"{name}.ipynb" if not params else RUNS_OUT / name / f"{run_name(params)}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.tmp.ipynb")
+    failed = RUNS_OUT / "failed" / f"{name}.{out.stem}.ipynb"  # gitignored: never beside a committed output
+    failed.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("CSC_FIGURES_ROOT", str(paths.ROOT))  # the kernel inherits it
+    pin_environment()
     if kernel is None:
         _route_outputs(name, params, publish)
+    # A unique temporary name per run (two builds on one tree must not share one); the executed
+    # notebook replaces `out` only when the run succeeds, else the partial run is kept as `failed`.
     try:
-        pm.execute_notebook(
-            str(source), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
-            progress_bar=False, record_timing=False, cwd=str(cwd or out.parent), log_output=False,
-            config=_local_kernel(), **({"km": kernel} if kernel is not None else {}),
-        )
+        with atomic.replacing(out, suffix=".tmp.ipynb", keep_failed=failed) as tmp:
+            pm.execute_notebook(
+                str(source), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
+                progress_bar=False, record_timing=False, cwd=str(cwd or out.parent), log_output=False,
+                config=_local_kernel(), **({"km": kernel} if kernel is not None else {}),
+            )
+            nb = strip_volatile(nbformat.read(tmp, as_version=4))
+            nbformat.write(nb, tmp)
     except pm.PapermillExecutionError as err:
         raise SystemExit(f"error: {name} failed in cell {err.exec_count}: {err.ename}: {err.evalue}\n"
-                         f"  (the partial run is in {tmp})") from None
-    nb = strip_volatile(nbformat.read(tmp, as_version=4))
-    nbformat.write(nb, tmp)
-    os.replace(tmp, out)
+                         f"  (the partial run is in {failed})") from None
+    finally:
+        if kernel is None:
+            _remove_own_sockets()
     return out
 
 
@@ -148,6 +195,7 @@ def execute_each(name: str, param_sets: list[dict]) -> list[Path]:
     outs = [RUNS_OUT / name / f"{run_name(p)}.ipynb" for p in param_sets]
     outs[0].parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("CSC_FIGURES_ROOT", str(paths.ROOT))
+    pin_environment()
     _route_outputs(name, {}, publish=True)
     kernel = KernelManager(kernel_name=KERNEL, config=_local_kernel())
     kernel.start_kernel(cwd=str(outs[0].parent))
@@ -155,6 +203,7 @@ def execute_each(name: str, param_sets: list[dict]) -> list[Path]:
         return [execute(name, params, out, kernel=kernel) for params, out in zip(param_sets, outs, strict=True)]
     finally:
         kernel.shutdown_kernel(now=True)
+        _remove_own_sockets()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="one run per item, sharing one kernel (e.g. --each council=315 council=831)")
     args = parser.parse_args(argv)
     os.environ[STEP_VARIABLE] = Path(args.notebook).stem  # the kernel inherits it: tables.read checks reads
+    remove_orphan_sockets()
     if args.each:
         outs = execute_each(args.notebook, [parse_params(item.split(",")) for item in args.each])
     else:

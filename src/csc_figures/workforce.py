@@ -38,6 +38,7 @@ from pathlib import Path
 import polars as pl
 
 from . import dfe_csv, sources, tables
+from . import releases as release_checks  # completeness and cross-release checks
 from .errors import DataError, UserError
 from .missing import UnknownValueError, split_value_and_flag
 
@@ -136,6 +137,14 @@ MEASURES = {
 for layout in (LAYOUT_2022, LAYOUT_2023):
     assert set(layout.values()) <= set(MEASURES), set(layout.values()) - set(MEASURES)
 
+# Measures that are percentages of a whole (0-100), and counts (never negative).
+PERCENT_MEASURES = ("turnover_rate", "agency_rate", "vacancy_rate", "absence_rate", "turnover_rate_headcount",
+                    "agency_rate_headcount")
+COUNT_MEASURES = ("fte", "headcount", "starters", "leavers", "agency_fte", "vacancies", "working_days_lost", "cases",
+                  "case_holders", "starters_headcount", "leavers_headcount", "agency_headcount", "agency_cover_fte")
+assert set(PERCENT_MEASURES + COUNT_MEASURES + ("caseload", "agency_cover_rate", "vacancy_agency_cover_rate")) \
+    == set(MEASURES)
+
 NOT_PUBLISHED = "not_published"
 
 GEOGRAPHIC_LEVELS = dfe_csv.GEOGRAPHIC_LEVELS
@@ -145,6 +154,8 @@ JOINT_UNITS = {("314", "318"): 2017, ("940", "941"): 2021}
 
 _FLAG_TEXT = "the suppression code (x, c, z, u, low...), `not_published` if the release lacks the measure, else null"
 
+# The releases data/sources.toml lists, read once for the contract below.
+_HELD = releases()
 WORKFORCE = tables.declare(tables.TableSpec(
     name="workforce",
     description=("DfE children's social work workforce, every release we hold as one long panel "
@@ -163,6 +174,30 @@ WORKFORCE = tables.declare(tables.TableSpec(
         **{col: desc for m, d in MEASURES.items() for col, desc in ((m, d), (f"{m}_flag", _FLAG_TEXT))},
     },
     key=("vintage", "year", "geographic_level", "region_code", "la_code"),
+    ranges={
+        **{m: (0, 100) for m in PERCENT_MEASURES},
+        # Cover rates compare agency workers with vacancies, so they can pass 100: the releases we hold
+        # reach 120 (agency_cover_rate) and 234.1 (vacancy_agency_cover_rate).
+        "agency_cover_rate": (0, 500), "vacancy_agency_cover_rate": (0, 1000),
+        **{m: (0, None) for m in COUNT_MEASURES},
+        # Average caseloads in the releases we hold run from 6 to 32.7 cases per case holder.
+        "caseload": (1, 60),
+        "vintage": (min(_HELD), max(_HELD)), "year": (2017, max(_HELD)),
+    },
+    allowed={"geographic_level": tuple(GEOGRAPHIC_LEVELS.values())},
+    patterns={"la_code": r"^\d{3}( / \d{3})*$", "ons_code": r"^E\d{8}( / E\d{8})*$", "region_code": r"^E1[23]\d{6}$"},
+    required=("vintage", "year", "geographic_level", "is_joint"),
+    rules=(
+        tables.Rule("a row's year is no later than its release (vintage)", pl.col("year") <= pl.col("vintage"),
+                    ("year", "vintage")),
+        tables.Rule("a council row has a DfE code", (pl.col("geographic_level") != "local_authority")
+                    | pl.col("la_code").is_not_null(), ("la_code",)),
+        *(tables.Rule(f"`{m}` is null exactly when `{m}_flag` holds a code", pl.col(m).is_null()
+                      == pl.col(f"{m}_flag").is_not_null(), (m, f"{m}_flag")) for m in MEASURES),
+    ),
+    inputs=tuple(name for name, _ in _HELD.values()),
+    more_checks="Checked across rows and releases by `csc_figures.releases`:\n\n" + release_checks.__doc__,
+    source_of=lambda row: _HELD[row["vintage"]][0] if row.get("vintage") in _HELD else "workforce releases",
 ))
 
 
@@ -207,6 +242,7 @@ def read_release(path: Path, layout: dict[str, str], vintage: int, source: str |
     df = df.select(list(WORKFORCE.columns))
     if df.height != rows_in:
         raise _data_error(source, f"{rows_in} rows in but {df.height} rows out")
+    tables.check(df, WORKFORCE, source, first_line=2)  # rows are still the file's, in order: name the line
     return df
 
 
@@ -239,6 +275,7 @@ def build() -> pl.DataFrame:
               for vintage, (name, layout) in sorted(releases().items())]
     level_order = {"national": 0, "regional": 1, "local_authority": 2}
     df = pl.concat(frames, how="vertical")
+    release_checks.check_all(df, {v: name for v, (name, _) in releases().items()}, list(MEASURES))
     return df.sort(
         "vintage", "year", pl.col("geographic_level").replace_strict(level_order, return_dtype=pl.Int8),
         "region_code", "la_code", nulls_last=False,
@@ -250,6 +287,11 @@ def write() -> pl.DataFrame:
     df = build()
     tables.write(df, WORKFORCE)
     return df
+
+
+def revisions(df: pl.DataFrame | None = None) -> pl.DataFrame:
+    """How each release revised the one before it, measure by measure (see releases)."""
+    return release_checks.revisions(df if df is not None else tables.read("workforce"), list(MEASURES))
 
 
 def vintages() -> list[int]:
@@ -275,7 +317,7 @@ def england(year: int | None = None, vintage: int | None = None) -> pl.DataFrame
         years = df["year"].to_list()
         if year not in years:
             raise UserError(f"no national workforce figures for {year} in this release; it holds "
-                            f"{min(years)}-{max(years)}")
+                            f"{', '.join(map(str, sorted(years)))}")
         df = df.filter(pl.col("year") == year)
     return df
 

@@ -1,0 +1,270 @@
+"""The fault suite: a new release that parses but is wrong is refused, naming the file, and changes nothing.
+
+Each fault is made the way a maintainer would bring in a new release: the real file is
+replaced in a copy of the project and its sha256 and size updated in data/sources.toml.
+The cleaning then runs in-process against the copy (paths point at it); it must raise a
+DataError naming the file (and, where it is one value, the column, row and council), and
+leave every processed table in the copy byte for byte as it was. One end-to-end `make all`
+on a copy proves the same for the executed notebooks and committed outputs, and that the
+CLI then refuses to answer from the table the refused file should have rebuilt.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from csc_figures import children, geography, inspections, paths, tables, workforce
+from csc_figures.errors import DataError
+
+ROOT = paths.ROOT
+WORKFORCE_2025 = "csww_indicators_2017_to_2025.csv"
+WORKFORCE_2024 = "csww_indicators_2017_to_2024.csv"
+CIN = children.CIN_FILE
+OFSTED_2025 = inspections.FILE_2025
+
+
+# ---- editing a copy the way a maintainer would -----------------------------------------------
+
+def _read_csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def _row_of(rows: list[list[str]], year: str, la_code: str) -> int:
+    header = rows[0]
+    return next(i for i, r in enumerate(rows) if r[header.index("time_period")] == year
+                and r[header.index("old_la_code")] == la_code)
+
+
+def set_cell(year: str, la_code: str, column: str, value: str) -> Callable[[Path], None]:
+    def edit(path: Path) -> None:
+        rows = _read_csv(path)
+        rows[_row_of(rows, year, la_code)][rows[0].index(column)] = value
+        _write_csv(path, rows)
+    return edit
+
+
+def swap_headers(a: str, b: str) -> Callable[[Path], None]:
+    def edit(path: Path) -> None:
+        rows = _read_csv(path)
+        i, j = rows[0].index(a), rows[0].index(b)
+        rows[0][i], rows[0][j] = b, a
+        _write_csv(path, rows)
+    return edit
+
+
+def drop_rows(keep: Callable[[dict], bool]) -> Callable[[Path], None]:
+    def edit(path: Path) -> None:
+        rows = _read_csv(path)
+        _write_csv(path, [rows[0]] + [r for r in rows[1:] if keep(dict(zip(rows[0], r)))])
+    return edit
+
+
+def header_only(path: Path) -> None:
+    _write_csv(path, _read_csv(path)[:1])
+
+
+def repeat_row(year: str, la_code: str) -> Callable[[Path], None]:
+    def edit(path: Path) -> None:
+        rows = _read_csv(path)
+        i = _row_of(rows, year, la_code)
+        _write_csv(path, rows[:i + 1] + [rows[i]] + rows[i + 1:])
+    return edit
+
+
+def ods_date(old: str, new: str) -> Callable[[Path], None]:
+    """Change every cell holding date `old` to `new` inside an ODS (value and displayed text)."""
+    shown = "/".join(reversed(new.split("-")))
+
+    def edit(path: Path) -> None:
+        with zipfile.ZipFile(path) as z:
+            members = [(info, z.read(info.filename)) for info in z.infolist()]
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for info, data in members:
+                if info.filename == "content.xml":
+                    text, n = re.subn(rf'office:date-value="{old}(T00:00:00)?"([^>]*)><text:p>[^<]*</text:p>',
+                                      rf'office:date-value="{new}\1"\2><text:p>{shown}</text:p>', data.decode("utf-8"))
+                    assert n, f"{old} not in {path.name}"
+                    data = text.encode("utf-8")
+                z.writestr(info, data)
+        path.write_bytes(out.getvalue())
+    return edit
+
+
+def register_new_release(project: Path, name: str) -> None:
+    """What a maintainer does after replacing a raw file: record its sha256 and size in sources.toml."""
+    data = (project / "data" / "raw" / name).read_bytes()
+    toml = project / "data" / "sources.toml"
+    text = toml.read_text()
+    block = text.index(f'[files."{name}"]')
+    end = text.find("\n[", block + 1)
+    end = len(text) if end < 0 else end
+    section = re.sub(r'sha256 = "[0-9a-f]+"', f'sha256 = "{hashlib.sha256(data).hexdigest()}"', text[block:end])
+    section = re.sub(r"bytes = \d+", f"bytes = {len(data)}", section)
+    toml.write_text(text[:block] + section + text[end:])
+
+
+# ---- the faults -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    file: str
+    edit: Callable[[Path], None]
+    build: str  # which cleaning runs
+    message: tuple[str, ...]  # fragments the error must contain (besides the file name)
+
+
+FAULTS = [
+    Fault("nan", WORKFORCE_2025, set_cell("2025", "816", "turnover_rate_fte", "NaN"), "workforce",
+          ("'turnover_rate'", "council 816 (York)", "NaN or infinite")),
+    Fault("inf", WORKFORCE_2025, set_cell("2025", "816", "turnover_rate_fte", "inf"), "workforce",
+          ("'turnover_rate'", "council 816 (York)", "NaN or infinite")),
+    Fault("out_of_range", WORKFORCE_2025, set_cell("2025", "816", "turnover_rate_fte", "1520"), "workforce",
+          ("'turnover_rate'", "council 816 (York)", "outside 0 to 100")),
+    Fault("negative", WORKFORCE_2025, set_cell("2024", "816", "turnover_rate_fte", "-15.2"), "workforce",
+          ("'turnover_rate'", "council 816 (York)", "outside 0 to 100")),
+    Fault("negative_count", CIN, set_cell("2025", "816", "At31_episodes", "-120"), "children",
+          ("'in_need_at_31_march'", "council 816 (York)", "0 or more")),
+    Fault("swapped_columns", WORKFORCE_2025, swap_headers("turnover_rate_fte", "agency_rate_fte"), "workforce",
+          (WORKFORCE_2024, "'turnover_rate'", "disagrees")),
+    Fault("dropped_council", WORKFORCE_2025,
+          drop_rows(lambda r: not (r["old_la_code"] == "816" and r["time_period"] == "2021")), "workforce",
+          ("816 (York)", "missing from 2021")),
+    Fault("dropped_council_every_year", WORKFORCE_2025, drop_rows(lambda r: r["old_la_code"] != "816"),
+          "workforce", (WORKFORCE_2024, "missing 816")),
+    Fault("missing_year", WORKFORCE_2025, drop_rows(lambda r: r["time_period"] != "2019"), "workforce",
+          ("2017-2025", "no rows for 2019")),
+    Fault("header_only", WORKFORCE_2025, header_only, "workforce", ("no rows for 2017",)),
+    Fault("header_only_children", CIN, header_only, "children", ("no data rows",)),
+    Fault("duplicate_row", WORKFORCE_2025, repeat_row("2023", "816"), "workforce",
+          ("council 816 (York)", "appears 2 times", "repeated row")),
+    Fault("implausible_date", OFSTED_2025, ods_date("2025-03-24", "2031-03-24"), "inspections",
+          ("outside the window",)),
+]
+
+BUILDS = {
+    "workforce": lambda: workforce.write(),
+    "children": lambda: children.write(),
+    # As in `make`, geography (which reads Ofsted's spellings too) is rebuilt from the new file first.
+    "inspections": lambda: inspections.write(inspections.build(*_geography())),
+}
+
+
+def _geography():
+    built = geography.build_all()
+    return built["la_geography"], built["la_names"]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A copy of the project's data (raw files, manifest, processed tables built by `make all`)."""
+    copy = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "data", copy / "data", copy_function=shutil.copy2)
+    return copy
+
+
+@pytest.fixture
+def faulty(project, tmp_path, monkeypatch) -> Path:
+    """A fresh per-test copy of the project's data with paths pointed at it."""
+    copy = tmp_path / "project"
+    shutil.copytree(project / "data", copy / "data", copy_function=shutil.copy2)
+    monkeypatch.setattr(paths, "RAW", copy / "data" / "raw")
+    monkeypatch.setattr(paths, "PROCESSED", copy / "data" / "processed")
+    monkeypatch.setattr(paths, "SOURCES_TOML", copy / "data" / "sources.toml")
+    return copy
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+def test_fault_is_refused_naming_the_file_and_nothing_is_written(fault, faulty):
+    fault.edit(faulty / "data" / "raw" / fault.file)
+    register_new_release(faulty, fault.file)
+    before = _snapshot(faulty / "data" / "processed")
+    with pytest.raises(DataError) as refused:
+        BUILDS[fault.build]()
+    message = str(refused.value)
+    assert fault.file in message, message
+    for fragment in fault.message:
+        assert fragment in message, message
+    assert _snapshot(faulty / "data" / "processed") == before
+    # ... and no table built from that file is answered from as if nothing had happened
+    spec = {"workforce": workforce.WORKFORCE, "children": children.CHILDREN_IN_NEED,
+            "inspections": inspections.INSPECTIONS}[fault.build]
+    with pytest.raises(DataError, match="not built from the raw file"):
+        tables.read(spec.name)
+
+
+def test_the_real_files_pass_in_the_copy(faulty):
+    # The control: unedited, every cleaning runs and writes tables identical to the real build's.
+    before = {k: v[0] for k, v in _snapshot(faulty / "data" / "processed").items() if k.endswith(".parquet")}
+    for build in BUILDS.values():
+        build()
+    after = {k: v[0] for k, v in _snapshot(faulty / "data" / "processed").items() if k.endswith(".parquet")}
+    assert after == before
+
+
+def test_a_line_number_is_given_for_a_workforce_cell(faulty):
+    set_cell("2025", "816", "turnover_rate_fte", "NaN")(faulty / "data" / "raw" / WORKFORCE_2025)
+    register_new_release(faulty, WORKFORCE_2025)
+    rows = _read_csv(faulty / "data" / "raw" / WORKFORCE_2025)
+    line = _row_of(rows, "2025", "816") + 1  # the header is line 1
+    with pytest.raises(DataError, match=rf"row {line}, council 816 \(York\)"):
+        workforce.write()
+
+
+# ---- end to end: a refused file changes no committed output --------------------------------------
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    """Every committed output's hash (outputs/runs/ is not committed: it keeps the failed run to read)."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.relative_to(folder).parts[0] == "runs"}
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="needs `make env`")
+def test_make_all_with_a_refused_file_changes_nothing(tmp_path):
+    copy = tmp_path / "tree"
+    ignore = shutil.ignore_patterns(".venv", ".git", "outputs/runs", "__pycache__", ".make.lock", "*.egg-info")
+    shutil.copytree(ROOT, copy, ignore=ignore, copy_function=shutil.copy2, symlinks=True)
+    os.symlink(ROOT / ".venv", copy / ".venv")  # same interpreter; mtimes kept, so Make does not reinstall
+    set_cell("2025", "816", "turnover_rate_fte", "NaN")(copy / "data" / "raw" / WORKFORCE_2025)
+    register_new_release(copy, WORKFORCE_2025)
+    before = {"outputs": _tree_digest(copy / "outputs"), "processed": _tree_digest(copy / "data" / "processed")}
+    env = {**os.environ, "CSC_FIGURES_ROOT": str(copy), "RAW_MIRROR": str(copy / "data" / "raw")}
+    env.pop("MAKEFLAGS", None)
+    env.pop("MFLAGS", None)
+    built = subprocess.run(["make", "--no-print-directory", "all"], cwd=copy, env=env, capture_output=True, text=True)
+    assert built.returncode != 0
+    assert WORKFORCE_2025 in built.stdout + built.stderr and "NaN or infinite" in built.stdout + built.stderr
+    assert _tree_digest(copy / "outputs") == before["outputs"]
+    assert (copy / "outputs" / "runs" / "failed" / "03_workforce.03_workforce.ipynb").exists()  # kept to read
+    after = _tree_digest(copy / "data" / "processed")
+    assert {k: v for k, v in after.items() if k.endswith(".parquet")} == \
+        {k: v for k, v in before["processed"].items() if k.endswith(".parquet")}
+    answer = subprocess.run([str(copy / ".venv" / "bin" / "csc-figures"), "council", "York"], cwd=copy, env=env,
+                            capture_output=True, text=True)
+    stamp = (copy / "data" / "processed" / "workforce.inputs.json").read_text()
+    assert answer.returncode != 0, (stamp, answer.stdout[:300])
+    assert "workforce" in answer.stderr and WORKFORCE_2025 in answer.stderr and "Traceback" not in answer.stderr
