@@ -73,7 +73,7 @@ def swap_headers(a: str, b: str) -> Callable[[Path], None]:
 def drop_rows(keep: Callable[[dict], bool]) -> Callable[[Path], None]:
     def edit(path: Path) -> None:
         rows = _read_csv(path)
-        _write_csv(path, [rows[0]] + [r for r in rows[1:] if keep(dict(zip(rows[0], r)))])
+        _write_csv(path, [rows[0]] + [r for r in rows[1:] if keep(dict(zip(rows[0], r, strict=True)))])
     return edit
 
 

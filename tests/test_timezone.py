@@ -5,7 +5,6 @@ would draw judgement timelines shifted (or an axis reading 2008-2025). Make and 
 runner pin TZ=UTC and one locale; these tests prove the pin reaches the chart engine.
 """
 
-import json
 import os
 import subprocess
 import sys

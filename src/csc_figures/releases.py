@@ -167,7 +167,7 @@ def check_all(panel: pl.DataFrame, files: dict[int, str], measures: list[str]) -
     for vintage, df in by_vintage.items():
         check_release(df, files[vintage])
     vintages = sorted(files)
-    for old, new in zip(vintages, vintages[1:]):
+    for old, new in zip(vintages, vintages[1:], strict=False):
         check_agreement(by_vintage[new], by_vintage[old], files[new], files[old], measures)
 
 
@@ -176,6 +176,6 @@ def revisions(panel: pl.DataFrame, measures: list[str]) -> pl.DataFrame:
     vintages = sorted(panel["vintage"].unique().to_list())
     frames = [compare(panel.filter(pl.col("vintage") == new), panel.filter(pl.col("vintage") == old), measures)
               .with_columns(pl.lit(new, pl.Int64).alias("release"), pl.lit(old, pl.Int64).alias("previous"))
-              for old, new in zip(vintages, vintages[1:])]
+              for old, new in zip(vintages, vintages[1:], strict=False)]
     return (pl.concat(frames).filter(pl.col("changed") > 0)
             .select("release", "previous", "measure", "compared", "changed", "disagree", "largest_change"))
