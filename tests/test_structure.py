@@ -10,7 +10,10 @@ from csc_figures import paths
 PACKAGE = paths.ROOT / "src" / "csc_figures"
 STORIES = sorted(p for p in (PACKAGE / "stories").iterdir() if p.is_dir() and (p / "__init__.py").exists())
 # Modules still above the limit, each with the reason it is not split yet.
-TOO_LONG = {"inspections.py": "the Ofsted cleaning module; its table contracts are being reworked (issue 13)"}
+TOO_LONG = {
+    "inspections.py": "the Ofsted cleaning module: reading, matching and merging three files' layouts",
+    "geography.py": "507 lines once its table contracts landed; the council-name resolver leaves it with issue 16",
+}
 CHARTING = {"chart.py", "pages.py"}
 
 
