@@ -54,6 +54,14 @@ def test_declarations_are_complete_and_consistent():
     assert all(steps.writer(t) for s in STEPS.values() for t in s.reads)
 
 
+def test_a_cleaning_step_reads_exactly_the_raw_files_its_tables_are_built_from():
+    """steps.py (what Make re-runs) and each table's contract (what the stale check compares) agree."""
+    for step in STEPS.values():
+        if step.writes:
+            built_from = set().union(*(tables._declaration(t).inputs for t in step.writes))
+            assert set(step.raw) == built_from, f"{step.name}: steps.py {sorted(step.raw)} vs tables {sorted(built_from)}"
+
+
 # ---- the Makefile lists the same inputs ---------------------------------------------------------------
 
 def _make(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
