@@ -22,6 +22,30 @@ def test_every_row_cites_its_source(table):
     assert df["value"].null_count() == 0
 
 
+SOURCE_KINDS = {"primary document", "secondary report"}
+
+
+@pytest.mark.parametrize("table", reported.tables() + ["national_statistics_quoted"])
+def test_every_row_says_where_it_was_read(table):
+    """The original publisher's document, and separately the source the figure was actually read from."""
+    df = pl.read_csv(paths.REPORTED / f"{table}.csv", infer_schema=False)
+    for col in ("source_kind", "read_from", "read_from_url", "source_note"):
+        assert df[col].null_count() == 0 and (df[col].str.strip_chars() != "").all(), f"{table}: empty {col}"
+    assert set(df["source_kind"]) <= SOURCE_KINDS, f"{table}: {set(df['source_kind']) - SOURCE_KINDS}"
+    # a secondary report never hides behind a primary publisher's URL, and a primary is cited where it was read
+    primary = df.filter(pl.col("source_kind") == "primary document")
+    for row in primary.iter_rows(named=True):
+        assert row["read_from_url"] in row["page_or_url"], f"{table}: a primary document read elsewhere"
+    assert not df["page_or_url"].str.contains("no page given").any(), f"{table}: a page or URL still missing"
+
+
+def test_disagreeing_secondary_reports_are_named():
+    """Child Au: 'six fractures' (Community Care) against 'five' older fractures (Northampton Chronicle)."""
+    row = reported.read("northamptonshire_child_au_review_2022").filter(pl.col("measure") == "fractures").row(0, named=True)
+    assert row["source_kind"] == "secondary report"
+    assert "six" in row["source_note"] and "five" in row["source_note"]
+
+
 @pytest.mark.skipif(not paths.ARTICLES.exists(), reason="the articles are not beside this checkout")
 @pytest.mark.parametrize("table", reported.tables())
 def test_every_figure_is_printed_in_the_article_that_quoted_it(table):

@@ -11,7 +11,8 @@ from ...errors import DataError, UserError
 STORY = "national_trends"
 REPORTED_CSV = paths.REPORTED / "national_statistics_quoted.csv"
 REPORTED_COLUMNS = ["figure_id", "value", "unit", "description", "document", "publisher", "date", "page_or_url",
-                    "quoted_in_article", "measure", "year", "release"]
+                    "quoted_in_article", "measure", "year", "release", "source_kind", "read_from", "read_from_url",
+                    "source_note"]
 OFFICIAL = "DfE data file, 2025 release"
 
 # measure -> (processed table, column, words for a sentence)

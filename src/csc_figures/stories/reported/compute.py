@@ -11,7 +11,7 @@ STORY = "reported"
 
 
 COLUMNS = ["subject", "measure", "period", "value", "unit", "published", "document", "publisher", "date",
-           "page_or_url", "quoted_in", "quote"]
+           "page_or_url", "quoted_in", "quote", "source_kind", "read_from", "read_from_url", "source_note"]
 
 
 ROUTES = {"frontline": "Frontline", "step_up": "Step Up to Social Work", "think_ahead": "Think Ahead"}
