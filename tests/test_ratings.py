@@ -113,7 +113,7 @@ def test_counts_and_year_end(judgements, workforce, geography):
     assert counts["inadequate"]["acquired_after_year_end"] == 1  # published December 2021
     assert counts["inadequate"]["inherited"] == 1
     assert counts["outstanding"]["joint_returns"] == 1
-    assert counts["inadequate"]["with_base_year_figures"] == 2
+    assert counts["inadequate"]["base_year_returns"] == 2
 
 
 def test_abolished_council_takes_successors_judgement(judgements, workforce, geography):

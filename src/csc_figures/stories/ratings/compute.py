@@ -203,7 +203,7 @@ def council_table(judgements: pl.DataFrame, workforce: pl.DataFrame, year: int, 
     keep = ["la_code", "la_name", "joint_codes", "status", "judgement", "framework", "published",
             "inherited_from", "judged_via", "joint_mixed", "acquired_after_year_end", *MEASURES, *[f"_w_{m}" for m in MEASURES]]
     if base_year is not None:
-        keep += ["base_code", *[f"{m}_base" for m in MEASURES], *[f"_w_{m}_base" for m in MEASURES]]
+        keep += ["base_code", "base_returns", *[f"{m}_base" for m in MEASURES], *[f"_w_{m}_base" for m in MEASURES]]
     out = pl.concat([out.select(keep), missing], how="diagonal_relaxed").select(keep)
     return out.sort(pl.col("status") != "included", "la_code")
 
@@ -232,7 +232,14 @@ def _judged_via_successors(out: pl.DataFrame, judgements: pl.DataFrame, geograph
 
 def _with_base(out: pl.DataFrame, workforce: pl.DataFrame, base_year: int, geography: pl.DataFrame | None,
                basis: str) -> pl.DataFrame:
-    """Attach each return's base-year figures: same councils, else its single predecessor's return."""
+    """Attach each return's base-year returns: the same councils' return, else its predecessors' returns.
+
+    `base_returns` lists them (with their figures) so that a group average counts each base-year
+    return once, however many of the year's returns inherit it (Cumbria's 2022 return, inherited by
+    Cumberland and by Westmorland and Furness) and however many it takes to cover one return
+    (Bournemouth's and Poole's 2018 returns for Bournemouth, Christchurch and Poole). The per-return
+    `<measure>_base` columns hold the figures when there is exactly one base-year return.
+    """
     base = _weights(with_basis(council_rows(workforce, base_year), basis))
     base = base.filter(pl.any_horizontal(pl.col(m).is_not_null() for m in MEASURES))
     by_code = {}
@@ -243,15 +250,20 @@ def _with_base(out: pl.DataFrame, workforce: pl.DataFrame, base_year: int, geogr
     if geography is not None:
         for row in geography.select("la_code", "predecessor_codes").iter_rows(named=True):
             predecessors[row["la_code"]] = row["predecessor_codes"] or []
-    base_code = []
+    cols = [*MEASURES, *[f"_w_{m}" for m in MEASURES]]
+    figures = {row["la_code"]: {"base_code": row["la_code"], **{_base_name(c): row[c] for c in cols}}
+               for row in base.iter_rows(named=True)}
+    base_code, base_returns = [], []
     for codes in out["joint_codes"].to_list():
         found = {by_code[c] for c in codes if c in by_code}
-        if not found:  # did not exist in base_year: its predecessors' returns, if exactly one
+        if not found:  # did not exist in base_year: its predecessors' returns
             found = {by_code[p] for c in codes for p in predecessors.get(c, []) if p in by_code}
-        base_code.append(found.pop() if len(found) == 1 else None)
-    cols = [*MEASURES, *[f"_w_{m}" for m in MEASURES]]
+        base_code.append(next(iter(found)) if len(found) == 1 else None)
+        base_returns.append([figures[code] for code in sorted(found)])
+    struct = pl.Struct({"base_code": pl.String, **{_base_name(c): pl.Float64 for c in cols}})
     base = base.select(pl.col("la_code").alias("base_code"), *[pl.col(c).alias(_base_name(c)) for c in cols])
-    out = out.with_columns(pl.Series("base_code", base_code, dtype=pl.String))
+    out = out.with_columns(pl.Series("base_code", base_code, dtype=pl.String),
+                           pl.Series("base_returns", base_returns, dtype=pl.List(struct)))
     return out.join(base, on="base_code", how="left")
 
 
@@ -269,13 +281,27 @@ def _average(measure: str, method: str, suffix: str = "") -> pl.Expr:
     return (value * weight).filter(both).sum() / weight.filter(both).sum()
 
 
+def base_returns(councils: pl.DataFrame) -> pl.DataFrame:
+    """Each group's base-year returns, each once: one row per judgement and base-year return."""
+    included = councils.filter(pl.col("status") == "included")
+    return (included.select("judgement", "base_returns").explode("base_returns").drop_nulls("base_returns")
+            .unnest("base_returns").unique(["judgement", "base_code"]).sort("judgement", "base_code"))
+
+
 def group_table(councils: pl.DataFrame, method: str = "mean", base: bool = False) -> pl.DataFrame:
-    """Average of each measure over the included returns holding each judgement, best first."""
+    """Average of each measure over the included returns holding each judgement, best first.
+
+    `councils` counts the year's returns; the base-year averages count each base-year return once
+    per judgement (see `base_returns`), as a joint return counts once.
+    """
     included = councils.filter(pl.col("status") == "included")
     aggs = [pl.len().alias("councils"), *[_average(m, method).alias(m) for m in MEASURES]]
-    if base:
-        aggs += [_average(m, method, "_base").alias(f"{m}_base") for m in MEASURES]
     grouped = included.group_by("judgement").agg(aggs).rename({"judgement": "rating"})
+    if base:
+        base_groups = (base_returns(councils).group_by("judgement")
+                       .agg(_average(m, method, "_base").alias(f"{m}_base") for m in MEASURES)
+                       .rename({"judgement": "rating"}))
+        grouped = grouped.join(base_groups, on="rating", how="left")
     frame = pl.DataFrame({"rating": RATINGS})
     out = frame.join(grouped, on="rating", how="left").with_columns(pl.col("councils").fill_null(0))
     return out.with_columns(pl.col("councils").cast(pl.Int64))
@@ -368,10 +394,10 @@ def counts_table(councils: pl.DataFrame, base: bool = False) -> pl.DataFrame:
             pl.col("acquired_after_year_end").sum().alias("acquired_after_year_end"),
             pl.col("inherited_from").is_not_null().sum().alias("inherited"),
             (pl.col("joint_codes").list.len() > 1).sum().alias("joint_returns")]
-    if base:
-        aggs.append(pl.any_horizontal(pl.col(f"{m}_base").is_not_null() for m in MEASURES).sum()
-                    .alias("with_base_year_figures"))
     grouped = included.group_by("judgement").agg(aggs).rename({"judgement": "rating"})
+    if base:  # base-year returns, each once per judgement however many of the year's returns inherit it
+        grouped = grouped.join(base_returns(councils).group_by("judgement").agg(pl.len().alias("base_year_returns"))
+                               .rename({"judgement": "rating"}), on="rating", how="left")
     out = pl.DataFrame({"rating": RATINGS}).join(grouped, on="rating", how="left")
     return out.with_columns(pl.exclude("rating").fill_null(0).cast(pl.Int64))
 
