@@ -198,20 +198,28 @@ def test_summary_line_counts(report):
 
     with open(claims.CLAIMS_CSV, newline="", encoding="utf-8") as f:
         kind = {row["claim_id"]: row["kind"] for row in csv.DictReader(f)}
-    statuses = report["status"].to_list()
+    rows = list(zip(report["claim_id"].to_list(), report["status"].to_list(), strict=True))
+    statuses = [status for claim, status in rows if kind[claim] != "statement"]
     counted = {
         "figures": len(statuses),
-        "recomputable": sum(kind[c] != "reported" for c in report["claim_id"]),
+        "recomputable": sum(kind[c] not in ("reported", "statement") for c, _ in rows),
         "match": statuses.count("match"),
         "differ": statuses.count("differs"),
         "reported": statuses.count("reported"),
     }
+    stated = [status for claim, status in rows if kind[claim] == "statement"]
+    counted_statements = {"statements": len(stated), "match": stated.count("match"),
+                          "reported": stated.count("reported"), "differ": stated.count("differs")}
     line = claims.summary_line(report)
     said = re.search(r"quote (\d+) figures; (\d+) can be recomputed .*? and (\d+) of them match .*?; (\d+) differ"
                      r".*?; (\d+) are cited figures", line)
     assert said, line
     assert dict(zip(counted, map(int, said.groups()), strict=True)) == counted
     assert counted["match"] + counted["differ"] <= counted["recomputable"] <= counted["figures"]
+    said = re.search(r"make (\d+) checkable statements .*?: (\d+) hold in the publishers' files, (\d+) in the cited "
+                     r"figures, and (\d+) cannot be confirmed", line)
+    assert said, line
+    assert dict(zip(counted_statements, map(int, said.groups()), strict=True)) == counted_statements
 
 
 def test_readme_carries_the_current_summary_line(report):

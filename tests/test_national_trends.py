@@ -48,12 +48,15 @@ def test_combined_series_labels_reported_years_and_prefers_official():
                              "flag": [None, None]})
     reported = pl.DataFrame({"year": [2020, 2021, 2020], "period": ["2019-20", "2020-21", "2019-20"],
                              "value": [9.0, 10.5, 8.0], "release": [2021, 2021, 2020],
-                             "figure_id": ["a", "b", "c"], "document": ["d"] * 3})
+                             "figure_id": ["a", "b", "c"], "document": ["d"] * 3,
+                             "source_kind": ["primary document", "primary document", "secondary report"],
+                             "read_from": ["r1", "r1", "r2"]})
     out = nt.combined_series(official, reported)
     assert out["year"].to_list() == [2020, 2021, 2022]
     assert out["value"].to_list() == [9.0, 10.0, 11.0]  # the latest release for 2020; official wins in 2021
     assert out["is_reported"].to_list() == [True, False, False]
-    assert out["source"][0] == "Reported: DfE 2021 release"
+    assert out["source"][0] == "Reported (primary document): DfE 2021 release"
+    assert nt.reported_credit(out) == "2019-20: DfE's 2021 release, read from a primary document (r1)"
     rev = nt.revisions(official, reported)
     assert rev.select("year", "published", "today", "revision").row(0) == (2021, 10.5, 10.0, -0.5)
 

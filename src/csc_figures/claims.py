@@ -49,8 +49,8 @@ REPORT_HTML = paths.OUTPUTS / "claims_report.html"
 
 CLAIM_COLUMNS = ["claim_id", "article", "quote", "published", "value", "unit", "precision", "kind",
                  "computation", "args", "compare", "tolerance", "note"]
-REPORT_COLUMNS = ["claim_id", "article", "quote", "published", "computed", "status", "note"]
-KINDS = {"data", "reported", "arithmetic"}
+REPORT_COLUMNS = ["claim_id", "article", "quote", "published", "computed", "status", "source_kind", "note"]
+KINDS = {"data", "reported", "arithmetic", "statement"}
 COMPARES = {"round", "about", "above", "below"}
 STATUSES = ["match", "differs", "reported", "not_implemented"]
 # A claim that differs must say why: its note starts with one of these prefixes.
@@ -64,6 +64,9 @@ DIFFERENCE_REASONS = {
 
 Computation = Callable[..., float | int | str | None]
 REGISTRY: dict[str, Computation] = {}
+# computation key prefix -> what kind of source a claim's figures were read from (primary document /
+# secondary report), given its args; registered by the story that holds the cited figures
+SOURCE_KINDS: dict[str, Callable[[str, dict[str, str]], str]] = {}
 IMPORT_ERRORS: dict[str, str] = {}  # story module -> why it could not be imported
 
 
@@ -75,6 +78,22 @@ def register(name: str) -> Callable[[Computation], Computation]:
         REGISTRY[name] = func
         return func
     return decorator
+
+
+def register_source_kind(prefix: str) -> Callable:
+    """Register how to tell the source kind of the claims whose computation key starts with prefix."""
+    def decorator(func):
+        SOURCE_KINDS[prefix] = func
+        return func
+    return decorator
+
+
+def source_kind(row: dict) -> str:
+    """'primary document' or 'secondary report' for a claim resting on cited figures; '' for publishers' tables."""
+    for prefix, func in SOURCE_KINDS.items():
+        if row["computation"].startswith(prefix):
+            return func(row["computation"], parse_args(row["args"], row["claim_id"]))
+    return ""
 
 
 def load_story_modules() -> dict[str, str]:
@@ -192,6 +211,11 @@ def format_computed(computed, row: dict) -> str:
     return f"{whole}.{decimals}" if decimals else whole
 
 
+def cited(row: dict) -> bool:
+    """A figure or statement whose evidence is a cited document (data/reported), not a publisher's table."""
+    return row["kind"] == "reported" or (row["kind"] == "statement" and row["computation"].startswith("reported."))
+
+
 def check_claim(row: dict) -> dict:
     """Recompute one claim: {'computed', 'status', 'note'}."""
     key, note = row["computation"], row["note"]
@@ -208,7 +232,7 @@ def check_claim(row: dict) -> dict:
     if isinstance(computed, float) and computed != computed:
         return {"computed": "NaN", "status": "differs", "note": note or "computed value is NaN"}
     if agrees(row, computed):
-        status = "reported" if row["kind"] == "reported" else "match"
+        status = "reported" if cited(row) else "match"
     else:
         status = "differs"
     return {"computed": format_computed(computed, row), "status": status, "note": note}
@@ -221,7 +245,8 @@ def claims_report(claims: pl.DataFrame | None = None) -> pl.DataFrame:
     rows = []
     for row in claims.iter_rows(named=True):
         result = check_claim(row)
-        rows.append({c: row[c] for c in ("claim_id", "article", "quote", "published")} | result)
+        rows.append({c: row[c] for c in ("claim_id", "article", "quote", "published")} | result
+                    | {"source_kind": source_kind(row)})
     return pl.DataFrame(rows, schema={c: pl.String for c in REPORT_COLUMNS}).select(REPORT_COLUMNS)
 
 
@@ -306,25 +331,35 @@ def status_counts(report: pl.DataFrame) -> dict[str, int]:
     return {s: counts.get(s, 0) for s in STATUSES}
 
 
-def summary_line(report: pl.DataFrame | None = None) -> str:
-    """One sentence for the README: how many figures, how many the data reproduce, differ, are cited."""
-    report = claims_report() if report is None else report
-    n = status_counts(report)
-    claims = load_claims().select("claim_id", "kind")
-    kinds = report.join(claims, on="claim_id")
-    recomputable = kinds.filter(pl.col("kind") != "reported").height
-    differs = report.filter(pl.col("status") == "differs")["note"].to_list()
-    reasons = [difference_reason(note) for note in differs]
+def _difference_words(report: pl.DataFrame) -> str:
+    """'(a later revision of the data: 1; ...)' for the claims that differ, by reason."""
+    reasons = [difference_reason(note) for note in report.filter(pl.col("status") == "differs")["note"].to_list()]
     why = "; ".join(f"{DIFFERENCE_REASONS[r]}: {reasons.count(r)}" for r in DIFFERENCE_REASONS if reasons.count(r))
     if reasons.count(None):
         why = "; ".join(filter(None, [why, f"no reason given yet: {reasons.count(None)}"]))
-    line = (f"The five articles quote {report.height} figures; {recomputable} can be recomputed "
+    return f" ({why})" if why else ""
+
+
+def summary_line(report: pl.DataFrame | None = None) -> str:
+    """One sentence for the README: figures and statements, how many the data reproduce, differ, are cited."""
+    report = claims_report() if report is None else report
+    kinds = report.join(load_claims().select("claim_id", "kind"), on="claim_id")
+    figures = kinds.filter(pl.col("kind") != "statement")
+    statements = kinds.filter(pl.col("kind") == "statement")
+    n, s = status_counts(figures), status_counts(statements)
+    recomputable = figures.filter(pl.col("kind") != "reported").height
+    line = (f"The five articles quote {figures.height} figures; {recomputable} can be recomputed "
             f"from the publishers' files or from other printed figures, and {n['match']} of them match "
-            f"to the article's rounding; {n['differs']} differ" + (f" ({why})" if why else "") + "; "
+            f"to the article's rounding; {n['differs']} differ" + _difference_words(figures) + "; "
             f"{n['reported']} are cited figures from documents that publish no table, held in data/reported "
             f"and checked against the article")
-    if n["not_implemented"]:
-        line += f"; {n['not_implemented']} are not yet recomputed"
+    if statements.height:
+        line += (f". They also make {statements.height} checkable statements (directions, comparisons, "
+                 f"inspection events): {s['match']} hold in the publishers' files, {s['reported']} in the cited "
+                 f"figures, and {s['differs']} cannot be confirmed" + _difference_words(statements))
+    not_implemented = n["not_implemented"] + s["not_implemented"]
+    if not_implemented:
+        line += f"; {not_implemented} are not yet recomputed"
     return line + "."
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 
 import polars as pl
 
 from ...dates import as_date
 from ...errors import UserError
-from .compute import in_force, load_inspections
-from .transitions import _judgement_list, distinct_inspections, history_value, published_selection, resolve
+from ... import tables
+from .compute import RANK, in_force, load_inspections
+from .transitions import (SUB_JUDGEMENTS, _judgement_list, distinct_inspections, history_value,
+                          published_selection, resolve)
 
 # ---- the claims ledger ----------------------------------------------------------------------
 # Keys `inspections.*` in data/claims.csv; args arrive as text (k=v). Conventions:
@@ -66,3 +69,90 @@ def claim_history(council: str, before: str, field: str, framework: str | None =
     """A field of a council's latest SIF/ILACS inspection published before a date."""
     return history_value(load_inspections(), resolve(council), as_date(before, "before"), field, framework,
                          None if as_of is None else as_date(as_of))
+
+
+# ---- statements: which inspection, when, what it judged; reorganisations ---------------------
+
+def _latest(council: str, before: str) -> dict:
+    """The council's latest graded (SIF/ILACS) inspection published before a date."""
+    code = resolve(council)
+    rows = load_inspections().filter((pl.col("la_code") == code) & pl.col("framework").is_in(["SIF", "ILACS"])
+                                        & (pl.col("published") < as_date(before, "before"))
+                                        & pl.col("overall").is_not_null())
+    if rows.height == 0:
+        raise UserError(f"{council}: no graded inspection published before {before}")
+    return rows.sort("published").row(-1, named=True)
+
+
+def _judged(row: dict) -> dict[str, str]:
+    """The inspection's judgements (overall and every sub-judgement it gave)."""
+    return {f: row[f] for f in ("overall", *SUB_JUDGEMENTS) if row[f] is not None}
+
+
+@register("inspections.published_between")
+def published_between(council: str, before: str, start: str, end: str) -> str:
+    """'true' when the latest inspection published before `before` was published from start to end."""
+    published = _latest(council, before)["published"]
+    return str(as_date(start, "start") <= published <= as_date(end, "end")).lower()
+
+
+@register("inspections.inspected_in")
+def inspected_in(council: str, before: str, month: str) -> str:
+    """'true' when that inspection's fieldwork began in the month (YYYY-MM); None if Ofsted gives no date."""
+    start = _latest(council, before)["inspection_start"]
+    return None if start is None else str(start.strftime("%Y-%m") == month).lower()
+
+
+@register("inspections.remains")
+def remains(council: str, before: str, previous_before: str) -> str:
+    """The overall judgement when the inspection and the one before it agree, else 'changed'."""
+    now, then = _latest(council, before), _latest(council, previous_before)
+    if now["published"] == then["published"]:
+        raise UserError(f"{council}: no inspection between {previous_before} and {before}")
+    return now["overall"] if now["overall"] == then["overall"] else "changed"
+
+
+@register("inspections.all_judgements")
+def all_judgements(council: str, before: str) -> str:
+    """The one judgement an inspection gave overall and for every area, else 'mixed'."""
+    judged = set(_judged(_latest(council, before)).values())
+    return judged.pop() if len(judged) == 1 else "mixed"
+
+
+@register("inspections.biggest_improvement")
+def biggest_improvement(council: str, before: str, previous_before: str) -> str:
+    """The area whose judgement rose most steps since the previous inspection; 'tie' or 'none' otherwise."""
+    now, then = _judged(_latest(council, before)), _judged(_latest(council, previous_before))
+    steps = {f: RANK[then[f]] - RANK[now[f]] for f in SUB_JUDGEMENTS if f in now and f in then}
+    top = max(steps.values(), default=0)
+    winners = [f for f, s in steps.items() if s == top]
+    return "none" if top <= 0 else winners[0] if len(winners) == 1 else "tie"
+
+
+@register("inspections.areas_not")
+def areas_not(council: str, before: str, judgement: str) -> str:
+    """The areas (sub-judgements) an inspection did not give `judgement`, comma-separated; 'none' if all."""
+    judged = _judged(_latest(council, before))
+    return ",".join(f for f in SUB_JUDGEMENTS if f in judged and judged[f] != judgement) or "none"
+
+
+@register("inspections.events_held")
+def events_held(council: str, kind: str) -> int | None:
+    """How many inspections of a kind the Ofsted files hold for a council; None when the files list no
+    event of that kind for any council (focused visits, monitoring visits and joint targeted area
+    inspections are published as letters and reports, not in the outcome files)."""
+    history = load_inspections()
+    kinds = set(history["inspection_type"].drop_nulls())
+    if kind not in kinds:
+        return None
+    return history.filter((pl.col("la_code") == resolve(council)) & (pl.col("inspection_type") == kind)).height
+
+
+@register("inspections.replaced_in")
+def replaced_in(council: str) -> int:
+    """The year a council was abolished (its last day), from the geography table's reorganisations."""
+    geo = tables.read("la_geography")
+    row = geo.filter(pl.col("la_code") == resolve(council))
+    if row.height != 1 or row["end_date"][0] is None:
+        raise UserError(f"{council}: not an abolished council in the geography table")
+    return (row["end_date"][0] + dt.timedelta(days=1)).year

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from .compute import (ARTICLE, CLAIM_MEASURES, MEASURES, OFFICIAL, PRINTED, REPORTED_COLUMNS, REPORTED_CSV,
     STORY, article_figures, change_pct, combined_series, is_record_high, official_series, period_label,
-    previous_years_higher, reported_figures, reported_series, revisions, series, value_in, years_highest,
+    previous_years_higher, reported_credit, reported_figures, reported_series, revisions, series, value_in, years_highest,
     years_lowest)
 from .words import (article_sentences)
 from .chart import (REPORTED_COLOUR, looked_after_chart, section_47_chart, starting_ceasing_chart)
@@ -30,6 +30,6 @@ __all__ = [
     "REPORTED_CSV", "STORY", "article_figures", "article_sentences", "change_pct", "claim_change_pct",
     "claim_lower_than_previous", "claim_lowest_in_years", "claim_record", "claim_value", "combined_series",
     "is_record_high", "looked_after_chart", "official_series", "period_label", "previous_years_higher",
-    "reported_figures", "reported_series", "revisions", "section_47_chart", "series",
+    "reported_credit", "reported_figures", "reported_series", "revisions", "section_47_chart", "series",
     "starting_ceasing_chart", "value_in", "years_highest", "years_lowest",
 ]

@@ -7,7 +7,7 @@ import polars as pl
 
 from ... import charts
 from ... import formatting as f
-from .compute import OFFICIAL, period_label, previous_years_higher, value_in
+from .compute import OFFICIAL, period_label, previous_years_higher, reported_credit, value_in
 from .words import _count_word
 
 # ---- charts ---------------------------------------------------------------------------------------
@@ -26,8 +26,8 @@ def looked_after_chart(cla: pl.DataFrame, first_published: pl.DataFrame):
     table = pl.concat([
         cla.filter(~pl.col("is_reported")).select("year", "period", "value", "source"),
         first_published.select("year", "period", "value",
-                               pl.format("Reported: as published in DfE {} release", pl.col("release"))
-                               .alias("source")),
+                               pl.format("Reported ({}): as published in DfE {} release", pl.col("source_kind"),
+                                         pl.col("release")).alias("source")),
     ])
     peak = cla.sort("value").row(-1, named=True)
     domain = [int(table["year"].min()), int(table["year"].max())]
@@ -52,8 +52,8 @@ def looked_after_chart(cla: pl.DataFrame, first_published: pl.DataFrame):
                     f"revised to {f.number(today)} in later releases. Dashed: figures as first published (reported)."]
         alt_text += (f" {rep_latest['period']} was first published as {f.number(rep_latest['value'])}, "
                      f"revised to {f.number(today)}.")
-    source = ("Source: DfE, Children looked after in England including adoptions, 2025 release; "
-              "2021 release for figures as first published")
+    source = ("Source: DfE, Children looked after in England including adoptions, 2025 release; figures as first "
+              "published: " + (reported_credit(first_published) or "none held"))
     return charts.titled(chart, title, subtitle, source, alt_text), table.sort("source", "year")
 
 
@@ -86,7 +86,9 @@ def starting_ceasing_chart(start: pl.DataFrame, cease: pl.DataFrame):
                 f"{period_label(domain[0])} to {period_label(domain[1])}. Starts fell to {f.number(low['value'])} in "
                 f"{low['period']}, the lowest of these years, then rose to "
                 f"{f.number(start.sort('year')['value'][-1])} in {start.sort('year')['period'][-1]}.")
-    source = "Source: DfE, Children looked after in England including adoptions, 2025 release (2020 release, reported)"
+    source = ("Source: DfE, Children looked after in England including adoptions, 2025 release; reported figures: "
+              + (reported_credit(table.unique(["year", "release", "source_kind", "read_from"], maintain_order=True))
+                 or "none held"))
     return charts.titled(chart, title, subtitle, source, alt_text), table.sort("measure", "year")
 
 
@@ -126,6 +128,7 @@ def section_47_chart(s47: pl.DataFrame, year: int = 2021):
                 f"in {period_label(first)} (reported) they rose to {f.number(value)} in {period_label(year)}, "
                 f"below the {_count_word(higher)} years before, and reached {f.number(latest['value'])} in "
                 f"{latest['period']}.")
-    source = "Source: DfE, Children in need, 2025 release (c4 file); 2009-10 from DfE's 2012-13 release (reported)"
+    source = ("Source: DfE, Children in need, 2025 release (c4 file); reported figures: "
+              + (reported_credit(reported) or "none held"))
     return charts.titled(chart, title, subtitle, source, alt_text), table.select(
         "year", "period", "value", "source").sort("year")

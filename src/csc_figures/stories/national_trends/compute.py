@@ -81,12 +81,12 @@ def official_series(measure: str) -> pl.DataFrame:
 
 
 def reported_series(measure: str, reported: pl.DataFrame | None = None) -> pl.DataFrame:
-    """The reported figures for a measure: year, period, value, release, figure_id, document."""
+    """The reported figures for a measure: year, period, value, release, figure_id, document, where read."""
     reported = reported_figures() if reported is None else reported
     key = CLAIM_MEASURES.get(measure, measure)
     rows = reported.filter(pl.col("measure") == key).sort("year", "release")
     return rows.select("year", pl.col("year").map_elements(period_label, return_dtype=pl.String).alias("period"),
-                       "value", "release", "figure_id", "document")
+                       "value", "release", "figure_id", "document", "source_kind", "read_from")
 
 
 def combined_series(official: pl.DataFrame, reported: pl.DataFrame) -> pl.DataFrame:
@@ -98,9 +98,20 @@ def combined_series(official: pl.DataFrame, reported: pl.DataFrame) -> pl.DataFr
         official.filter(pl.col("value").is_not_null()).select(
             "year", "period", "value", pl.lit(OFFICIAL).alias("source"), pl.lit(False).alias("is_reported")),
         extra.select("year", "period", "value",
-                     pl.format("Reported: DfE {} release", pl.col("release")).alias("source"),
-                     pl.lit(True).alias("is_reported")),
-    ]).sort("year")
+                     pl.format("Reported ({}): DfE {} release", pl.col("source_kind"), pl.col("release")).alias("source"),
+                     pl.lit(True).alias("is_reported"), "release", "source_kind", "read_from"),
+    ], how="diagonal_relaxed").sort("year")
+
+
+def reported_credit(rows: pl.DataFrame) -> str:
+    """Where a chart's reported figures were read, for its source line: periods, release, kind and source."""
+    rep = rows.filter(pl.col("is_reported")) if "is_reported" in rows.columns else rows
+    parts = []
+    for key, group in rep.sort("year").group_by("release", "source_kind", "read_from", maintain_order=True):
+        release, kind, read_from = key
+        periods = " and ".join(dict.fromkeys(group["period"].to_list()))
+        parts.append(f"{periods}: DfE's {release} release, read from a {kind} ({read_from})")
+    return "; ".join(parts)
 
 
 def series(measure: str) -> pl.DataFrame:

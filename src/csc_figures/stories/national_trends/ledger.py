@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 
+import polars as pl
+
 from .compute import change_pct, is_record_high, official_series, previous_years_higher, series, value_in, years_lowest
 
-from ...claims import register
+from ...claims import register, register_source_kind
 
 
 # ---- the claims ledger's computations -----------------------------------------------------------
+
+@register_source_kind("national.")
+def claim_source_kind(key: str, args: dict[str, str]) -> str:
+    """The kind of source of any reported figure a national.* claim uses (a year our files lack)."""
+    years = [int(args[k]) for k in ("year", "base_year") if k in args]
+    used = series(args["measure"]).filter(pl.col("year").is_in(years) & pl.col("is_reported"))
+    return "; ".join(sorted(set(used["source_kind"]))) if used.height else ""
+
 
 @register("national.value")
 def claim_value(measure: str, year: str) -> float | None:

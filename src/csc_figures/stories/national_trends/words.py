@@ -32,7 +32,8 @@ def article_sentences(year: int = 2021, base_year: int = 2010) -> list[str]:
            f"the lowest in nine years cannot be checked from the files we hold."),
         f"{f.number(value_in(cease, year))} children ceased to be looked after in {period_label(year)}, "
         f"against {f.number(prev_cease['value'][0] if prev_cease.height else None)} in {period_label(year - 1)}"
-        + (f" ({prev_cease['source'][0].replace('Reported: ', 'reported, ')})" if prev_cease.height and prev_cease['is_reported'][0] else "")
+        + (f" (reported, DfE {prev_cease['release'][0]} release, read from a {prev_cease['source_kind'][0]})"
+           if prev_cease.height and prev_cease['is_reported'][0] else "")
         + ".",
         f"Section 47 enquiries: {f.number(value_in(s47, year))} in {period_label(year)}, "
         f"{'up' if (change or 0) >= 0 else 'down'} {f.pct(None if change is None else abs(change))} from "

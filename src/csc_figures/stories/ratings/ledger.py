@@ -6,8 +6,10 @@ from itertools import pairwise
 
 import polars as pl
 
+from ...dates import as_date
 from ...errors import UserError
-from .compute import MEASURES, RATINGS, ratings_table, ratings_table_rounded
+from .compute import MEASURES, RATINGS, build, ratings_table, ratings_table_rounded
+from .reproduce import robustness
 
 from ...claims import register
 
@@ -47,3 +49,71 @@ def ordered(measure: str, year: str, as_of: str, vintage: str | None = None) -> 
     table = _claim_table(as_of, year, vintage)
     values = [_cell(table, rating, measure) for rating in RATINGS]
     return float(all(a is not None and b is not None and a < b for a, b in pairwise(values)))
+
+
+# ---- statements: comparisons between groups, years and editions ------------------------------------
+
+def _groups(as_of: str, year: str, vintage: str | None, base_year: str | None = None) -> dict[str, dict]:
+    """The ratings table as the article rounds it, by rating (the four judgements and england)."""
+    table = ratings_table(as_of, int(year), None if base_year is None else int(base_year),
+                                  None if vintage in (None, "") else int(vintage))
+    return {r["rating"]: r for r in ratings_table_rounded(table).iter_rows(named=True)}
+
+
+def _measure(measure: str) -> str:
+    if measure not in MEASURES:
+        raise UserError(f"measure: {measure!r} is not one of {', '.join(MEASURES)}")
+    return measure
+
+
+@register("ratings.largest_change")
+def largest_change(measure: str, year: str, base_year: str, as_of: str, vintage: str | None = None) -> str:
+    """The judgement whose group average rose most (or fell least) from base_year; 'tie' if shared."""
+    rows = _groups(as_of, year, vintage, base_year)
+    changes = {r: rows[r][f"{_measure(measure)}_change"] for r in RATINGS}
+    top = max(changes.values())
+    winners = [r for r, c in changes.items() if c == top]
+    return winners[0] if len(winners) == 1 else "tie"
+
+
+@register("ratings.relationship")
+def relationship(measure: str, year: str, as_of: str, vintage: str | None = None) -> str:
+    """'clear' when the inadequate-outstanding gap's bootstrap interval excludes 0 and Spearman's rho > 0."""
+    _, councils = build(as_of, int(year), None, None if vintage in (None, "") else int(vintage))
+    row = robustness(councils).filter(pl.col("measure") == _measure(measure)).row(0, named=True)
+    return "clear" if row["clear"] else "not clear"
+
+
+@register("ratings.gap")
+def gap(measure: str, year: str, as_of: str, higher: str, lower: str, vintage: str | None = None,
+        base_year: str | None = None) -> float:
+    """Group `higher`'s average minus group `lower`'s (points); with base_year, how much that gap changed."""
+    for rating in (higher, lower):
+        if rating not in (*RATINGS, "england"):
+            raise UserError(f"rating: {rating!r} is not one of {', '.join(RATINGS)} or england")
+    rows = _groups(as_of, year, vintage, base_year)
+    m = _measure(measure)
+    now = rows[higher][m] - rows[lower][m]
+    return now if base_year is None else now - (rows[higher][f"{m}_base"] - rows[lower][f"{m}_base"])
+
+
+@register("ratings.biggest_divide")
+def biggest_divide(year: str, as_of: str, vintage: str | None = None) -> str:
+    """The measure on which inadequate councils' average is the largest multiple of outstanding ones'."""
+    rows = _groups(as_of, year, vintage)
+    ratios = {m: rows["inadequate"][m] / rows["outstanding"][m] for m in MEASURES}
+    return max(ratios, key=ratios.get)
+
+
+@register("ratings.group_count")
+def group_count(rating: str, year: str, as_of: str, vintage: str | None = None,
+                published_after: str | None = None) -> int:
+    """The story's count of authorities holding a judgement: workforce returns (a joint return counts once).
+
+    With published_after: those of them whose judgement was published after that date.
+    """
+    _, councils = build(as_of, int(year), None, None if vintage in (None, "") else int(vintage))
+    held = councils.filter((pl.col("status") == "included") & (pl.col("judgement") == rating))
+    if published_after is not None:
+        held = held.filter(pl.col("published") > as_date(published_after, "published_after"))
+    return held.height

@@ -16,7 +16,7 @@ from .compute import ARTICLE_CHOICES, ARTICLE, BASES, Choices, DATED_BY, FIRST_E
 
 LEDGER_ARTICLE = "002_667d6abb4d680e35.txt"
 GROUP_KEYS = ("ratings.group_mean", "ratings.group_change")
-COUNT_KEY = "inspections.count_in_force"
+COUNT_KEY = "ratings.group_count"  # the story's rule: returns holding the judgement
 
 
 def published_cells(ledger: str | None = None) -> pl.DataFrame:
@@ -52,7 +52,7 @@ def published_cells(ledger: str | None = None) -> pl.DataFrame:
             if args.get("judgement") not in RATINGS:
                 raise DataError(f"{where}: {row['args']!r} needs judgement= one of {', '.join(RATINGS)}")
             measure = "acquired_after_year_end" if "published_after" in args else "councils"
-            out.append({"claim_id": row["claim_id"], "kind": "count", "rating": args["judgement"],
+            out.append({"claim_id": row["claim_id"], "kind": "count", "rating": args["rating"],
                         "measure": measure, "year": ARTICLE["year"], "published": row["published"],
                         "value": float(row["value"]), "precision": 0})
     if not out:

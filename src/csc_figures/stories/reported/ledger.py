@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from ...claims import register
+from ...claims import register, register_source_kind
 from ...errors import UserError
-from .compute import cohorts, value
+from .compute import COHORTS, cohorts, read, value
 
 register("reported.value")(value)  # the one figure, as compute reads it
 
@@ -20,3 +20,47 @@ def completion_rate(route: str, intake: str) -> float:
         have = cohorts().filter(pl.col("route") == route)["intake"].to_list()
         raise UserError(f"fast-track cohorts: route {route!r} has intakes {have}, not all of {intakes}")
     return df["graduates"].sum() / df["starters"].sum() * 100
+
+
+@register_source_kind("reported.")
+def claim_source_kind(key: str, args: dict[str, str]) -> str:
+    """The kind of source (primary document / secondary report) of the rows a reported.* claim reads."""
+    df = read(args.get("table", COHORTS))  # the completion-rate computations read the cohorts table
+    for column in ("subject", "measure", "period"):
+        if column in args:
+            df = df.filter(pl.col(column) == args[column])
+    if "route" in args:
+        df = df.filter(pl.col("subject") == args["route"])
+    return "; ".join(sorted(set(df["source_kind"]))) if df.height else ""
+
+
+# ---- statements: directions and rankings within one document's figures -------------------------
+
+@register("reported.direction")
+def direction(table: str, subject: str, measure: str, start: str, end: str) -> str:
+    """'rose', 'fell' or 'unchanged' between two periods of a reported figure."""
+    then = value(table, subject, measure, start)
+    now = value(table, subject, measure, end)
+    return "rose" if now > then else "fell" if now < then else "unchanged"
+
+
+@register("reported.highest")
+def highest(table: str, measure: str, period: str, lowest: str = "no") -> str:
+    """The subject with the highest (lowest=yes: lowest) value of a measure in a period; 'tie' if shared."""
+    df = read(table).filter((pl.col("measure") == measure) & (pl.col("period") == period))
+    if df.height < 2:
+        raise UserError(f"data/reported/{table}.csv: fewer than two subjects for {measure} in {period}")
+    best = df["value"].min() if lowest == "yes" else df["value"].max()
+    hit = df.filter(pl.col("value") == best)["subject"].to_list()
+    return hit[0] if len(hit) == 1 else "tie"
+
+
+@register("reported.lowest_completion")
+def lowest_completion() -> str:
+    """The fast-track route with the lowest completion rate, each pooled over its three most recent intakes."""
+    df = cohorts()
+    rates = {}
+    for route in sorted(df["route"].unique()):
+        rows = df.filter(pl.col("route") == route).sort("intake").tail(3)
+        rates[route] = rows["graduates"].sum() / rows["starters"].sum()
+    return min(rates, key=rates.get)
