@@ -69,8 +69,8 @@ def independent_groups(as_of: dt.date, year: int, vintage: int):
     """Group averages from the raw CSV: the lead council's judgement, a return counted once per group."""
     judgement = {r["la_code"]: r["judgement"] for r in judgements_in_force(as_of).iter_rows(named=True)}
     geography = tables.read("la_geography")
-    successors = dict(zip(geography["la_code"], geography["successor_codes"].to_list()))
-    predecessors = dict(zip(geography["la_code"], geography["predecessor_codes"].to_list()))
+    successors = dict(zip(geography["la_code"], geography["successor_codes"].to_list(), strict=True))
+    predecessors = dict(zip(geography["la_code"], geography["predecessor_codes"].to_list(), strict=True))
     now, then = raw_returns(vintage, year), raw_returns(vintage, year - 1)
     then_by_code = {code: key for key, r in then.items() for code in r["codes"]}
     groups: dict[str, list[str]] = {}
