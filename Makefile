@@ -162,7 +162,7 @@ STORY_NOTEBOOKS += $(NB)/14_reported_figures.ipynb
 $(NB)/15_revisions.ipynb: data/processed/workforce.parquet
 STORY_NOTEBOOKS += $(NB)/15_revisions.ipynb
 # [claims]
-CLAIMS_REPORT := outputs/claims_report.csv outputs/claims_report.html
+CLAIMS_REPORT := outputs/claims_report.csv outputs/claims_report.html outputs/claims_by_vintage.csv
 $(CLAIMS_REPORT) &: data/claims.csv $(wildcard data/reported/*.csv) $(SRC) $(PROCESSED_TABLES) | $(ENV)
 	$(PY) -m csc_figures.claims
 .PHONY: claims

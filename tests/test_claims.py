@@ -226,3 +226,13 @@ def test_readme_carries_the_current_summary_line(report):
     readme = (paths.ROOT / "README.md").read_text()
     assert claims.summary_line(report) in readme, (
         "README's claims-ledger line is stale; paste the output of `python -m csc_figures.claims --summary`")
+
+
+def test_by_vintage_recomputes_a_claim_under_every_release(report):
+    """The side table: the release the ledger names gives the report's value; others may differ."""
+    ledger = claims.load_claims().filter(pl.col("claim_id").is_in(["a002-173", "a002-097", "a002-028"]))
+    table = claims.by_vintage(ledger, vintages=[2022, 2025])
+    assert sorted(set(table["claim_id"])) == ["a002-097", "a002-173"]  # a002-028 names no release
+    for row in table.filter(pl.col("vintage") == "2022").iter_rows(named=True):
+        assert row["computed"] == report.filter(pl.col("claim_id") == row["claim_id"])["computed"][0]
+    assert table.columns == claims.VINTAGE_COLUMNS

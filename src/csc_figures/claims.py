@@ -46,6 +46,8 @@ from .errors import DataError
 CLAIMS_CSV = paths.DATA / "claims.csv"
 REPORT_CSV = paths.OUTPUTS / "claims_report.csv"
 REPORT_HTML = paths.OUTPUTS / "claims_report.html"
+# every claim computed from a workforce release, recomputed under each release we hold
+VINTAGES_CSV = paths.OUTPUTS / "claims_by_vintage.csv"
 
 CLAIM_COLUMNS = ["claim_id", "article", "quote", "published", "value", "unit", "precision", "kind",
                  "computation", "args", "compare", "tolerance", "note"]
@@ -53,6 +55,7 @@ REPORT_COLUMNS = ["claim_id", "article", "quote", "published", "computed", "stat
 KINDS = {"data", "reported", "arithmetic", "statement"}
 COMPARES = {"round", "about", "above", "below"}
 STATUSES = ["match", "differs", "reported", "not_implemented"]
+VINTAGE_COLUMNS = ["claim_id", "published", "vintage", "computed", "status", "note"]
 # A claim that differs must say why: its note starts with one of these prefixes.
 DIFFERENCE_REASONS = {
     "Revised": "a later revision of the data",
@@ -250,6 +253,29 @@ def claims_report(claims: pl.DataFrame | None = None) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={c: pl.String for c in REPORT_COLUMNS}).select(REPORT_COLUMNS)
 
 
+def by_vintage(claims: pl.DataFrame | None = None, vintages: list[int] | None = None) -> pl.DataFrame:
+    """Each claim computed from a workforce release (args `vintage=`), recomputed under every release we hold.
+
+    One row per claim and release: the value, and whether it matches the printed figure at the
+    article's rounding; `note` says why a release could not answer (e.g. a year it does not hold).
+    """
+    from .workforce import vintages as held
+
+    load_story_modules()
+    claims = load_claims() if claims is None else claims
+    rows = []
+    for row in claims.iter_rows(named=True):
+        args = parse_args(row["args"], row["claim_id"])
+        if "vintage" not in args:
+            continue
+        for vintage in held() if vintages is None else vintages:
+            text = ";".join(f"{k}={vintage if k == 'vintage' else v}" for k, v in args.items())
+            result = check_claim({**row, "args": text, "note": ""})
+            rows.append({"claim_id": row["claim_id"], "published": row["published"], "vintage": str(vintage),
+                         "computed": result["computed"], "status": result["status"], "note": result["note"]})
+    return pl.DataFrame(rows, schema={c: pl.String for c in VINTAGE_COLUMNS})
+
+
 def unexplained(report: pl.DataFrame) -> pl.DataFrame:
     """Claims that differ without a note naming the reason (see DIFFERENCE_REASONS)."""
     return report.filter((pl.col("status") == "differs")
@@ -408,11 +434,13 @@ def report_html(report: pl.DataFrame) -> str:
     return "\n".join(parts)
 
 
-def write_report(csv_path: Path = REPORT_CSV, html_path: Path = REPORT_HTML) -> pl.DataFrame:
-    """Write outputs/claims_report.csv and outputs/claims_report.html; return the report."""
+def write_report(csv_path: Path = REPORT_CSV, html_path: Path = REPORT_HTML,
+                 vintages_path: Path = VINTAGES_CSV) -> pl.DataFrame:
+    """Write outputs/claims_report.csv and .html, and outputs/claims_by_vintage.csv; return the report."""
     report = claims_report()
     _write_atomic(csv_path, report.write_csv())
     _write_atomic(html_path, report_html(report))
+    _write_atomic(vintages_path, by_vintage().write_csv())
     return report
 
 

@@ -37,7 +37,7 @@ computations, which call `compute`).
 from __future__ import annotations
 
 from .compute import (ARTICLE, BASES, Choices, DATED_BY, FIRST_EDITION_YEAR, JOINT_RULES, MEASURES, METHODS,
-    RANK, RATINGS, REORGANISED_RULES, STORY, WEIGHTS, assemble, base_returns, build, check_as_of, columns, council_rows,
+    RANK, RATINGS, REORGANISED_RULES, STORY, WEIGHTS, assemble, base_returns, build, flat_councils, check_as_of, columns, council_rows,
     council_table, counts_table, england_row, exclusions, group_table, judged_by_inspection, load_geography,
     load_judgements, load_workforce, ratings_table, ratings_table_rounded, with_basis, year_end)
 from .reproduce import (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, COUNT_KEY, GROUP_KEYS, LEDGER_ARTICLE, VARIANTS,
@@ -51,7 +51,7 @@ __all__ = [
     "ARTICLE", "BASES", "BOOTSTRAP_RESAMPLES", "BOOTSTRAP_SEED", "COUNT_KEY", "Choices", "DATED_BY",
     "FIRST_EDITION_YEAR", "GROUP_KEYS", "JOINT_RULES", "LEDGER_ARTICLE", "MEASURES", "METHODS",
     "METHOD_WORDS", "PANEL_HEIGHT", "RANK", "RATINGS", "REORGANISED_RULES", "SOURCE", "STORY", "VARIANTS",
-    "WEIGHTS", "assemble", "base_returns", "build", "cells_by_vintage", "check_as_of", "choice_grid", "columns",
+    "WEIGHTS", "assemble", "base_returns", "build", "flat_councils", "cells_by_vintage", "check_as_of", "choice_grid", "columns",
     "council_rows", "council_table", "counts_table", "difference_notes", "edition_date", "editions",
     "england_row", "exclusions", "explain_cells", "gap_chart", "group_change", "group_mean", "group_table",
     "judged_by_inspection", "key_sentences", "load_geography", "load_judgements", "load_workforce",

@@ -288,6 +288,15 @@ def base_returns(councils: pl.DataFrame) -> pl.DataFrame:
             .unnest("base_returns").unique(["judgement", "base_code"]).sort("judgement", "base_code"))
 
 
+def flat_councils(councils: pl.DataFrame) -> pl.DataFrame:
+    """The council table as a flat CSV table: codes joined with ' / ', base-year returns by code, no weights."""
+    out = councils.drop(pl.selectors.starts_with("_w_")).with_columns(pl.col("joint_codes").list.join(" / "))
+    if "base_returns" in out.columns:
+        out = out.with_columns(pl.col("base_returns").list.eval(pl.element().struct.field("base_code"))
+                               .list.join(" / "))
+    return out
+
+
 def group_table(councils: pl.DataFrame, method: str = "mean", base: bool = False) -> pl.DataFrame:
     """Average of each measure over the included returns holding each judgement, best first.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import pairwise
 
 import polars as pl
@@ -16,6 +17,7 @@ from ...claims import register
 
 # ---- claims ledger computations -------------------------------------------------------------------
 
+@lru_cache(maxsize=64)  # the ledger asks for the same few tables many times (and once per release)
 def _claim_table(as_of: str, year: str, vintage: str | None = None, base_year: str | None = None) -> pl.DataFrame:
     return ratings_table(as_of, int(year), None if base_year is None else int(base_year),
                          None if vintage in (None, "") else int(vintage))
@@ -55,8 +57,7 @@ def ordered(measure: str, year: str, as_of: str, vintage: str | None = None) -> 
 
 def _groups(as_of: str, year: str, vintage: str | None, base_year: str | None = None) -> dict[str, dict]:
     """The ratings table as the article rounds it, by rating (the four judgements and england)."""
-    table = ratings_table(as_of, int(year), None if base_year is None else int(base_year),
-                                  None if vintage in (None, "") else int(vintage))
+    table = _claim_table(as_of, year, vintage, base_year)
     return {r["rating"]: r for r in ratings_table_rounded(table).iter_rows(named=True)}
 
 

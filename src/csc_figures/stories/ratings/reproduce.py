@@ -49,8 +49,8 @@ def published_cells(ledger: str | None = None) -> pl.DataFrame:
                         "measure": args["measure"], "year": int(args["year"]), "published": row["published"],
                         "value": float(row["value"]), "precision": int(row["precision"] or 0)})
         elif row["computation"] == COUNT_KEY and args.get("as_of") == ARTICLE["as_of"]:
-            if args.get("judgement") not in RATINGS:
-                raise DataError(f"{where}: {row['args']!r} needs judgement= one of {', '.join(RATINGS)}")
+            if args.get("rating") not in RATINGS:
+                raise DataError(f"{where}: {row['args']!r} needs rating= one of {', '.join(RATINGS)}")
             measure = "acquired_after_year_end" if "published_after" in args else "councils"
             out.append({"claim_id": row["claim_id"], "kind": "count", "rating": args["rating"],
                         "measure": measure, "year": ARTICLE["year"], "published": row["published"],

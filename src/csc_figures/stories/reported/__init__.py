@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from .compute import (BURNOUT, COHORTS, COLUMNS, OTHER_LAYOUTS, PROFESSIONS, ROUTES, STORY, STUDY, burnout,
     citations, cohorts, completion_rates, quality_of_working_life, read, study, tables, threshold, wellbeing)
-from .words import (FAST_TRACK_SOURCE, STUDY_SOURCE, alt_completion, completion_sentences, study_sentences)
+from .words import (FAST_TRACK_SOURCE, STUDY_SOURCE, alt_completion, completion_sentences, source_line, study_sentences)
 from .chart import (SCORE_SCALE, burnout_chart, completion_chart, quality_chart)
 from .ledger import (completion_rate, value)  # value: compute's, registered by the ledger
 
@@ -23,6 +23,6 @@ __all__ = [
     "BURNOUT", "COHORTS", "COLUMNS", "FAST_TRACK_SOURCE", "OTHER_LAYOUTS", "PROFESSIONS", "ROUTES",
     "SCORE_SCALE", "STORY", "STUDY", "STUDY_SOURCE", "alt_completion", "burnout", "burnout_chart",
     "citations", "cohorts", "completion_chart", "completion_rate", "completion_rates",
-    "completion_sentences", "quality_chart", "quality_of_working_life", "read", "study", "study_sentences",
+    "completion_sentences", "quality_chart", "source_line", "quality_of_working_life", "read", "study", "study_sentences",
     "tables", "threshold", "value", "wellbeing",
 ]

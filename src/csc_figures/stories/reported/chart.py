@@ -6,8 +6,8 @@ import altair as alt
 import polars as pl
 
 from ... import charts
-from .compute import BURNOUT, PROFESSIONS, ROUTES, STUDY, _recovered, threshold
-from .words import FAST_TRACK_SOURCE, STUDY_SOURCE, _joined, _series_text, alt_completion
+from .compute import BURNOUT, COHORTS, PROFESSIONS, ROUTES, STUDY, _recovered, threshold
+from .words import FAST_TRACK_SOURCE, STUDY_SOURCE, _joined, _series_text, alt_completion, source_line
 
 def completion_chart(rates: pl.DataFrame):
     """Completion rate by route and intake, as grouped bars with the rate labelled."""
@@ -32,7 +32,7 @@ def completion_chart(rates: pl.DataFrame):
         title=f"{lowest['route_label'][0]} had the lowest completion rate of the three fast-track routes",
         subtitle=["Share of starters who completed the first year and qualified, by intake",
                   "Step Up to Social Work had no 2019-20 intake"],
-        source=FAST_TRACK_SOURCE,
+        source=source_line(COHORTS, FAST_TRACK_SOURCE),
         alt_text=alt_completion(rates),
     )
 
@@ -66,7 +66,7 @@ def quality_chart(scores: pl.DataFrame, table: str = STUDY):
         subtitle=["Mean Work-Related Quality of Life score, UK health and social care staff, by study phase",
                   "Phase 1 May-Jul 2020, 2 Nov 2020-Feb 2021, 3 May-Jul 2021, 4 Nov 2021-Feb 2022; "
                   "points only for the phases the article quotes"],
-        source=STUDY_SOURCE,
+        source=source_line(table, STUDY_SOURCE),
         alt_text=("Line chart of mean work-related quality of life scores by study phase. Social workers "
                   + ("fell at every phase: " if sw["wrqol_score"].is_sorted(descending=True) else "scored: ") + ", ".join(f"phase {p} {v:g}" for p, v in zip(sw["phase"], sw["wrqol_score"], strict=True))
                   + ". " + "; ".join(_series_text(scores, name) for name in ("All professions", "Midwives"))
@@ -98,7 +98,7 @@ def burnout_chart(scores: pl.DataFrame, table: str = STUDY):
                else "Social workers' burnout by domain, phase 3 against phase 4"),
         subtitle=["Social workers' mean burnout score by domain, phase 3 (May-Jul 2021) and phase 4 (Nov 2021-Feb 2022)",
                   f"Dashed line: scores of {low:.0f} or lower count as low burnout"],
-        source=STUDY_SOURCE,
+        source=source_line(table, STUDY_SOURCE),
         alt_text=("Bar chart of social workers' mean burnout scores in study phases 3 and 4: "
                   + "; ".join(f"{r['domain'].lower()} {r['3']:g} to {r['4']:g}" for r in wide.iter_rows(named=True))
                   + f". {(_joined(rose) + ' burnout').capitalize() if rose else 'No domain'} rose. Scores of {low:.0f} or lower count as low."),

@@ -6,14 +6,17 @@ import polars as pl
 
 from ... import formatting
 from ...errors import DataError
-from .compute import ROUTES, STUDY, study
+from .compute import ROUTES, STUDY, read, study
 
-STUDY_SOURCE = ("Source: Health and Social Care Workforce Study, phase 4, Ulster University (2022), "
-                "figures as quoted by Community Care, 10 May 2022")
+STUDY_SOURCE = "Health and Social Care Workforce Study, phase 4, Ulster University (2022)"
+FAST_TRACK_SOURCE = "Frontline, Department for Education (Step Up) and Think Ahead, starters and graduates"
 
 
-FAST_TRACK_SOURCE = ("Source: Frontline, Department for Education (Step Up) and Think Ahead, starters and "
-                     "graduates as published by Community Care, 20 May 2022")
+def source_line(table: str, original: str) -> str:
+    """A chart's source line: the original publisher, then where the figures were read and what kind of source."""
+    reads = read(table).select("read_from", "source_kind").unique(maintain_order=True)
+    where = "; ".join(f"{r['read_from']} ({r['source_kind']})" for r in reads.iter_rows(named=True))
+    return f"Source: {original}; figures read from {where}"
 
 
 def alt_completion(rates: pl.DataFrame) -> str:

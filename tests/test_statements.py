@@ -1,0 +1,88 @@
+"""The ledger's statement computations (kind `statement`): each says what it checks, and can say no."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from csc_figures import claims
+from csc_figures.errors import UserError
+from csc_figures.stories import inspection_judgements as ij
+from csc_figures.stories import ratings, reported
+
+ARTICLE = {"as_of": "2022-05-06", "year": "2021", "vintage": "2022"}
+
+
+def statement(key: str, **args):
+    claims.load_story_modules()
+    return claims.REGISTRY[key](**args)
+
+
+def test_inspection_events_answer_both_ways():
+    # Derby, May 2022: help and protection rose two steps, leadership one; children in care stayed good
+    assert statement("inspections.biggest_improvement", council="Derby", before="2022-05-17",
+                     previous_before="2022-04-01") == "help_and_protection"
+    assert statement("inspections.areas_not", council="Derby", before="2022-05-17", judgement="outstanding") == "children_in_care"
+    assert statement("inspections.all_judgements", council="Derby", before="2022-05-17") == "mixed"
+    # York was downgraded: nothing improved and it did not remain good
+    assert statement("inspections.biggest_improvement", council="York", before="2022-05-06",
+                     previous_before="2022-04-01") == "none"
+    assert statement("inspections.remains", council="York", before="2022-05-06", previous_before="2022-04-01") == "changed"
+    assert statement("inspections.remains", council="West Berkshire", before="2022-05-06",
+                     previous_before="2022-04-01") == "good"
+    assert statement("inspections.inspected_in", council="York", before="2022-05-06", month="2022-03") == "true"
+    assert statement("inspections.inspected_in", council="York", before="2022-05-06", month="2022-04") == "false"
+    assert statement("inspections.published_between", council="York", before="2022-05-06", start="2022-05-05",
+                     end="2022-05-05") == "false"
+
+
+def test_an_event_the_files_do_not_list_is_not_held_rather_than_none():
+    assert statement("inspections.events_held", council="York", kind="focused_visit") is None
+    kinds = set(ij.load_inspections()["inspection_type"].drop_nulls())
+    kind = sorted(kinds)[0]
+    assert isinstance(statement("inspections.events_held", council="York", kind=kind), int)
+
+
+def test_no_inspection_between_the_dates_is_an_error():
+    with pytest.raises(UserError, match="no inspection between"):
+        statement("inspections.remains", council="York", before="2022-04-01", previous_before="2022-03-01")
+
+
+def test_replaced_in_reads_the_reorganisation():
+    assert statement("inspections.replaced_in", council="Northamptonshire") == 2021
+    assert statement("inspections.replaced_in", council="Cumbria") == 2023
+    with pytest.raises(UserError, match="not an abolished council"):
+        statement("inspections.replaced_in", council="York")
+
+
+def test_reported_directions_and_rankings():
+    table = "table=hscws_phase4_2022"
+    assert statement("reported.direction", table="hscws_phase4_2022", subject="social workers", measure="wrqol",
+                     start="phase 1", end="phase 4") == "fell"
+    assert statement("reported.direction", table="hscws_phase4_2022", subject="all professions", measure="wrqol",
+                     start="phase 3", end="phase 4") == "rose"
+    assert table  # the ledger's args name the table the same way
+    assert statement("reported.highest", table="dfe_longitudinal_study_wave3_2021", measure="working_over_45_hours",
+                     period="wave 3", lowest="yes") == "good"
+    assert statement("reported.lowest_completion") == "frontline"
+    rates = reported.completion_rates()
+    pooled = rates.group_by("route").agg(pl.col("graduates").sum() / pl.col("starters").sum())
+    assert pooled.sort("graduates")["route"][0] == "frontline"
+
+
+def test_ratings_statements_on_the_article_edition():
+    assert statement("ratings.largest_change", measure="turnover_rate", base_year="2020", **ARTICLE) == "inadequate"
+    assert statement("ratings.biggest_divide", **ARTICLE) == "agency_rate"
+    rows = {r["rating"]: r for r in ratings.ratings_table_rounded(
+        ratings.ratings_table("2022-05-06", 2021, 2020, 2022)).iter_rows(named=True)}
+    gap = statement("ratings.gap", measure="vacancy_rate", higher="inadequate", lower="outstanding", **ARTICLE)
+    assert gap == pytest.approx(rows["inadequate"]["vacancy_rate"] - rows["outstanding"]["vacancy_rate"])
+    with pytest.raises(UserError, match="rating"):
+        statement("ratings.gap", measure="vacancy_rate", higher="best", lower="outstanding", **ARTICLE)
+
+
+def test_the_story_counts_returns_not_councils():
+    """19 inadequate authorities on 6 May 2022: North and West Northamptonshire share one return."""
+    assert statement("ratings.group_count", rating="inadequate", **ARTICLE) == 19
+    assert statement("ratings.group_count", rating="inadequate", published_after="2021-09-30", **ARTICLE) == 3
+    assert ij.claim_count_in_force("inadequate", "2022-05-06") == 20  # the other count, said in the ledger's note
