@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -107,12 +108,17 @@ def titled(chart, title: str, subtitle: str | list[str], source: str, alt_text: 
     )
 
 
+SOURCE_LINE_CHARACTERS = 125  # a longer source line (one naming where reported figures were read) wraps
+
+
 def _source_line(source: str) -> alt.Chart:
+    lines = textwrap.wrap(source, SOURCE_LINE_CHARACTERS) or [""]
+    mark = {"lineBreak": "\n"} if len(lines) > 1 else {}
     return (
-        alt.Chart(pl.DataFrame({"source": [source]}))
-        .mark_text(align="left", baseline="top", fontSize=11, color="#555555", font=FONT)
+        alt.Chart(pl.DataFrame({"source": ["\n".join(lines)]}))
+        .mark_text(align="left", baseline="top", fontSize=11, color="#555555", font=FONT, **mark)
         .encode(text="source:N", x=alt.value(0), y=alt.value(0))
-        .properties(height=14, width=520)
+        .properties(height=14 * len(lines), width=520)
     )
 
 
