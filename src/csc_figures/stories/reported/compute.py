@@ -123,7 +123,7 @@ def citations() -> pl.DataFrame:
     """Every reported table with its documents and how many figures it holds."""
     frames = [read(t).select(pl.lit(t).alias("table"), "document", "publisher", "date", "quoted_in") for t in tables()]
     return (pl.concat(frames).group_by("table", "document", "publisher", "date", "quoted_in")
-              .len("figures").sort("table", "document"))
+              .len("figures").sort("table", "document", "publisher", "date", "quoted_in"))
 
 
 def value(table: str, subject: str, measure: str, period: str) -> float:
