@@ -120,10 +120,10 @@ def _recovered(scores: pl.DataFrame, profession: str) -> bool:
 
 
 def citations() -> pl.DataFrame:
-    """Every reported table with its documents and how many figures it holds."""
-    frames = [read(t).select(pl.lit(t).alias("table"), "document", "publisher", "date", "quoted_in") for t in tables()]
-    return (pl.concat(frames).group_by("table", "document", "publisher", "date", "quoted_in")
-              .len("figures").sort("table", "document", "publisher", "date", "quoted_in"))
+    """Every reported table with its documents, the kind of source they were read from, and how many figures."""
+    keys = ["table", "document", "publisher", "date", "quoted_in", "source_kind"]
+    frames = [read(t).select(pl.lit(t).alias("table"), *keys[1:]) for t in tables()]
+    return pl.concat(frames).group_by(keys).len("figures").sort(keys)
 
 
 def value(table: str, subject: str, measure: str, period: str) -> float:
