@@ -180,7 +180,8 @@ all: $(ENV) $(RAW) processed stories claims docs ## Build everything: environmen
 # ---- checks --------------------------------------------------------------------------------
 test: all ## Build everything, then lint (ruff) and run every test (pytest, nbval) and check outputs are unchanged
 	$(PY) -m ruff check --no-cache .
-	$(PY) -m pytest tests
+	@# pytest sees exactly what a contributor's `pytest tests` sees: no lock or Make variables
+	env -u CSC_FIGURES_LOCKED -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(PY) -m pytest tests
 	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval.cfg -p no:cacheprovider $(NB)
 	$(MAKE) --no-print-directory check-outputs
 

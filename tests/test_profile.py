@@ -259,8 +259,16 @@ def test_charts_build(data):
 # ---- the figures the articles quote, from the real tables ------------------------------------
 
 NEEDED = ["la_geography", "la_names", "statistical_neighbours", "inspections", "workforce"]
-real = pytest.mark.skipif(any(not (paths.PROCESSED / f"{t}.parquet").exists() for t in NEEDED),
-                          reason="processed tables not built (run make processed)")
+
+
+@pytest.fixture(scope="module")
+def built_tables():
+    missing = [t for t in NEEDED if not (paths.PROCESSED / f"{t}.parquet").exists()]
+    if missing:
+        pytest.fail(f"processed tables not built: {', '.join(missing)} (run `make processed`)", pytrace=False)
+
+
+real = pytest.mark.usefixtures("built_tables")
 
 
 @pytest.fixture(scope="module")

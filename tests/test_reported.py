@@ -46,11 +46,10 @@ def test_disagreeing_secondary_reports_are_named():
     assert "six" in row["source_note"] and "five" in row["source_note"]
 
 
-@pytest.mark.skipif(not paths.ARTICLES.exists(), reason="the articles are not beside this checkout")
 @pytest.mark.parametrize("table", reported.tables())
-def test_every_figure_is_printed_in_the_article_that_quoted_it(table):
+def test_every_figure_is_printed_in_the_article_that_quoted_it(table, article_texts):
     df = reported.read(table)
-    texts = {p.name: p.read_text().replace("\u00a0", " ") for p in paths.ARTICLES.glob("*.txt")}
+    texts = {name: text.replace("\u00a0", " ") for name, text in article_texts.items()}
     for row in df.iter_rows(named=True):
         assert row["quote"] in texts[row["quoted_in"]], (table, row["quote"])
         assert row["published"] in row["quote"], (table, row["published"])

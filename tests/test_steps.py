@@ -65,7 +65,10 @@ def test_a_cleaning_step_reads_exactly_the_raw_files_its_tables_are_built_from()
 # ---- the Makefile lists the same inputs ---------------------------------------------------------------
 
 def _make(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    # The lock wrapper re-invokes Make without -o/-W (Make never passes them down); these tests read the
+    # step graph, not the lock (tests/test_concurrency.py tests that), so they go straight to the rules.
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k != "MFLAGS"}
+    env["CSC_FIGURES_LOCKED"] = "1"
     return subprocess.run(["make", "--no-print-directory", *args], cwd=cwd, env=env, capture_output=True, text=True)
 
 
@@ -180,8 +183,7 @@ def test_the_council_resolver_reads_la_names_declared_by_12(monkeypatch):
     """The drift this graph fixed: 12_inspection_judgements resolves councils named in words."""
     from csc_figures.stories import inspection_judgements as ij
 
-    if not (paths.PROCESSED / "la_names.parquet").exists():
-        pytest.skip("needs the processed tables (make processed)")
+    assert (paths.PROCESSED / "la_names.parquet").exists(), "needs the processed tables: run `make processed`"
     monkeypatch.setenv(steps.STEP_VARIABLE, "12_inspection_judgements")
     assert ij.resolve("York") == "816"
     monkeypatch.setenv(steps.STEP_VARIABLE, "10_ratings_vs_workforce")  # declares la_geography, not la_names

@@ -31,7 +31,8 @@ _RUN_OUTPUTS = os.environ.get("CSC_FIGURES_RUN_OUTPUTS")
 FIGURES = Path(_RUN_OUTPUTS) / "figures" if _RUN_OUTPUTS else OUTPUTS / "figures"
 TABLES = Path(_RUN_OUTPUTS) / "tables" if _RUN_OUTPUTS else OUTPUTS / "tables"
 NOTEBOOKS = ROOT / "notebooks"
-ARTICLES = ROOT.parent / "shared" / "articles"
+# The articles are others' copyright: never in the project, read from beside it (or CSC_FIGURES_ARTICLES).
+ARTICLES = Path(os.environ.get("CSC_FIGURES_ARTICLES", ROOT.parent / "shared" / "articles"))
 
 
 def raw_mirror() -> Path:
