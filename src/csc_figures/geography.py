@@ -473,35 +473,8 @@ def write_all(built: dict[str, pl.DataFrame]) -> None:
     tables.write(built["statistical_neighbours"], STATISTICAL_NEIGHBOURS)
 
 
-def _lookups() -> tuple[pl.DataFrame, pl.DataFrame]:
-    return tables.read("la_geography"), tables.read("la_names")  # cached by tables.read
-
-
 def resolve_council(text: str) -> str:
-    """DfE la_code from a DfE code, an ONS code or any publisher's spelling of the name.
+    """DfE la_code from a DfE code, an ONS code or a council's name as people type it (see councils.py)."""
+    from .councils import resolve_code
 
-    A name several councils have used (Dorset) resolves to the one that still exists.
-    Raises UserError listing the closest names when the text is unknown or ambiguous.
-    """
-    geo, names = _lookups()
-    value = (text or "").strip()
-    if re.fullmatch(r"\d{3}", value):
-        if value in set(geo["la_code"]):
-            return value
-        raise UserError(f"{value!r} is not a DfE LA code we know (codes run 201 to 943)")
-    if re.fullmatch(r"[EeWw]\d{8}", value):
-        hit = ons_lookup(geo).filter(pl.col("ons_code") == value.upper())
-        if hit.height:
-            return hit["la_code"][0]
-        raise UserError(f"{value!r} is not an ONS code used for any council in our files")
-    codes = sorted(set(names.filter(pl.col("normalised") == normalise(value))["la_code"]))
-    if len(codes) == 1:
-        return codes[0]
-    if len(codes) > 1:
-        current = geo.filter(pl.col("la_code").is_in(codes) & pl.col("end_date").is_null())["la_code"].to_list()
-        if len(current) == 1:
-            return current[0]
-        described = geo.filter(pl.col("la_code").is_in(codes)).select("la_code", "la_name", "end_date").rows()
-        raise UserError(f"{text!r} matches several councils: {described}; give the DfE code")
-    close = closest_names(value, names)
-    raise UserError(f"no council matches {text!r}" + (f"; closest: {', '.join(close)}" if close else ""))
+    return resolve_code(text)
