@@ -238,7 +238,8 @@ def test_reorganised_councils_are_reported_not_dropped():
 def test_cli_header(capsys):
     from csc_figures.cli import main
 
-    assert main(["ratings", "--as-of", "2022-05-06", "--year", "2021", "--base-year", "2020", "--vintage", "2022"]) == 0
+    assert main(["ratings", "--as-of", "2022-05-06", "--year", "2021", "--base-year", "2020", "--vintage", "2022",
+                 "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == ("rating,councils,turnover_rate,vacancy_rate,agency_rate,absence_rate,caseload,"
                         "turnover_rate_base,vacancy_rate_base,agency_rate_base,absence_rate_base,caseload_base")

@@ -779,7 +779,45 @@ def parse_as_of(date_text: str) -> dt.date:
     return as_of
 
 
-def rating_at_table(date_text: str) -> pl.DataFrame:
-    """`csc-figures rating-at`: judgement in force on a date, published as ISO text."""
+def rating_at_table(date_text: str, judgement: str | None = None, region: str | None = None) -> pl.DataFrame:
+    """`csc-figures rating-at`: judgement in force on a date (optionally only one judgement, one region);
+    published as ISO text."""
     table = judgements_in_force(parse_as_of(date_text))
-    return table.with_columns(pl.col("published").dt.to_string("%Y-%m-%d"))
+    geo = tables.read("la_geography").select("la_code", "region", "ofsted_region")
+    table = table.join(geo, on="la_code", how="left", maintain_order="left")
+    if judgement is not None:
+        code = parse_judgement(judgement)
+        table = table.filter(pl.col("judgement").is_null() if code is None else pl.col("judgement") == code)
+    if region is not None:
+        wanted = parse_region(region, geo)
+        table = table.filter((pl.col("region") == wanted) | (pl.col("ofsted_region") == wanted))
+    return table.with_columns(pl.col("published").dt.to_string("%Y-%m-%d")).select(
+        "la_code", "la_name", "judgement", "framework", "published", "inherited_from")
+
+
+def parse_judgement(text: str) -> str | None:
+    """A judgement code from its code, its words or Ofsted's ('requires improvement to be good', 'RI');
+    None for 'none' (no SIF/ILACS judgement yet). UserError listing what is accepted otherwise."""
+    from . import judgements
+
+    typed = " ".join((text or "").lower().replace("_", " ").replace("-", " ").split())
+    if typed in ("none", "not yet judged", "no judgement"):
+        return None
+    aliases = {"ri": "requires_improvement"}
+    for code, j in judgements.JUDGEMENTS.items():
+        aliases.update({code.replace("_", " "): code, j.words: code, j.label.lower(): code})
+        aliases.update({words.lower(): code for words in j.ofsted.values()})
+    if typed in aliases:
+        return aliases[typed]
+    raise UserError(f"judgement: {text!r} is not an Ofsted judgement; use one of "
+                    f"{', '.join(judgements.WORDS.values())}, 'RI' or 'none'")
+
+
+def parse_region(text: str, geo: pl.DataFrame) -> str:
+    """A region (DfE's or Ofsted's) named in any case; UserError listing the regions otherwise."""
+    regions = sorted(set(geo["region"].drop_nulls()) | set(geo["ofsted_region"].drop_nulls()))
+    typed = " ".join((text or "").lower().replace("&", "and").split())
+    for region in regions:
+        if region.lower().replace("&", "and") == typed:
+            return region
+    raise UserError(f"region: {text!r} is not a region; use one of {', '.join(regions)}")

@@ -41,6 +41,29 @@ def consecutive_inspections(inspections: pl.DataFrame, frameworks=GRADED_FRAMEWO
     )
 
 
+DIRECTIONS = {"up": ("upgrade",), "down": ("downgrade",), "any": ("upgrade", "downgrade"),
+              "all": ("upgrade", "downgrade", "unchanged")}
+
+
+def changes_between(inspections: pl.DataFrame, published_from: dt.date | None = None,
+                    published_to: dt.date | None = None, la_code: str | None = None,
+                    direction: str = "any") -> pl.DataFrame:
+    """Consecutive graded (SIF/ILACS) inspections whose later report was published in the window
+    (both ends included) and whose overall judgement moved in `direction` (up, down, any, all)."""
+    if direction not in DIRECTIONS:
+        raise UserError(f"direction: {direction!r} is not one of {', '.join(DIRECTIONS)}")
+    if published_from and published_to and published_from > published_to:
+        raise UserError(f"from {published_from.isoformat()} is after to {published_to.isoformat()}")
+    rows = consecutive_inspections(inspections).filter(pl.col("change").is_in(list(DIRECTIONS[direction])))
+    if published_from is not None:
+        rows = rows.filter(pl.col("published") >= published_from)
+    if published_to is not None:
+        rows = rows.filter(pl.col("published") <= published_to)
+    if la_code is not None:
+        rows = rows.filter(pl.col("la_code") == la_code)
+    return rows.sort("published", "la_code")
+
+
 def slac_to_first_sif(inspections: pl.DataFrame, published_to: dt.date | None = None) -> pl.DataFrame:
     """Each council's last SLAC safeguarding judgement beside its first SIF overall judgement.
 

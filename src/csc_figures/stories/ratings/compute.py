@@ -26,6 +26,9 @@ DATED_BY = ("published", "inspected")
 FIRST_EDITION_YEAR = 2018
 # The article: published 6 May 2022, DfE year to 30 September 2021 against 2020.
 ARTICLE = {"as_of": "2022-05-06", "year": 2021, "base_year": 2020}
+# The release the article's edition is rebuilt from: the February 2022 release it used is not held, so the
+# earliest held (2022); the notebook's and `csc-figures ratings --edition article`'s default.
+ARTICLE_VINTAGE = 2022
 
 # Denominator of each rate, for the pooled method (rate = sum(numerator) / sum(denominator)).
 WEIGHTS = {

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
 from ... import rounding
-from ...errors import DataError
-from .compute import ARTICLE_CHOICES, ARTICLE, BASES, Choices, DATED_BY, FIRST_EDITION_YEAR, JOINT_RULES, MEASURES, METHODS, RANK, RATINGS, REORGANISED_RULES, build, counts_table, load_workforce
+from ...errors import DataError, UserError
+from .compute import ARTICLE_CHOICES, ARTICLE, ARTICLE_VINTAGE, BASES, Choices, DATED_BY, FIRST_EDITION_YEAR, JOINT_RULES, MEASURES, METHODS, RANK, RATINGS, REORGANISED_RULES, build, counts_table, load_workforce
 
 # ---- the article's published cells, from the claims ledger --------------------------------------
 
@@ -159,6 +160,74 @@ def edition_date(year: int) -> dt.date:
     from ...inspections import coverage
 
     return min(dt.date(year + 1, 5, 6), coverage()[1])
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The parameters of one ratings table, and a sentence for each saying where it came from."""
+    as_of: dt.date
+    year: int
+    base_year: int | None
+    vintage: int
+    method: str
+    stated: tuple[str, ...]
+
+
+def edition_for(year: int | None = None, base_year: int | None = None, as_of: dt.date | str | None = None,
+                vintage: int | None = None, method: str = "mean", edition: str | None = None) -> Edition:
+    """Fill what is not given: the latest release and the latest year it holds, the year before as the base
+    year, and the every-year rule's date (`edition_date`); `edition="article"` fills from the article instead.
+    Refuses a base year on or after the year."""
+    from ...dates import as_date
+    from ...sources import WORKFORCE, releases
+
+    if edition not in (None, "article", "latest"):
+        raise UserError(f"edition: {edition!r} is not 'article' or 'latest'")
+    article = edition == "article"
+    held = {s.vintage: s for s in releases(WORKFORCE)}
+    stated = []
+    if vintage is None:
+        vintage = ARTICLE_VINTAGE if article else max(held)
+        why = ("the article's edition, the earliest release we hold (the article used February 2022's, which we lack)"
+               if article else "the latest release we hold")
+    else:
+        why = "as given"
+    if int(vintage) not in held:
+        raise UserError(f"vintage: no workforce release {vintage!r}; we hold {', '.join(map(str, sorted(held)))}")
+    vintage = int(vintage)
+    stated.append(f"Release: DfE {WORKFORCE}, {held[vintage].release}, vintage {vintage}: {why}.")
+    years = sorted(load_workforce(vintage).filter(pl.col("geographic_level") == "local_authority")["year"].unique())
+    if year is None:
+        year = ARTICLE["year"] if article else years[-1]
+        why = "the article's" if article else "the latest the release holds"
+    else:
+        why = "as given"
+    year = int(year)
+    stated.append(f"Year: {year}, the DfE year to 30 September {year}: {why}.")
+    if base_year is None:
+        base_year = ARTICLE["base_year"] if article else year - 1
+        why = "the article's" if article else "the year before"
+    else:
+        why = "as given"
+    base_year = int(base_year)
+    if base_year >= year:
+        raise UserError(f"base-year: {base_year} is not before year {year}; the base year is the one compared against")
+    stated.append(f"Compared with: {base_year}: {why}.")
+    if as_of is None:
+        as_of = as_date(ARTICLE["as_of"]) if article else edition_date(year)
+        why = ("the article's publication date" if article else
+               "6 May after the year, as the article did some weeks after DfE's February release, or the "
+               "latest Ofsted file's as-at date if earlier")
+    else:
+        as_of, why = as_date(as_of, "as-of"), "as given"
+    stated.append(f"Ofsted judgements in force on {as_of.isoformat()}: {why}.")
+    stated.append(f"Method: {method}: " + ("the simple mean of council rates, as the article." if method == "mean"
+                                           else "each group's rates from summed counts."))
+    if not article and (as_of.isoformat(), year, base_year) == (ARTICLE["as_of"], ARTICLE["year"], ARTICLE["base_year"]) \
+            and vintage != ARTICLE_VINTAGE:
+        stated.append(f"These are the article's year and date from release {vintage}, which revised earlier years: "
+                      f"the article's edition (release {ARTICLE_VINTAGE}) is `--edition article`.")
+    return Edition(as_of, year, base_year, vintage, method, tuple(stated))
 
 
 def editions(vintage: int | None = None, first_year: int = FIRST_EDITION_YEAR,
