@@ -171,11 +171,16 @@ claims: $(CLAIMS_REPORT) ## Check every figure in the articles: outputs/claims_r
 processed: $(PROCESSED_TABLES) ## Build every tidy table in data/processed/
 stories: $(STORY_NOTEBOOKS) ## Run every story notebook (charts, tables, figures)
 
-docs: docs/tables.md ## Regenerate the processed-table dictionary
+docs: docs/tables.md README.md ## Regenerate the processed-table dictionary and the README's generated sections
 docs/tables.md: $(SRC) | $(ENV)
 	$(PY) -m csc_figures.docs $@
+# The README's generated sections (from article to chart; the notebook table): rewritten only when their text changes.
+README.md: data/articles.csv data/claim_stories.csv data/claims.csv $(CLAIMS_REPORT) $(STORY_NOTEBOOKS) $(SRC) | $(ENV)
+	$(PY) -m csc_figures.readme
+	touch $@
 
 all: $(ENV) $(RAW) processed stories claims docs ## Build everything: environment, data, tables, charts, claims report
+	@echo "Built. The command line is .venv/bin/csc-figures; run 'source .venv/bin/activate' once in a shell to type csc-figures."
 
 # ---- checks --------------------------------------------------------------------------------
 test: all ## Build everything, then lint (ruff) and run every test (pytest, nbval) and check outputs are unchanged
@@ -186,7 +191,7 @@ test: all ## Build everything, then lint (ruff) and run every test (pytest, nbva
 	$(MAKE) --no-print-directory check-outputs
 
 check-outputs: ## Fail if a build changed a committed output (an unexplained change); say what changed
-	@changed=$$(git status --porcelain -- outputs docs data/claims.csv); \
+	@changed=$$(git status --porcelain -- outputs docs data/claims.csv README.md); \
 	if [ -n "$$changed" ]; then echo "Committed outputs changed after the build:"; echo "$$changed"; \
 	  git --no-pager diff --stat -- outputs docs; echo; \
 	  $(PY) -m csc_figures.regress || echo "(the figure regression report could not be written)"; exit 1; fi; \

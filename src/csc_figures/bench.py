@@ -187,6 +187,26 @@ def bench_profiles(runs: int, rows: list[dict]) -> None:
                           ratio=statistics.median(times) / extrapolated, target="< 60 s")]
 
 
+def _seconds(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=paths.ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def bench_cli(runs: int, rows: list[dict]) -> None:
+    """`csc-figures` start-up and quick answers against the interpreter's own start-up (`python -c pass`)."""
+    cli = str(Path(PY).with_name("csc-figures"))
+    runs = max(runs, 5)  # each run is short: more of them steady the median
+    base = [_seconds([PY, "-c", "pass"]) for _ in range(runs)]
+    b = summarise("baseline: python -c pass (the interpreter's start-up)", base)
+    rows.append(b)
+    for argv, target in ((["--help"], "<= 5x"), (["council", "York"], "< 1 s"),
+                         (["rating-at", "2023-09-01", "--judgement", "inadequate"], "< 1 s")):
+        times = [_seconds([cli, *argv]) for _ in range(runs)]
+        rows.append(summarise(f"csc-figures {' '.join(argv)}", times, baseline=b["measure"],
+                              ratio=statistics.median(times) / b["median_s"], target=target))
+
+
 def to_markdown(table: pl.DataFrame) -> str:
     """The results as a Markdown table, for the README and the issue notes."""
     def fmt(value, unit: str = "") -> str:
@@ -208,10 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per measure (default 3)")
     parser.add_argument("--rebuild-runs", type=int, default=2,
                         help="runs of each full rebuild and its floor (default 2, to stay within ten minutes)")
-    parser.add_argument("--only", nargs="*", choices=["rebuild", "incremental", "cleaning", "profiles"])
+    parser.add_argument("--only", nargs="*", choices=["cli", "rebuild", "incremental", "cleaning", "profiles"])
     args = parser.parse_args(argv)
     rows: list[dict] = []
-    steps = {"cleaning": bench_cleaning, "incremental": bench_incremental, "profiles": bench_profiles,
+    steps = {"cli": bench_cli, "cleaning": bench_cleaning, "incremental": bench_incremental, "profiles": bench_profiles,
              "rebuild": bench_rebuild}
     started = time.perf_counter()
     for name, step in steps.items():

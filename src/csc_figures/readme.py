@@ -1,0 +1,197 @@
+"""The README's generated sections: written from the project's own declarations, never by hand.
+
+    python -m csc_figures.readme            # rewrite the sections in README.md (only if their text changed)
+    python -m csc_figures.readme --check    # exit 1 naming each section that is out of date
+
+A section sits between `<!-- generated: NAME -->` and `<!-- end generated: NAME -->`. Sections:
+- `article-index`: from article to chart, for each story in data/articles.csv: headline, publisher and
+  date, the notebook that rebuilds it, its charts and tables, and its claims with their status in the
+  claims report. The notebook and the output folder follow from the claims' computations: each is
+  registered by a story package (csc_figures.stories.X), whose notebook imports it and whose STORY
+  names its folder under outputs/.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from . import paths
+
+README = paths.ROOT / "README.md"
+_MARK = "<!-- generated: {name} -->"
+_END = "<!-- end generated: {name} -->"
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _date_words(iso: str) -> str:
+    if not iso:
+        return "date not given in the text"
+    year, month, day = (int(p) for p in iso.split("-"))
+    return f"{day} {_MONTHS[month - 1]} {year}"
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(paths.ROOT).as_posix()
+
+
+def _story_package(computation: str) -> str | None:
+    """The story package that registers a claims computation ('ratings'), or None (arithmetic on claims)."""
+    from . import claims
+
+    claims.load_story_modules()
+    func = claims.REGISTRY.get(computation)
+    module = getattr(func, "__module__", "") or ""
+    match = re.match(r"csc_figures\.stories\.([a-z_]+)", module)
+    return match.group(1) if match else None
+
+
+def _notebook_of(package: str) -> Path | None:
+    """The notebook that imports the story package (its source names it)."""
+    pattern = re.compile(rf"from csc_figures\.stories import {package}\b|csc_figures\.stories\.{package}\b")
+    for nb in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        if pattern.search(nb.read_text()):
+            return nb
+    return None
+
+
+def _story_folder(package: str) -> str:
+    return importlib.import_module(f"csc_figures.stories.{package}").STORY
+
+
+def _council_folders(package: str, args: list[str]) -> list[str]:
+    """Profile claims name a council: its own folder (council_profile/<slug>)."""
+    if package != "profile":
+        return []
+    from .councils import resolve
+    from .errors import UserError
+    from .stories.profile.compute import display_name, slug
+
+    found = []
+    for text in args:
+        for part in text.split(";"):
+            key, _, value = part.partition("=")
+            if key.strip() == "council" and value.strip():
+                try:
+                    found.append(slug(display_name(resolve(value.strip()).name)))
+                except UserError:
+                    continue  # 'England': a benchmark, not a council with a folder
+    return sorted(set(found))
+
+
+def _charts(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.png")) if folder.is_dir() else []
+
+
+def _tables(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+
+
+def article_index() -> str:
+    """Markdown: every story in data/articles.csv with its notebook, charts, tables and claims."""
+    import polars as pl
+
+    from .articles import ARTICLES_CSV, CLAIM_STORIES_CSV
+    from .claims import CLAIMS_CSV
+
+    stories = pl.read_csv(ARTICLES_CSV, infer_schema=False).with_columns(pl.all().fill_null(""))
+    claim_story = pl.read_csv(CLAIM_STORIES_CSV, infer_schema=False)
+    ledger = pl.read_csv(CLAIMS_CSV, infer_schema=False).select("claim_id", "computation", "args").with_columns(
+        pl.col("args").fill_null(""))
+    report_path = paths.OUTPUTS / "claims_report.csv"
+    report = (pl.read_csv(report_path, infer_schema=False).select("claim_id", "status")
+              if report_path.exists() else pl.DataFrame({"claim_id": [], "status": []}, schema={
+                  "claim_id": pl.String, "status": pl.String}))
+    claims = claim_story.join(ledger, on="claim_id", how="left").join(report, on="claim_id", how="left")
+    # a story the desk ran in two files (a feed and the article) is listed once
+    stories = (stories.with_columns(pl.when(pl.col("published") != "").then(pl.col("published")).alias("_date"))
+               .sort("_date", "headline", nulls_last=True).unique("story", keep="first", maintain_order=True))
+    lines = [
+        "Each story the desk published (from `data/articles.csv`; the texts themselves are not in the "
+        "repository), with the notebook that rebuilds it, its charts (PNG; SVG, HTML and Vega-Lite beside "
+        "each), the tables behind them and the figures it quotes, each checked in `outputs/claims_report.csv` "
+        "(`csc-figures claims`). Generated by `python -m csc_figures.readme` (`make docs`).", ""]
+    for story in stories.iter_rows(named=True):
+        mine = claims.filter(pl.col("story") == story["story"]).sort("claim_id")
+        who = ", ".join(x for x in (story["publisher"], _date_words(story["published"])) if x)
+        lines.append(f"- **{story['headline']}** ({who}; `{story['story']}`)")
+        packages: dict[str, list[str]] = {}
+        for computation, args in mine.select("computation", "args").rows():
+            package = _story_package(computation or "")
+            if package:
+                packages.setdefault(package, []).append(args)
+        for package in sorted(packages):
+            notebook = _notebook_of(package)
+            folder = _story_folder(package)
+            councils = _council_folders(package, packages[package])
+            if package == "profile" and not councils:
+                continue  # figures for England only: no council's folder
+            nb = f"[`{notebook.stem}`]({_rel(notebook)})" if notebook else "no notebook"
+            if package == "reported":  # figures read from documents: the data/reported tables they come from
+                named = sorted({v.strip() for a in packages[package] for k, _, v in
+                                (part.partition("=") for part in a.split(";")) if k.strip() == "table"})
+                lines.append(f"  - notebook {nb}; figures read from documents: "
+                             + ", ".join(f"[`{t}`](data/reported/{t}.csv)" for t in named))
+                continue
+            where = [f"{folder}/{c}" for c in councils] or [folder]
+            charts = [c for w in where for c in _charts(paths.OUTPUTS / "figures" / w)]
+            tables_ = [t for w in where for t in _tables(paths.OUTPUTS / "tables" / w)]
+            chart_text = ", ".join(f"[{c.stem}]({_rel(c)})" for c in charts) or "none"
+            table_text = ", ".join(f"[`{w}/`](outputs/tables/{w}/)" for w in where) + f" ({len(tables_)} CSV)"
+            lines.append(f"  - notebook {nb}; charts: {chart_text}; tables: {table_text}")
+        if mine.height:
+            status = Counter(s or "not in the report" for s in mine["status"].to_list())
+            counted = ", ".join(f"{n} {s}" for s, n in sorted(status.items()))
+            ids = mine["claim_id"].to_list()
+            span = ids[0] if len(ids) == 1 else f"{ids[0]} to {ids[-1]}"
+            lines.append(f"  - claims: {mine.height} ({counted}), `{span}` in "
+                         f"[`claims_report.csv`](outputs/claims_report.csv)")
+        else:
+            lines.append("  - claims: none (the story quotes no figure the ledger checks)")
+    return "\n".join(lines)
+
+
+# Filled in by later sections (the notebook table registers itself here too).
+SECTIONS: dict[str, Callable[[], str]] = {"article-index": article_index}
+
+
+def render(text: str, sections: dict[str, Callable[[], str]] | None = None) -> str:
+    """The README text with every generated section rewritten; ValueError if a section's markers are missing."""
+    for name, make in (sections or SECTIONS).items():
+        start, end = _MARK.format(name=name), _END.format(name=name)
+        if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
+            raise ValueError(f"README.md: the section {name!r} needs one {start!r} line and one {end!r} line after it")
+        before, rest = text.split(start, 1)
+        _, after = rest.split(end, 1)
+        text = f"{before}{start}\n{make().rstrip()}\n{end}{after}"
+    return text
+
+
+def stale_sections(text: str) -> list[str]:
+    return [name for name in SECTIONS if render(text, {name: SECTIONS[name]}) != text]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    text = README.read_text()
+    if "--check" in argv:
+        stale = stale_sections(text)
+        if stale:
+            print(f"README.md: generated section(s) out of date: {', '.join(stale)}; run `make docs`", file=sys.stderr)
+            return 1
+        return 0
+    new = render(text)
+    if new != text:
+        from . import atomic
+
+        atomic.write_text(README, new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
