@@ -161,6 +161,11 @@ STORY_NOTEBOOKS += $(NB)/14_reported_figures.ipynb
 # every pair of consecutive workforce releases: the figures each release changed
 $(NB)/15_revisions.ipynb: data/processed/workforce.parquet
 STORY_NOTEBOOKS += $(NB)/15_revisions.ipynb
+# [16_maps]
+# the hex layout is found by its publication in data/sources.toml, like the workforce releases
+HEX_LAYOUT_NAMES := $(shell awk -F'"' '/^\[files\./ {name = $$2} /^publication = "Hex map of upper-tier local authorities"$$/ {print name}' data/sources.toml)
+$(NB)/16_maps.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/workforce.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods $(HEX_LAYOUT_NAMES))
+STORY_NOTEBOOKS += $(NB)/16_maps.ipynb
 # [claims]
 CLAIMS_REPORT := outputs/claims_report.csv outputs/claims_report.html outputs/claims_by_vintage.csv
 $(CLAIMS_REPORT) &: data/claims.csv $(wildcard data/reported/*.csv) $(SRC) $(PROCESSED_TABLES) | $(ENV)

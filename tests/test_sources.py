@@ -30,7 +30,17 @@ def test_the_repository_holds_exactly_the_manifest_files():
     committed = subprocess.run(["git", "ls-files", "data/raw"], capture_output=True, text=True, cwd=paths.ROOT)
     assert committed.returncode == 0, f"{paths.ROOT} is not a git checkout: {committed.stderr}"
     names = sorted(Path(p).name for p in committed.stdout.split())
-    assert names == sorted([*sources.load_manifest(), "README.md"])
+    manifest = sources.load_manifest()
+    licences = [s.licence_file for s in manifest.values() if s.licence_file]
+    assert names == sorted([*manifest, *licences, "README.md"])
+
+
+def test_a_licence_that_must_travel_with_its_file_is_beside_it():
+    for source in sources.load_manifest().values():
+        if source.licence_file:
+            text = (paths.RAW / source.licence_file).read_text(encoding="utf-8")
+            assert source.licence in text, f"{source.licence_file} is not the {source.licence} licence"
+            assert source.licence_file in (paths.RAW / "README.md").read_text(encoding="utf-8")
 
 
 def test_unconfirmed_addresses_are_flagged():

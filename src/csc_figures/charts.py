@@ -201,6 +201,7 @@ def _offline_html(spec: dict, script_src: str) -> str:
     fonts = str(Path(script_src).parent / "fonts") if Path(script_src).parent != Path(".") else "fonts"
     title = spec.get("title", {})
     heading = title.get("text", "Chart") if isinstance(title, dict) else str(title)
+    heading = " ".join(heading) if isinstance(heading, list) else heading  # a title wrapped in lines
     alt_text = spec.get("description", "")
     spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
     return f"""<!DOCTYPE html>

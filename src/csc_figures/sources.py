@@ -57,6 +57,7 @@ class Source:
     layout: str = ""  # workforce releases: the column map (workforce.LAYOUTS); newest when empty
     confirmed: bool = False  # true once `url` was downloaded and its hash matched
     established: str = ""  # how `page` and `url` were found
+    licence_file: str = ""  # a licence text that must travel with the file, beside it in data/raw/
 
 
 # Fields every entry must give, non-empty; the others may be left out.
@@ -112,6 +113,7 @@ def load_manifest(path: Path | None = None) -> dict[str, Source]:
 
 
 WORKFORCE = "Children's social work workforce"
+HEX_LAYOUT = "Hex map of upper-tier local authorities"
 
 
 def releases(publication: str, manifest: dict[str, Source] | None = None) -> list[Source]:

@@ -25,6 +25,7 @@ NEIGHBOURS = "New_Statistical_Neighbour_Groupings_April_2021.csv"
 OFSTED_2023 = "Childrens_social_care_in_England_2023_underlying_data.ods"
 OFSTED_2024 = "LA_Inspection_Outcomes_as_at_March_2024.ods"
 OFSTED_2025 = "LA_Inspection_Outcomes_as_at_31_March_2025.ods"
+HEX_LAYOUT = tuple(s.name for s in sources.load_manifest().values() if s.publication == sources.HEX_LAYOUT)
 
 GEOGRAPHY_TABLES = ("la_geography", "la_names", "statistical_neighbours")
 CHILDREN_TABLES = ("children_in_need", "section_47", "children_looked_after")
@@ -56,6 +57,7 @@ STEPS: dict[str, Step] = {s.name: s for s in (
          inputs=("data/reported/national_statistics_quoted.csv",)),
     Step("14_reported_figures", inputs=("data/reported/*.csv",)),
     Step("15_revisions", reads=("workforce",)),
+    Step("16_maps", raw=(OFSTED_2025, *HEX_LAYOUT), reads=("inspections", "la_geography", "workforce")),
     # every figure in the articles, recomputed from every table
     Step("claims", reads=(*GEOGRAPHY_TABLES, "inspections", "ofsted_names", "workforce", *CHILDREN_TABLES),
          inputs=("data/claims.csv", "data/reported/*.csv"),
