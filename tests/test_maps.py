@@ -125,7 +125,8 @@ def test_a_joint_return_colours_both_councils_and_says_so(geo):
                    for n in ("North Northamptonshire", "West Northamptonshire"))
     assert north["value"] == west["value"] == 16.2 and north["joint"] and west["joint"]
     assert west["joint_with"] == "North Northamptonshire"
-    assert "West Northamptonshire with North Northamptonshire" in maps.measure_description(table, maps.bin_labels(table))
+    description = maps.measure_description(table, maps.bin_labels(table))
+    assert description.count("North Northamptonshire and West Northamptonshire") == 1
 
 
 def test_two_figures_for_one_council_are_refused(geo):
@@ -197,3 +198,36 @@ def test_a_highlighted_council_gets_an_outline(geo, history):
     layers = maps.judgement_map(table, highlight="831").to_dict()["vconcat"][0]["layer"]
     outlined = [layer for layer in layers if layer.get("mark", {}).get("strokeWidth") == 3]
     assert len(outlined) == 1
+
+
+# ---- the command ------------------------------------------------------------------------------------
+
+
+def test_csc_figures_map_writes_the_four_formats_and_the_table(tmp_path, capsys):
+    from csc_figures import cli
+
+    assert cli.main(["map", "--measure", "turnover_rate", "--year", "2024", "--out", str(tmp_path),
+                     "--highlight", "Hull"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Half of councils had a turnover rate of")
+    written = sorted(p.name for p in tmp_path.glob("turnover_rate_2024_release_*"))
+    stem = written[0].split(".")[0]
+    assert {f"{stem}.{ext}" for ext in ("png", "svg", "html", "vl.json", "csv")} <= set(written)
+    assert {f"{stem}_narrow.{ext}" for ext in ("png", "svg", "html", "vl.json")} <= set(written)
+    table = pl.read_csv(tmp_path / f"{stem}.csv", schema_overrides={"la_code": pl.String})
+    assert table.height == 153 and table["la_code"].is_unique().all()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["map"], "give --as-of DATE"),
+    (["map", "--as-of", "2025-03-31", "--measure", "turnover_rate"], "give one of them"),
+    (["map", "--measure", "turnover", "--year", "2024"], "unknown measure 'turnover'"),
+    (["map", "--measure", "turnover_rate"], "needs --year"),
+    (["map", "--as-of", "31/03/2025"], "--as-of"),
+])
+def test_csc_figures_map_refuses_bad_input_with_status_2(argv, message, capsys, tmp_path):
+    from csc_figures import cli
+
+    assert cli.main([*argv, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir()), "nothing is written when the input is refused"

@@ -134,15 +134,19 @@ def save_table(table: pl.DataFrame, story: str, name: str) -> Path:
     return path
 
 
-def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None) -> dict[str, Path]:
+def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None,
+               folder: Path | None = None) -> dict[str, Path]:
     """Save a chart as PNG, SVG, offline HTML and Vega-Lite JSON, plus its table as CSV.
 
     Returns the paths written. The alt text is the chart's `description`, which
     Vega puts in the SVG's aria-label; the HTML page repeats it in visible text.
+    `folder` puts all of them in one folder of the caller's (the CLI's --out) instead of
+    outputs/figures|tables/<story>/.
     """
     setup()
     spec = chart.to_dict()
-    folder = paths.FIGURES / story
+    folder_given = folder is not None
+    folder = Path(folder) if folder_given else paths.FIGURES / story
     written = {}
     spec_json = json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     written["vl.json"] = folder / f"{name}.vl.json"
@@ -153,9 +157,12 @@ def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None) 
     written["png"] = folder / f"{name}.png"
     _write_atomic(written["png"], vlc.svg_to_png(svg, scale=2))  # rasterise the SVG: no second layout
     written["html"] = folder / f"{name}.html"
-    script = write_page_assets(paths.FIGURES)
+    script = write_page_assets(folder if folder_given else paths.FIGURES)
     _write_atomic(written["html"], _offline_html(spec, os.path.relpath(script, folder)).encode())
-    if table is not None:
+    if table is not None and folder_given:
+        written["csv"] = folder / f"{name}.csv"
+        _write_atomic(written["csv"], table.write_csv().encode())
+    elif table is not None:
         written["csv"] = save_table(table, story, name)
     return written
 

@@ -5,6 +5,8 @@
     csc-figures council Kingston upon Thames                       # the answer in words, then the figures
     csc-figures ratings                                            # the ratings analysis for the latest year
     csc-figures ratings --edition article                          # the article's own edition
+    csc-figures map --as-of 2025-03-31 --out maps/                 # a hex map of the judgements in force
+    csc-figures map --measure turnover_rate --year 2024 --out maps/ # a hex map of a workforce measure
     csc-figures claims
 
 Every command takes --format table (for people: words and a table; the default, except rating-at's,
@@ -292,6 +294,50 @@ def _council_answer(args) -> None:
         print(plain_table(history))
 
 
+# ---- map -----------------------------------------------------------------------------------
+
+def _map(args) -> None:
+    from pathlib import Path
+
+    from . import councils, dates, measures, paths
+    from .stories import maps
+
+    if args.measure is None and args.as_of is None:
+        raise UserError("map: give --as-of DATE (Ofsted judgements in force) or --measure M --year Y "
+                        "(a workforce measure)")
+    if args.measure is not None and args.as_of is not None:
+        raise UserError("map: --as-of draws judgements, --measure a workforce measure; give one of them")
+    highlight = councils.resolve_code(args.highlight) if args.highlight else None
+    if args.measure is not None:
+        if args.measure not in measures.MEASURES:
+            raise UserError(f"map: unknown measure {args.measure!r}; one of {', '.join(measures.MEASURES)}")
+        if args.year is None:
+            raise UserError("map: --measure needs --year (the workforce year, to 30 September)")
+        table = maps.measure_map_table(args.measure, args.year, args.vintage)
+        name = f"{args.measure}_{args.year}_release_{table['vintage'][0]}"
+        title, description = maps.measure_title(table), maps.measure_description(table, maps.bin_labels(table))
+        draw = maps.measure_map
+    else:
+        day = dates.as_date(args.as_of, "--as-of")
+        table = maps.judgement_map_table(day)
+        name = f"judgements_{day.isoformat()}"
+        title, description = maps.judgement_title(table), maps.judgement_description(table)
+        draw = maps.judgement_map
+    out = Path(args.out) if args.out else paths.OUTPUTS / "runs" / "maps"
+    if highlight:
+        name += f"_{highlight}"
+    written = maps.save(draw(table, highlight=highlight), name, maps.map_table(table), folder=out)
+    narrow = maps.save(draw(table, narrow=True, highlight=highlight), f"{name}_narrow", maps.map_table(table),
+                       folder=out)
+    if args.format == "table":
+        print(_wrap([title, "", description]))
+        print("\nWritten:")
+        for path in [*written.values(), *(v for k, v in narrow.items() if k != "csv")]:
+            print(f"  {path}")
+        return
+    _emit(args.format, maps.map_table(table), before=[title, description])
+
+
 # ---- claims --------------------------------------------------------------------------------
 
 def _claims(args) -> None:
@@ -349,6 +395,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vintage", type=int, help="DfE release (default: latest)")
     _format(p)
     p.set_defaults(func=_council_answer)
+
+    p = commands.add_parser("map", help="a hex map of every council: judgements on a date, or a workforce measure")
+    p.add_argument("--as-of", help="the judgements in force on this date (YYYY-MM-DD)")
+    p.add_argument("--measure", metavar="M", help="a workforce measure, e.g. turnover_rate, agency_rate, caseload")
+    p.add_argument("--year", type=int, help="with --measure: the workforce year (2024 = year to 30 Sept 2024)")
+    p.add_argument("--vintage", type=int, help="with --measure: the DfE release (default: the latest)")
+    p.add_argument("--highlight", metavar="NAME", help="outline one council's hexagon (a name or code)")
+    p.add_argument("--out", metavar="DIR", help="folder for the PNG, SVG, HTML, spec and CSV (default outputs/runs/maps)")
+    _format(p)
+    p.set_defaults(func=_map)
 
     p = commands.add_parser("claims", help="every figure in the articles, checked against the data")
     _format(p)

@@ -194,15 +194,15 @@ def judgement_small_multiples(tables: list[pl.DataFrame], columns: int = 4):
                          f"{last['as_of'][0].year}. First and last: {alt_text}")
 
 
-def save(chart, name: str, table: pl.DataFrame):
-    """Save a map in the four formats, with its table."""
-    return charts.save_chart(chart, STORY, name, table)
+def save(chart, name: str, table: pl.DataFrame, folder=None):
+    """Save a map in the four formats, with its table (in outputs/figures|tables/maps/, or `folder`)."""
+    return charts.save_chart(chart, STORY, name, table, folder=folder)
 
 
 def map_table(table: pl.DataFrame) -> pl.DataFrame:
     """The table saved beside a map: readable columns, no list columns."""
     keep = [c for c in ("la_code", "ons_code", "la_name", "region", "as_of", "judgement_label", "framework",
                         "published", "inherited_from", "inherited_from_name", "measure", "year", "vintage",
-                        "value", "printed", "flag", "joint_with", "bin_label", "q", "r", "placed_by")
+                        "value", "printed", "flag", "joint_return", "bin_label", "q", "r", "placed_by")
             if c in table.columns]
     return table.select(keep).sort("la_code")

@@ -80,7 +80,8 @@ def measure_map_table(measure: str, year: int, vintage: int | None = None, panel
                                 f"in the {r['vintage']} release")
             others = [names.get(c, c) for c in members if c != code]
             figures[code] = {"value": r[measure], "flag": r[f"{measure}_flag"], "vintage": r["vintage"],
-                             "joint_with": " and ".join(others) if others else None}
+                             "joint_with": " and ".join(others) if others else None,
+                             "joint_return": " and ".join(names.get(c, c) for c in members) if others else None}
     hexes = hexmap.on(day, geo)
     missing = [c for c in figures if c not in set(hexes["la_code"])]
     if missing:
@@ -88,7 +89,7 @@ def measure_map_table(measure: str, year: int, vintage: int | None = None, panel
                         f"{day.isoformat()}: {', '.join(missing)}")
     values = pl.DataFrame([{"la_code": c, **v} for c, v in figures.items()],
                           schema={"la_code": pl.String, "value": pl.Float64, "flag": pl.String,
-                                  "vintage": pl.Int64, "joint_with": pl.String})
+                                  "vintage": pl.Int64, "joint_with": pl.String, "joint_return": pl.String})
     out = hexes.join(values, on="la_code", how="left", validate="1:1").with_columns(
         measure=pl.lit(measure), year=pl.lit(year),
         vintage=pl.col("vintage").fill_null(rows["vintage"].max() if rows.height else vintage),

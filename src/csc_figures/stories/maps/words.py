@@ -81,8 +81,8 @@ def measure_description(table: pl.DataFrame, groups: list[str]) -> str:
     m = measures.measure(table["measure"][0])
     year, vintage = table["year"][0], table["vintage"][0]
     values = table["value"].drop_nulls()
-    text = (f"Hex map of the {table.height} English councils, one hexagon each, coloured by {m.words} "
-            f"({basis_words(m)}) in the year to 30 September {year}, from DfE's {vintage} release.")
+    text = (f"Hex map of the {table.height} English councils, one hexagon each, coloured by {m.words}, "
+            f"{basis_words(m)}, in the year to 30 September {year}, from DfE's {vintage} release.")
     if not values.is_empty():
         low, high, median = values.min(), values.max(), values.median()
         text += (f" Lowest {m.format(low)} ({_extreme(table, low, m)}), highest {m.format(high)} "
@@ -91,8 +91,8 @@ def measure_description(table: pl.DataFrame, groups: list[str]) -> str:
         text += f" Colour groups, lowest first: {_names(shown)}."
     joint = table.filter(pl.col("joint")).sort("la_name")
     if joint.height:
-        text += (" Joint returns, one figure for two councils: "
-                 + _names([f"{r['la_name']} with {r['joint_with']}" for r in joint.iter_rows(named=True)]) + ".")
+        returns = sorted(set(joint["joint_return"]))
+        text += " Joint returns, one figure for the councils named together: " + "; ".join(returns) + "."
     missing = table.filter(pl.col("value").is_null()).sort("la_name")["la_name"].to_list()
     if missing:
         text += f" No figure for {_councils(len(missing))}: {_names(missing)}."
