@@ -194,7 +194,7 @@ def judgement_small_multiples(tables: list[pl.DataFrame], columns: int = 4):
                          f"{last['as_of'][0].year}. First and last: {alt_text}")
 
 
-def save(chart, name: str, table: pl.DataFrame, folder=None):
+def save(chart, name: str, table: pl.DataFrame | None, folder=None):
     """Save a map in the four formats, with its table (in outputs/figures|tables/maps/, or `folder`)."""
     return charts.save_chart(chart, STORY, name, table, folder=folder)
 
