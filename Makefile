@@ -34,6 +34,13 @@ $(filter-out $(firstword $(MAKECMDGOALS)),$(MAKECMDGOALS)):
 else
 
 SRC := $(shell find src/csc_figures -name '*.py' | sort)
+# A committed output changed by hand (or deleted) since the build wrote it: date back the run that wrote
+# it, so Make re-runs that run and the file is the build's again (csc_figures.written says which).
+ifneq ($(filter all stories test,$(MAKECMDGOALS)),)
+ifneq ($(wildcard $(PY)),)
+_REPAIRED := $(shell $(PY) -m csc_figures.written)
+endif
+endif
 RAW_NAMES := $(shell sed -n 's/^\[files\."\(.*\)"\]$$/\1/p' data/sources.toml)
 RAW := $(addprefix data/raw/,$(RAW_NAMES))
 NB := outputs/notebooks
@@ -59,6 +66,10 @@ $(ENV): pyproject.toml requirements.lock
 	$(PY) -m pip uninstall --quiet --yes rfc3987-syntax lark 2>/dev/null || true
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . 2> >(grep -v 'is ignored' >&2)
 	$(PY) -m ipykernel install --sys-prefix --name csc-figures --display-name "Python (csc-figures)" >/dev/null
+	# Notebook sources are committed without outputs: .gitattributes names the nbstripout filter, run by each
+	# checkout's own .venv (a relative command: git runs filters at the top of the working tree).
+	git config filter.nbstripout.clean '.venv/bin/python -m nbstripout --keep-id' 2>/dev/null || true
+	git config filter.nbstripout.smudge cat 2>/dev/null || true
 	touch $@
 
 # ---- raw data ------------------------------------------------------------------------------
@@ -131,8 +142,7 @@ STORY_NOTEBOOKS += $(NB)/10_ratings_vs_workforce.ipynb
 PROFILE_TABLES := $(addprefix data/processed/,la_geography.parquet la_names.parquet statistical_neighbours.parquet inspections.parquet workforce.parquet)
 PROFILE_COUNCILS_1 := 315 831 884 342 869 916
 PROFILE_COUNCILS_2 := 839 837 836 928 940 941
-EQ := =
-profile_runs = $(foreach c,$(1),outputs/runs/11_council_profile/council$(EQ)$(c).ipynb)
+profile_runs = $(foreach c,$(1),outputs/runs/11_council_profile/council-$(c)/11_council_profile.ipynb)
 PROFILE_RUNS := $(call profile_runs,$(PROFILE_COUNCILS_1) $(PROFILE_COUNCILS_2))
 $(NB)/11_council_profile.ipynb: $(PROFILE_TABLES)
 # Each half shares one kernel (run.execute_each): a kernel start and the imports once, not six times;

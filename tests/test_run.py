@@ -11,8 +11,7 @@ def test_parameters_keep_codes_as_text():
 
 
 def test_run_name_is_filesystem_safe():
-    assert run.run_name({"council": "Bournemouth, Christchurch and Poole"}) == \
-        "council=Bournemouth,_Christchurch_and_Poole"
+    assert run.run_name({"council": "Bournemouth, Christchurch and Poole"}) == "council-Bournemouth-Christchurch-and-Poole"
 
 
 def test_volatile_metadata_goes_and_split_prints_merge():

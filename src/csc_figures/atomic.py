@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import written
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -48,6 +50,7 @@ def write_bytes(path: Path, data: bytes) -> bool:
     Returns True when the file was (re)written.
     """
     path = Path(path)
+    written.note(path, data)  # a published run records its outputs, so `make all` can repair a hand edit
     if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
         return False
     with replacing(path) as tmp:

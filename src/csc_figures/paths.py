@@ -31,6 +31,16 @@ _RUN_OUTPUTS = os.environ.get("CSC_FIGURES_RUN_OUTPUTS")
 FIGURES = Path(_RUN_OUTPUTS) / "figures" if _RUN_OUTPUTS else OUTPUTS / "figures"
 TABLES = Path(_RUN_OUTPUTS) / "tables" if _RUN_OUTPUTS else OUTPUTS / "tables"
 NOTEBOOKS = ROOT / "notebooks"
+
+
+def route(folder: Path | None) -> None:
+    """Send this process's charts and tables to folder/figures and folder/tables (a run the build did not
+    start, see csc_figures.params.use), or with None back to outputs/figures and outputs/tables."""
+    global FIGURES, TABLES
+    FIGURES = Path(folder) / "figures" if folder else OUTPUTS / "figures"
+    TABLES = Path(folder) / "tables" if folder else OUTPUTS / "tables"
+
+
 # The articles are others' copyright: never in the project, read from beside it (or CSC_FIGURES_ARTICLES).
 ARTICLES = Path(os.environ.get("CSC_FIGURES_ARTICLES", ROOT.parent / "shared" / "articles"))
 

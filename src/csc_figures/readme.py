@@ -4,6 +4,7 @@
     python -m csc_figures.readme --check    # exit 1 naming each section that is out of date
 
 A section sits between `<!-- generated: NAME -->` and `<!-- end generated: NAME -->`. Sections:
+- `notebook-parameters`: each notebook's parameters, defaults and what they accept (csc_figures.params);
 - `article-index`: from article to chart, for each story in data/articles.csv: headline, publisher and
   date, the notebook that rebuilds it, its charts and tables, and its claims with their status in the
   claims report. The notebook and the output folder follow from the claims' computations: each is
@@ -156,8 +157,13 @@ def article_index() -> str:
     return "\n".join(lines)
 
 
-# Filled in by later sections (the notebook table registers itself here too).
-SECTIONS: dict[str, Callable[[], str]] = {"article-index": article_index}
+def notebook_parameters() -> str:
+    from .params import readme_table
+
+    return readme_table()
+
+
+SECTIONS: dict[str, Callable[[], str]] = {"article-index": article_index, "notebook-parameters": notebook_parameters}
 
 
 def render(text: str, sections: dict[str, Callable[[], str]] | None = None) -> str:

@@ -1,7 +1,14 @@
 """Run a notebook headlessly with papermill and write a clean, deterministic copy.
 
-    python -m csc_figures.run 10_ratings_vs_workforce                # defaults -> outputs/notebooks/
-    python -m csc_figures.run 11_council_profile -p council=York     # -> outputs/runs/11_council_profile/council=York.ipynb
+    python -m csc_figures.run 10_ratings_vs_workforce             # the published run -> outputs/notebooks/
+    python -m csc_figures.run 11_council_profile -p council=Derby  # -> outputs/runs/11_council_profile/council-Derby/
+
+A run with the declared defaults (csc_figures.params) is the published run: its executed copy goes to
+outputs/notebooks/ and its charts and tables to outputs/figures|tables/. Any other run goes, notebook,
+charts and tables, to outputs/runs/<notebook>/<readable parameters>/. Values are checked against the
+declarations before anything is written (an unknown name or a bad value exits with status 2). Whatever a
+saved source says (outputs, execution counts, edited parameter values from JupyterLab), the runner
+starts from a clean copy whose parameters cell is the declared one.
 
 The executed copy is written to a temporary file and moved into place only when
 the run succeeds, so Make never trusts a half-written notebook. Timings and
@@ -13,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -22,7 +28,8 @@ import nbformat
 import papermill as pm
 from traitlets.config import Config
 
-from . import atomic, paths
+from . import atomic, params as declared, paths, written
+from .errors import UserError
 from .steps import STEP_VARIABLE
 
 KERNEL = "csc-figures"
@@ -94,8 +101,22 @@ def parse_params(pairs: list[str]) -> dict:
 
 
 def run_name(params: dict) -> str:
-    text = ",".join(f"{k}={v}" for k, v in sorted(params.items()))
-    return re.sub(r"[^A-Za-z0-9=,._-]+", "_", text) or "defaults"
+    """A run's folder name from its parameters: 'council-Derby_year-2025' ('defaults' for none)."""
+    return declared.run_name(params)
+
+
+def clean_source(source: Path, name: str) -> nbformat.NotebookNode:
+    """The source notebook as the build runs it: no outputs or execution counts, no cell a previous run
+    injected, and the declared parameters cell in place of whatever a saved copy holds."""
+    nb = nbformat.read(source, as_version=4)
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    if name in declared.NOTEBOOKS:
+        declared.parameters_cell(nb, source).source = declared.render_cell(name)
+    return nb
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -138,48 +159,74 @@ def _merge_streams(outputs: list) -> list:
 
 def execute(name: str, params: dict | None = None, out: Path | None = None, cwd: Path | None = None,
             kernel=None, publish: bool = False) -> Path:
-    """Run a notebook; with parameters (unless `publish`), its charts and tables go under outputs/runs/."""
+    """Run a notebook. With its declared defaults (or `publish`, the build's runs for other councils) it is
+    published; otherwise the executed copy, charts and tables go to outputs/runs/<notebook>/<parameters>/."""
     params = params or {}
     # A name is a notebook in notebooks/; a path to an .ipynb also works (the benchmark's empty notebook).
     source = Path(name) if name.endswith(".ipynb") else paths.NOTEBOOKS / f"{name}.ipynb"
     name = source.stem
     if not source.exists():
         raise SystemExit(f"error: no notebook {source}")
+    if name in declared.NOTEBOOKS:
+        changed = declared.given(name, params)  # UserError before anything is written
+        params = {k: v for k, v in declared.check(name, params).items() if k in params}
+    else:
+        changed = params
+    published = publish or not changed
+    folder = RUNS_OUT / name / run_name(changed)
     if out is None:
-        out = DEFAULT_OUT / f"{name}.ipynb" if not params else RUNS_OUT / name / f"{run_name(params)}.ipynb"
+        out = DEFAULT_OUT / f"{name}.ipynb" if published else folder / f"{name}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
-    failed = RUNS_OUT / "failed" / f"{name}.{out.stem}.ipynb"  # gitignored: never beside a committed output
+    # gitignored, never beside a committed output: '03_workforce.03_workforce', '11_council_profile.council-Derby'
+    failed = RUNS_OUT / "failed" / f"{name}.{out.stem if out.parent == DEFAULT_OUT else out.parent.name}.ipynb"
     failed.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("CSC_FIGURES_ROOT", str(paths.ROOT))  # the kernel inherits it
     pin_environment()
-    if kernel is None:
-        _route_outputs(name, params, publish)
+    own_record = kernel is None  # a shared kernel's runs share the record execute_each set up
+    if own_record:
+        _route_outputs(name, folder, published)
+        record = _new_record() if published else None
+        os.environ[written.RECORD_VARIABLE] = str(record) if record else ""
     # A unique temporary name per run (two builds on one tree must not share one); the executed
     # notebook replaces `out` only when the run succeeds, else the partial run is kept as `failed`.
     try:
         with atomic.replacing(out, suffix=".tmp.ipynb", keep_failed=failed) as tmp:
             pm.execute_notebook(
-                str(source), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
+                clean_source(source, name), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
                 progress_bar=False, record_timing=False, cwd=str(cwd or out.parent), log_output=False,
                 config=_local_kernel(), **({"km": kernel} if kernel is not None else {}),
             )
             nb = strip_volatile(nbformat.read(tmp, as_version=4))
             nbformat.write(nb, tmp)
+        if own_record and record is not None and out.resolve().is_relative_to(paths.ROOT.resolve()):
+            written.keep(out, record)
     except pm.PapermillExecutionError as err:
         raise SystemExit(f"error: {name} failed in cell {err.exec_count}: {err.ename}: {err.evalue}\n"
                          f"  (the partial run is in {failed})") from None
     finally:
+        if own_record and record is not None:
+            record.unlink(missing_ok=True)
         if kernel is None:
             _remove_own_sockets()
     return out
 
 
-def _route_outputs(name: str, params: dict, publish: bool) -> None:
-    """Tell the kernel (through its environment) where this run's charts and tables belong."""
-    if params and not publish:
-        os.environ["CSC_FIGURES_RUN_OUTPUTS"] = str(RUNS_OUT / name / run_name(params))
+def _new_record() -> Path:
+    """A file the kernel appends each output it writes to (csc_figures.written)."""
+    fd, name = tempfile.mkstemp(prefix=f"csc-figures-written-{os.getpid()}-", suffix=".tsv")
+    os.close(fd)
+    return Path(name)
+
+
+def _route_outputs(name: str, folder: Path, published: bool) -> None:
+    """Tell the kernel (through its environment) whether this run is published, and where its charts and
+    tables go if it is not (the notebook's `params.use` reads both)."""
+    if published:
+        os.environ[declared.PUBLISH_VARIABLE] = name
+        os.environ.pop(declared.RUN_OUTPUTS_VARIABLE, None)
     else:
-        os.environ.pop("CSC_FIGURES_RUN_OUTPUTS", None)
+        os.environ.pop(declared.PUBLISH_VARIABLE, None)
+        os.environ[declared.RUN_OUTPUTS_VARIABLE] = str(folder)
 
 
 def execute_each(name: str, param_sets: list[dict]) -> list[Path]:
@@ -192,17 +239,26 @@ def execute_each(name: str, param_sets: list[dict]) -> list[Path]:
     """
     from jupyter_client.manager import KernelManager
 
-    outs = [RUNS_OUT / name / f"{run_name(p)}.ipynb" for p in param_sets]
-    outs[0].parent.mkdir(parents=True, exist_ok=True)
+    names = [run_name(declared.given(name, p)) for p in param_sets]
+    outs = [RUNS_OUT / name / n / f"{name}.ipynb" for n in names]
+    for out in outs:
+        out.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("CSC_FIGURES_ROOT", str(paths.ROOT))
     pin_environment()
-    _route_outputs(name, {}, publish=True)
+    _route_outputs(name, RUNS_OUT / name, published=True)
+    record = _new_record()
+    os.environ[written.RECORD_VARIABLE] = str(record)
     kernel = KernelManager(kernel_name=KERNEL, config=_local_kernel())
     kernel.start_kernel(cwd=str(outs[0].parent))
     try:
-        return [execute(name, params, out, kernel=kernel) for params, out in zip(param_sets, outs, strict=True)]
+        done = [execute(name, params, out, kernel=kernel, publish=True)
+                for params, out in zip(param_sets, outs, strict=True)]
+        for out in done:  # Make re-runs the group together, so each run keeps the group's record
+            written.keep(out, record)
+        return done
     finally:
         kernel.shutdown_kernel(now=True)
+        record.unlink(missing_ok=True)
         _remove_own_sockets()
 
 
@@ -217,10 +273,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ[STEP_VARIABLE] = Path(args.notebook).stem  # the kernel inherits it: tables.read checks reads
     remove_orphan_sockets()
-    if args.each:
-        outs = execute_each(args.notebook, [parse_params(item.split(",")) for item in args.each])
-    else:
-        outs = [execute(args.notebook, parse_params(args.param), args.output)]
+    try:
+        if args.each:
+            outs = execute_each(args.notebook, [parse_params(item.split(",")) for item in args.each])
+        else:
+            outs = [execute(args.notebook, parse_params(args.param), args.output)]
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     for out in outs:
         print(f"{args.notebook}: wrote {out.relative_to(paths.ROOT) if out.is_relative_to(paths.ROOT) else out}")
     return 0
