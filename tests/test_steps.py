@@ -16,7 +16,7 @@ from csc_figures.steps import STEPS
 
 ROOT = paths.ROOT
 NB = "outputs/notebooks"
-PROFILE_RUN = re.compile(r"outputs/runs/11_council_profile/council=\d+\.ipynb")
+PROFILE_RUN = re.compile(r"outputs/runs/11_council_profile/council-\d+/11_council_profile\.ipynb")
 
 
 def _declared_tables() -> set[str]:
