@@ -19,29 +19,15 @@ import font_source_sans_pro
 import polars as pl
 import vl_convert as vlc
 
-from . import atomic, judgements, paths
+from . import atomic, judgements, paths, style
 
-FONT = "Source Sans Pro"  # shipped as a wheel, so every machine draws the same glyphs
-
-# Lines: England, region, council, neighbours, then more.
-SERIES_COLOURS = ["#222222", "#4a90c2", "#b2182b", "#f2b134", "#6a51a3", "#1b7837"]
+FONT = style.FONT
+FONT_STACK = style.FONT_STACK
 
 
 @alt.theme.register("csc_house", enable=False)
 def house_theme() -> alt.theme.ThemeConfig:
-    return alt.theme.ThemeConfig(
-        config={
-            "font": FONT,
-            "background": "white",
-            "view": {"stroke": None, "continuousWidth": 520, "continuousHeight": 300},
-            "title": {"anchor": "start", "fontSize": 18, "fontWeight": "bold", "subtitleFontSize": 13,
-                      "subtitleColor": "#444444", "offset": 12},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6", "domainColor": "#888888",
-                     "tickColor": "#888888"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top"},
-            "range": {"category": SERIES_COLOURS},
-        }
-    )
+    return alt.theme.ThemeConfig(config=style.vega_config())
 
 
 _set_up = False
@@ -84,18 +70,51 @@ def _svg_renderer(spec: dict, **_) -> dict:
 alt.renderers.register("csc_svg", _svg_renderer)
 
 
-def judgement_scale(field: str = "rating") -> dict:
-    """Colour encoding kwargs for a judgement field, ordered outstanding to inadequate."""
+def judgement_scale(field: str = "rating", labels: dict[str, str] | None = None) -> dict:
+    """Colour encoding kwargs for a judgement field, ordered outstanding to inadequate.
+
+    `labels` overrides a legend label (a chart of older frameworks: 'Requires improvement / adequate').
+    """
     return {
         "scale": alt.Scale(domain=list(judgements.ORDER), range=list(judgements.COLOURS)),
         "sort": list(judgements.ORDER),
-        "legend": alt.Legend(title=None, labelExpr=_label_expr()),
+        "legend": alt.Legend(title=None, labelExpr=_label_expr({**judgements.LABELS, **(labels or {})})),
     }
 
 
-def _label_expr() -> str:
-    cases = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in judgements.LABELS.items())
+def _label_expr(labels: dict[str, str]) -> str:
+    cases = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in labels.items())
     return f"{cases} : datum.label"
+
+
+def framework_shape(field: str = "framework", frameworks: list[str] | None = None) -> dict:
+    """Shape encoding kwargs for an Ofsted framework field: the same shape for a framework in every chart."""
+    domain = [f for f in style.FRAMEWORK_ORDER if frameworks is None or f in frameworks]
+    return {"scale": alt.Scale(domain=domain, range=[style.FRAMEWORK_SHAPES[f] for f in domain]),
+            "sort": domain, "legend": alt.Legend(title="Framework")}
+
+
+def role_scales(series: dict[str, str]) -> tuple[dict, dict]:
+    """Colour and strokeDash encoding kwargs for named series, each drawn in its role's style.
+
+    `series` maps each series name (as the legend shows it) to its role: council, england, region,
+    neighbours, highlight or other. Several 'other' series get further greys and dashes.
+    """
+    names, colours, dashes, others = list(series), [], [], 0
+    for name in names:
+        role = series[name]
+        if role == "other":
+            colours.append(style.OTHER_SERIES[others % len(style.OTHER_SERIES)])
+            dashes.append(style.OTHER_DASHES[others % len(style.OTHER_DASHES)])
+            others += 1
+        else:
+            colours.append(style.ROLE_COLOURS[role])
+            dashes.append(style.ROLE_DASH[role])
+    legend = {"title": None, "orient": "top", "columns": 2, "labelLimit": 0, "symbolType": "stroke",
+              "symbolStrokeWidth": 3, "symbolSize": 400}
+    colour = {"scale": alt.Scale(domain=names, range=colours), "sort": names, "legend": alt.Legend(**legend)}
+    dash = {"scale": alt.Scale(domain=names, range=dashes), "sort": names, "legend": alt.Legend(**legend)}
+    return colour, dash
 
 
 def titled(chart, title: str, subtitle: str | list[str], source: str, alt_text: str):
@@ -103,7 +122,7 @@ def titled(chart, title: str, subtitle: str | list[str], source: str, alt_text: 
     subtitle = [subtitle] if isinstance(subtitle, str) else list(subtitle)
     return (
         alt.vconcat(chart, _source_line(source))
-        .properties(title=alt.Title(title, subtitle=subtitle), description=alt_text)
+        .properties(title=alt.Title(title, subtitle=subtitle, aria=False), description=alt_text)
         .configure_concat(spacing=6)
     )
 
@@ -116,7 +135,7 @@ def _source_line(source: str) -> alt.Chart:
     mark = {"lineBreak": "\n"} if len(lines) > 1 else {}
     return (
         alt.Chart(pl.DataFrame({"source": ["\n".join(lines)]}))
-        .mark_text(align="left", baseline="top", fontSize=11, color="#555555", font=FONT, **mark)
+        .mark_text(align="left", baseline="top", fontSize=11, color=style.MUTED, font=FONT_STACK, **mark)
         .encode(text="source:N", x=alt.value(0), y=alt.value(0))
         .properties(height=14 * len(lines), width=520)
     )
@@ -151,7 +170,7 @@ def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None,
     spec_json = json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     written["vl.json"] = folder / f"{name}.vl.json"
     _write_atomic(written["vl.json"], spec_json.encode())
-    svg = draw_svg(spec)
+    svg = described_svg(draw_svg(spec), spec)
     written["svg"] = folder / f"{name}.svg"
     _write_atomic(written["svg"], svg.encode())
     written["png"] = folder / f"{name}.png"
@@ -165,6 +184,23 @@ def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None,
     elif table is not None:
         written["csv"] = save_table(table, story, name)
     return written
+
+
+def described_svg(svg: str, spec: dict) -> str:
+    """The SVG as one image with its description: role="img", the alt text as its label, <title> and <desc>.
+
+    Vega's own SVG carries no description, and with ARIA off its marks carry none either, so a
+    standalone SVG (in a CMS or an editor's browser) reads as one image with the chart's alt text.
+    """
+    title = spec.get("title", {})
+    heading = title.get("text", "") if isinstance(title, dict) else str(title or "")
+    heading = " ".join(heading) if isinstance(heading, list) else heading
+    alt_text = spec.get("description", "")
+    head, sep, rest = svg.partition(">")
+    if not sep or not head.startswith("<svg"):
+        raise ValueError("not an SVG document")
+    return (f'{head} role="img" aria-label="{_escape(alt_text)}"><title>{_escape(heading)}</title>'
+            f"<desc>{_escape(alt_text)}</desc>{rest}")
 
 
 # One copy of the Vega, Vega-Lite and vega-embed JavaScript for every chart page, beside the
@@ -220,8 +256,8 @@ def _offline_html(spec: dict, script_src: str) -> str:
 <style>
 @font-face {{ font-family: "{FONT}"; font-weight: 400; src: url("{fonts}/SourceSansPro-Regular.otf"); }}
 @font-face {{ font-family: "{FONT}"; font-weight: 700; src: url("{fonts}/SourceSansPro-Bold.otf"); }}
-body {{ font-family: "{FONT}", Arial, sans-serif; margin: 1.5em; }}
-.alt-text {{ color: #444; max-width: 46em; }}</style>
+body {{ font-family: {FONT_STACK}; margin: 1.5em; color: {style.INK}; }}
+.alt-text {{ color: {style.MUTED}; max-width: 46em; }}</style>
 </head>
 <body>
 <div id="chart" role="img" aria-label="{_escape(alt_text)}"></div>

@@ -1,12 +1,19 @@
 """Ofsted's judgements, declared once: code, words per framework, rank and colour.
 
-Tables hold the code; sentences, charts, the CLI and the claims ledger take the words, the
-order and the colours from here. Issue 14 may change the colours: this is their one place.
+Tables hold the code; sentences, charts, the CLI and the claims ledger take the words and the
+order from here, and the colours from the house style (`style.JUDGEMENT_COLOURS`).
+
+Each framework keeps its own words: the frameworks before 2013 (SLAC, CPI, TLAC) graded
+'adequate' where SIF and ILACS say 'requires improvement to be good'; Ofsted's 2023 history file
+codes both as grade 3, so the table holds `requires_improvement`, and `words_in` gives it back in
+the framework's own word.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .style import JUDGEMENT_COLOURS
 
 
 @dataclass(frozen=True)
@@ -19,16 +26,22 @@ class Judgement:
     colour: str  # chart colour, for judgements only
 
 
-# Colours distinct in hue and in lightness (greyscale L* about 24, 57, 76, 40).
+_OLD_FRAMEWORKS = ("SLAC", "CPI", "TLAC")  # before 2013: outstanding, good, adequate, inadequate
+
+
+def _same(word: str) -> dict[str, str]:
+    return {f: word for f in ("SIF", "ILACS", *_OLD_FRAMEWORKS)}
+
+
 _ALL = (
-    Judgement("outstanding", "Outstanding", "outstanding", {"SIF": "Outstanding", "ILACS": "Outstanding"},
-              1, "#0b3c5d"),
-    Judgement("good", "Good", "good", {"SIF": "Good", "ILACS": "Good"}, 2, "#4a90c2"),
+    Judgement("outstanding", "Outstanding", "outstanding", _same("Outstanding"), 1,
+              JUDGEMENT_COLOURS["outstanding"]),
+    Judgement("good", "Good", "good", _same("Good"), 2, JUDGEMENT_COLOURS["good"]),
     Judgement("requires_improvement", "Requires improvement", "requires improvement",
-              {"SIF": "Requires improvement to be good", "ILACS": "Requires improvement to be good"},
-              3, "#f2b134"),
-    Judgement("inadequate", "Inadequate", "inadequate", {"SIF": "Inadequate", "ILACS": "Inadequate"},
-              4, "#b2182b"),
+              {"SIF": "Requires improvement to be good", "ILACS": "Requires improvement to be good",
+               **{f: "Adequate" for f in _OLD_FRAMEWORKS}},
+              3, JUDGEMENT_COLOURS["requires_improvement"]),
+    Judgement("inadequate", "Inadequate", "inadequate", _same("Inadequate"), 4, JUDGEMENT_COLOURS["inadequate"]),
 )
 JUDGEMENTS: dict[str, Judgement] = {j.code: j for j in _ALL}
 ORDER: tuple[str, ...] = tuple(j.code for j in sorted(_ALL, key=lambda j: j.grade))  # best first
@@ -52,6 +65,20 @@ def words(code: str | None, default: str | None = None) -> str | None:
     if code in JUDGEMENTS:
         return JUDGEMENTS[code].words
     return code if default is None else default
+
+
+def words_in(code: str | None, framework: str | None, default: str | None = None) -> str | None:
+    """The judgement in its framework's own word, for a sentence: SLAC's grade 3 is 'adequate'."""
+    if code in JUDGEMENTS and framework in _OLD_FRAMEWORKS:
+        return JUDGEMENTS[code].ofsted[framework].lower()
+    return words(code, default)
+
+
+def label_in(code: str, framework: str | None) -> str:
+    """The judgement's label in its framework's own word: 'Adequate' (SLAC), 'Requires improvement' (SIF)."""
+    if framework in _OLD_FRAMEWORKS:
+        return JUDGEMENTS[code].ofsted[framework]
+    return JUDGEMENTS[code].label
 
 
 def steps_up(previous: str, latest: str) -> int:

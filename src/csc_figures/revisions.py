@@ -21,7 +21,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from . import charts, formatting, workforce
+from . import charts, formatting, style, workforce
 
 STORY = "revisions"
 LEVELS = ("national", "local_authority")  # England and councils; regions are sums of councils
@@ -172,7 +172,7 @@ def largest_chart(top: pl.DataFrame):
                       f"{formatting.pct(r['new_value'])}" for r in top.iter_rows(named=True))
     bars = (
         alt.Chart(top.select("figure", "releases", "change", "old_value", "new_value"))
-        .mark_bar(color=charts.SERIES_COLOURS[1])
+        .mark_bar(color=style.ROLE_COLOURS["other"])
         .encode(
             y=alt.Y("figure:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("change:Q", title="Revision (percentage points)"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from ... import charts, judgements, rounding
+from ... import charts, judgements, rounding, style
 from ... import formatting as f
 from .compute import JUDGEMENTS, NOT_YET, RANK, SOURCE, STORY, count_of, share_not_good
 from .transitions import change_counts
@@ -53,7 +53,7 @@ def distribution_chart(over_time: pl.DataFrame):
         y=alt.Y("councils:Q", title="Councils", stack="zero"),
         color=alt.Color("judgement:N", **charts.judgement_scale()),
         order=alt.Order("order:Q", sort="ascending"),
-        tooltip=["year:O", "judgement:N", "councils:Q", alt.Tooltip("share_of_judged:Q", format=".1f")],
+        tooltip=["year:O", "judgement:N", "councils:Q", alt.Tooltip("share_of_judged:Q", format=style.fmt("one_place"))],
     ).properties(width=520, height=300)
     alt_text = (f"Stacked bar chart of English councils by the Ofsted judgement in force at each 31 March "
                 f"from {first_year} to {day.year}. Less than good: {f.pct(base)} of judged councils in "
@@ -78,9 +78,9 @@ def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
         y=alt.Y("previous:N", sort=order, title="Judgement before", axis=alt.Axis(domain=False, ticks=False)),
     )
     # Hue says the direction, depth the number of inspections.
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("change:N", scale=alt.Scale(domain=["Upgrade", "Unchanged", "Downgrade"],
-                                                    range=["#4a90c2", "#9e9e9e", "#b2182b"]),
+    cells = base.mark_rect(stroke=style.WHITE, strokeWidth=2).encode(
+        color=alt.Color("change:N", scale=alt.Scale(domain=list(style.CHANGE_COLOURS),
+                                                    range=list(style.CHANGE_COLOURS.values())),
                         legend=alt.Legend(title=None)),
         opacity=alt.Opacity("inspections:Q", scale=alt.Scale(domain=[0, matrix["inspections"].max()],
                                                             range=[0.12, 1]), legend=None),
@@ -88,7 +88,7 @@ def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
     text = base.mark_text(fontSize=15).encode(
         text="inspections:Q",
         color=alt.condition(alt.datum.inspections > matrix["inspections"].max() / 2,
-                            alt.value("white"), alt.value("black")))
+                            alt.value(style.WHITE), alt.value(style.INK)))
     grid = (cells + text).properties(width=440, height=240)
     n = counts["reinspections"]
     title = (f"{counts['upgrades']} of {n} re-inspections moved a council up a grade, "

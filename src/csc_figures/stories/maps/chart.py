@@ -13,7 +13,7 @@ import textwrap
 import altair as alt
 import polars as pl
 
-from ... import charts, judgements
+from ... import charts, judgements, style
 from .compute import NO_FIGURE, NOT_JUDGED, STORY, bin_labels, regions
 from .words import (judgement_description, judgement_title, long_date, measure_description, measure_subtitle,
                     measure_title)
@@ -25,10 +25,11 @@ GAP = 0.94  # a hexagon's width as a share of the distance between centres: a th
 # Outside the judgement palette, for the map only: councils with no judgement or figure, the
 # outline that gives every hexagon 3:1 contrast against white, and the sequential scale of a measure
 # (light to dark, five groups).
-NO_DATA = "#d9d9d9"
-OUTLINE = "#767676"
-SEQUENTIAL = ("#c6dbef", "#8fbbdc", "#5a95c8", "#2f6aa8", "#0e3c78")
-INK = "#222222"
+NO_DATA = style.MAP_NO_DATA  # declared in the house style (style.py), like every colour
+OUTLINE = style.MAP_OUTLINE
+SEQUENTIAL = style.MAP_SEQUENTIAL
+INK = style.INK
+HALO = style.WHITE  # the white edge that keeps region labels legible over hexagons
 SOURCE_OFSTED = "Source: Ofsted, local authority inspection outcomes; hex layout by Open Innovations (MIT licence)"
 SOURCE_DFE = ("Source: DfE, Children's social work workforce; hex layout by Open Innovations (MIT licence)")
 
@@ -45,7 +46,7 @@ def _titled(chart, title: str, subtitle: list[str], source: str, alt_text: str, 
     lines = [part for line in subtitle for part in textwrap.wrap(line, NARROW_LINE["subtitle"])]
     source_lines = textwrap.wrap(source, NARROW_LINE["source"])
     credit = alt.Chart(pl.DataFrame({"source": ["\n".join(source_lines)]})).mark_text(
-        align="left", baseline="top", fontSize=11, color="#555555", font=charts.FONT, lineBreak="\n",
+        align="left", baseline="top", fontSize=11, color=style.MUTED, font=charts.FONT_STACK, lineBreak="\n",
     ).encode(text="source:N", x=alt.value(0), y=alt.value(0)).properties(height=14 * len(source_lines), width=NARROW)
     return (alt.vconcat(chart, credit)
             .properties(title=alt.Title(textwrap.wrap(title, NARROW_LINE["title"]), subtitle=lines),
@@ -76,7 +77,7 @@ def _dots(table: pl.DataFrame, frame: dict, field: str) -> alt.Chart:
     """A small ringed dot on the hexagons where `field` is true (inherited judgement, joint return)."""
     marked = table.filter(pl.col(field))
     return alt.Chart(marked).mark_point(
-        shape="circle", filled=True, size=frame["size"] / 9, color="white", stroke=INK, strokeWidth=1, opacity=1,
+        shape="circle", filled=True, size=frame["size"] / 9, color=style.WHITE, stroke=INK, strokeWidth=1, opacity=1,
     ).encode(x=frame["x"], y=frame["y"])
 
 
@@ -85,8 +86,8 @@ def _region_labels(table: pl.DataFrame, frame: dict, narrow: bool) -> alt.LayerC
         label=pl.col("region").map_elements(lambda name: "\n".join(textwrap.wrap(name, 10)), return_dtype=pl.String)
         if narrow else pl.col("region"))
     base = alt.Chart(labels).encode(x=frame["x"], y=frame["y"], text="label:N")
-    style = {"fontSize": 12, "fontWeight": "bold", "font": charts.FONT, "lineBreak": "\n"}
-    halo = base.mark_text(**style, stroke="white", strokeWidth=3, strokeJoin="round")
+    style = {"fontSize": 12, "fontWeight": "bold", "font": charts.FONT_STACK, "lineBreak": "\n"}
+    halo = base.mark_text(**style, stroke=HALO, strokeWidth=3, strokeJoin="round")
     ink = base.mark_text(**style, color=INK)
     return halo + ink
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from ... import charts
+from ... import charts, style
 from ... import formatting as f
 from .compute import OFFICIAL, period_label, previous_years_higher, reported_credit, value_in
 from .words import _count_word
 
 # ---- charts ---------------------------------------------------------------------------------------
 
-_YEAR_AXIS = alt.Axis(title=None, format="d", tickMinStep=1,
-                      labelExpr="format(datum.value - 1, 'd') + '-' + slice(format(datum.value, 'd'), 2)")
-REPORTED_COLOUR = charts.SERIES_COLOURS[1]
+_YEAR_AXIS = alt.Axis(title=None, format=style.fmt("integer"), tickMinStep=1, labelExpr=style.period_label_expr())
+OFFICIAL_COLOUR = style.ROLE_COLOURS["england"]  # every series here is England's
+REPORTED_COLOUR = style.ROLE_COLOURS["other"]  # figures as first published, read from a document
 
 
 def _x(domain: list[int]) -> alt.X:
@@ -33,11 +33,11 @@ def looked_after_chart(cla: pl.DataFrame, first_published: pl.DataFrame):
     domain = [int(table["year"].min()), int(table["year"].max())]
     base = alt.Chart(table).encode(
         x=_x(domain),
-        y=alt.Y("value:Q", title="Children", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.0f")),
-        color=alt.Color("source:N", title=None, scale=alt.Scale(range=[charts.SERIES_COLOURS[0], REPORTED_COLOUR]),
+        y=alt.Y("value:Q", title="Children", scale=alt.Scale(zero=False), axis=alt.Axis(format=style.fmt("count"))),
+        color=alt.Color("source:N", title=None, scale=alt.Scale(range=[OFFICIAL_COLOUR, REPORTED_COLOUR]),
                         legend=alt.Legend(orient="top", direction="vertical", labelLimit=0)),
-        strokeDash=alt.StrokeDash("source:N", legend=None, scale=alt.Scale(range=[[1, 0], [5, 3]])),
-        tooltip=["period:N", alt.Tooltip("value:Q", format=","), "source:N"],
+        strokeDash=alt.StrokeDash("source:N", legend=None, scale=alt.Scale(range=[style.ROLE_DASH["england"], style.ROLE_DASH["other"]])),
+        tooltip=["period:N", alt.Tooltip("value:Q", format=style.fmt("count")), "source:N"],
     )
     chart = (base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=50)).properties(width=520, height=280)
     title = (f"Children in care peaked at {f.number(peak['value'])} in {peak['period']}")
@@ -68,9 +68,9 @@ def starting_ceasing_chart(start: pl.DataFrame, cease: pl.DataFrame):
     domain = [int(table["year"].min()), int(table["year"].max())]
     colour = alt.Color("measure:N", title=None, legend=alt.Legend(orient="top", labelLimit=0),
                        scale=alt.Scale(domain=["Started to be looked after", "Ceased to be looked after"],
-                                       range=[charts.SERIES_COLOURS[2], charts.SERIES_COLOURS[0]]))
-    y = alt.Y("value:Q", title="Children in the year", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.0f"))
-    tooltip = ["period:N", "measure:N", alt.Tooltip("value:Q", format=","), "source:N"]
+                                       range=[style.ROLE_COLOURS["highlight"], OFFICIAL_COLOUR]))
+    y = alt.Y("value:Q", title="Children in the year", scale=alt.Scale(zero=False), axis=alt.Axis(format=style.fmt("count")))
+    tooltip = ["period:N", "measure:N", alt.Tooltip("value:Q", format=style.fmt("count")), "source:N"]
     line = alt.Chart(table).mark_line(strokeWidth=2.5).encode(x=_x(domain), y=y, color=colour, detail="measure:N")
     official = alt.Chart(table.filter(~pl.col("is_reported"))).mark_point(
         filled=True, size=60, shape="circle").encode(x=_x(domain), y=y, color=colour, tooltip=tooltip)
@@ -102,16 +102,16 @@ def section_47_chart(s47: pl.DataFrame, year: int = 2021):
     official = table.filter(~pl.col("is_reported"))
     reported = table.filter(pl.col("is_reported"))
     x = alt.X("period:O", title=None, scale=alt.Scale(domain=periods), axis=alt.Axis(labelAngle=-45))
-    y = alt.Y("value:Q", title="Section 47 enquiries", axis=alt.Axis(format=",.0f"), scale=alt.Scale(zero=True))
-    tooltip = ["period:N", alt.Tooltip("value:Q", format=","), "source:N"]
-    colour = alt.condition(alt.datum.year == year, alt.value(charts.SERIES_COLOURS[2]),
-                           alt.value(charts.SERIES_COLOURS[0]))
+    y = alt.Y("value:Q", title="Section 47 enquiries", axis=alt.Axis(format=style.fmt("count")), scale=alt.Scale(zero=True))
+    tooltip = ["period:N", alt.Tooltip("value:Q", format=style.fmt("count")), "source:N"]
+    colour = alt.condition(alt.datum.year == year, alt.value(style.ROLE_COLOURS["highlight"]),
+                           alt.value(OFFICIAL_COLOUR))
     bars = alt.Chart(official).mark_bar().encode(x=x, y=y, color=colour, tooltip=tooltip)
-    rep = alt.Chart(reported).mark_bar(color="white", stroke=REPORTED_COLOUR, strokeWidth=2,
+    rep = alt.Chart(reported).mark_bar(color=style.WHITE, stroke=REPORTED_COLOUR, strokeWidth=2,
                                        strokeDash=[4, 2]).encode(x=x, y=y, tooltip=tooltip)
     rep_label = alt.Chart(reported.with_columns(
         pl.format("{} (reported)", pl.col("value").map_elements(f.number, return_dtype=pl.String)).alias("label"))
-    ).mark_text(dy=-8, align="left", dx=-12, fontSize=11, color="#333333").encode(x=x, y=y, text="label:N")
+    ).mark_text(dy=-8, align="left", dx=-12, fontSize=11, color=style.INK).encode(x=x, y=y, text="label:N")
     chart = (bars + rep + rep_label).properties(width=520, height=280)
     value = value_in(table, year)
     higher = previous_years_higher(table, year)

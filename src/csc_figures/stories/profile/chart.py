@@ -5,25 +5,44 @@ from __future__ import annotations
 
 import polars as pl
 
-from ... import judgements, measures
+from ... import judgements, measures, style
 from .compute import SOURCE_OFSTED, SOURCE_WORKFORCE, chart_rows, indicator_table, judgement_table
 from .words import _area_label, indicator_words, judgement_words
 
 # ---- charts --------------------------------------------------------------------------------
 
-# The series' line styles, shared with the hand-drawn SVG of the pages.
-_ROLE_STYLE = {  # role -> (colour, dash pattern, width)
-    "council": ("#b2182b", "", 2.5), "england": ("#222222", "6 3", 1.6), "region": ("#4a90c2", "2 2", 1.6),
-    "neighbours": ("#e08b00", "8 2 2 2", 1.6),
-}
-_EXTRA_COLOURS = ["#6a51a3", "#1b7837", "#8c510a", "#01665e"]
+# A predecessor council is drawn as 'other' context: greys, each with its own dash.
+_CHART_ROLE = {"council": "council", "england": "england", "region": "region", "neighbours": "neighbours"}
+
+
+def series_roles(table: pl.DataFrame) -> dict[str, str]:
+    """Each series of an indicator table and the house-style role it is drawn in."""
+    return {series: _CHART_ROLE.get(role, "other")
+            for series, role in table.select("series", "role").unique(maintain_order=True).iter_rows()}
 
 
 def _series_styles(table: pl.DataFrame) -> dict[str, tuple[str, str, float]]:
-    styles, extra = {}, iter(_EXTRA_COLOURS)
-    for series, role in table.select("series", "role").unique(maintain_order=True).iter_rows():
-        styles[series] = _ROLE_STYLE.get(role) or (next(extra, "#555555"), "", 2.0)
+    """series -> (colour, SVG dash pattern, width): the house style, for the pages' hand-drawn SVG."""
+    styles, others = {}, 0
+    for series, role in series_roles(table).items():
+        if role == "other":
+            colour = style.OTHER_SERIES[others % len(style.OTHER_SERIES)]
+            dash = style.OTHER_DASHES[others % len(style.OTHER_DASHES)]
+            others += 1
+        else:
+            colour, dash = style.ROLE_COLOURS[role], style.ROLE_DASH[role]
+        styles[series] = (colour, "" if dash == [1, 0] else " ".join(map(str, dash)), style.ROLE_WIDTH[role])
     return styles
+
+
+def _legend_words(plot: pl.DataFrame) -> dict[str, str]:
+    """Where older frameworks' 'adequate' sits beside 'requires improvement', the legend names both."""
+    words = set(plot.filter(pl.col("rating") == "requires_improvement")["rating_words"].to_list())
+    if words >= {"requires improvement", "adequate"}:
+        return {"requires_improvement": "Requires improvement (before 2013: adequate)"}
+    if words == {"adequate"}:
+        return {"requires_improvement": "Adequate"}
+    return {}
 
 
 def judgement_chart(profile: dict):
@@ -35,7 +54,8 @@ def judgement_chart(profile: dict):
     df = judgement_table(profile).drop_nulls("rating")
     plot = df.with_columns(
         pl.col("area").map_elements(_area_label, return_dtype=pl.String).alias("area_label"),
-        pl.col("rating").replace_strict(judgements.WORDS, default=pl.col("rating")).alias("rating_words"),
+        pl.struct("rating", "framework").map_elements(
+            lambda r: judgements.words_in(r["rating"], r["framework"]), return_dtype=pl.String).alias("rating_words"),
     )
     words = judgement_words(profile)
     area_order = ["Overall"] + [a for a in plot["area_label"].unique(maintain_order=True).to_list() if a != "Overall"]
@@ -48,10 +68,11 @@ def judgement_chart(profile: dict):
             x=alt.X("published:T", title="Publication date", axis=alt.Axis(format="%Y", tickCount="year"),
                     scale=alt.Scale(domain=["2009-01-01", f"{max(2025, plot['published'].max().year) + 1}-01-01"])),
             y=alt.Y("area_label:N", title=None, sort=area_order),
-            color=alt.Color("rating:N", **charts.judgement_scale("rating")),
-            shape=alt.Shape("framework:N", title="Framework"),
+            color=alt.Color("rating:N", **charts.judgement_scale("rating", _legend_words(plot))),
+            shape=alt.Shape("framework:N", **charts.framework_shape(
+                "framework", plot["framework"].unique().to_list())),
             tooltip=["council:N", "published:T", "framework:N", "inspection_type:N", "area_label:N",
-                     "rating_words:N"],
+                     alt.Tooltip("rating_words:N", title="judgement")],
         ).properties(width=520, height=max(40, 22 * len(area_order)))
         base = points.facet(row=alt.Row("council:N", title=None, sort=plot["council"].unique(maintain_order=True)
                                         .to_list(), header=alt.Header(labelAngle=0, labelAlign="left",
@@ -67,21 +88,13 @@ def indicator_chart(profile: dict):
     from ... import charts
 
     df = indicator_table(profile)
-    series = df["series"].unique(maintain_order=True).to_list()
-    styles = _series_styles(df)
-    dash = {"": [1, 0], "6 3": [6, 3], "2 2": [2, 2], "8 2 2 2": [8, 2, 2, 2]}
+    colour, dash = charts.role_scales(series_roles(df))
     base = alt.Chart(chart_rows(df)).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=True)),
-        color=alt.Color("series:N", scale=alt.Scale(domain=series, range=[styles[s][0] for s in series]),
-                        sort=series, legend=alt.Legend(title=None, orient="top", columns=2, labelLimit=0,
-                                                       symbolType="stroke", symbolStrokeWidth=3, symbolSize=400)),
-        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=series, range=[dash[styles[s][1]]
-                                                                                      for s in series]),
-                                  sort=series, legend=alt.Legend(title=None, orient="top", columns=2, labelLimit=0,
-                                                                 symbolType="stroke", symbolStrokeWidth=3,
-                                                                 symbolSize=400)),
-        tooltip=["series:N", "year:O", alt.Tooltip("value:Q", format=",.1f"), "flag:N"],
+        color=alt.Color("series:N", **colour),
+        strokeDash=alt.StrokeDash("series:N", **dash),
+        tooltip=["series:N", "year:O", alt.Tooltip("value:Q", format=style.fmt("one_place_thousands")), "flag:N"],
     )
     lines = base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=30).transform_filter(
         alt.datum.value != None)  # noqa: E711 (Vega expression)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ... import formatting, judgements, measures
+from ... import formatting, judgements, measures, style
 from .assemble import council_profile
 from .chart import _series_styles, indicator_chart, judgement_chart
 from .compute import ProfileData, SOURCE_OFSTED, SOURCE_WORKFORCE, _vintage, chart_rows, indicator_table, judgement_table, load_data, slug
@@ -31,7 +31,7 @@ def _nice_max(top: float) -> tuple[float, float]:
     return top, top
 
 
-def _svg_text(x, y, text, size=12, anchor="start", weight="normal", fill="#222"):
+def _svg_text(x, y, text, size=12, anchor="start", weight="normal", fill=style.INK):
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" font-weight="{weight}" '
             f'fill="{fill}">{_e(text)}</text>')
 
@@ -67,12 +67,12 @@ def svg_indicators(profile: dict, table: pl.DataFrame | None = None) -> str:
         tick = 0.0
         while tick <= top + 1e-9:
             ty = oy + ph - ph * tick / top
-            out.append(f'<line x1="{ox}" y1="{ty:.1f}" x2="{ox + pw}" y2="{ty:.1f}" stroke="#e6e6e6"/>'
-                       + _svg_text(ox - 6, ty + 4, formatting.number(tick, 0 if step >= 1 else 1), 11, "end", fill="#555"))
+            out.append(f'<line x1="{ox}" y1="{ty:.1f}" x2="{ox + pw}" y2="{ty:.1f}" stroke="{style.GRID}"/>'
+                       + _svg_text(ox - 6, ty + 4, formatting.number(tick, 0 if step >= 1 else 1), 11, "end", fill=style.MUTED))
             tick += step
         xs = {y: ox + (pw * (i + 0.5) / len(years)) for i, y in enumerate(years)}
         for y, x in xs.items():
-            out.append(_svg_text(x, oy + ph + 15, str(y), 11, "middle", fill="#555"))
+            out.append(_svg_text(x, oy + ph + 15, str(y), 11, "middle", fill=style.MUTED))
         for series, (colour, dash, w) in styles.items():
             points = dict(panel.filter(pl.col("series") == series).select("year", "value").iter_rows())
             run: list[str] = []
@@ -89,7 +89,7 @@ def svg_indicators(profile: dict, table: pl.DataFrame | None = None) -> str:
                             for pt in run]
                 run = []
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" font-family="Source Sans Pro, Source Sans 3, Arial, sans-serif" '
+            f'viewBox="0 0 {width} {height}" font-family="{html.escape(style.FONT_STACK)}" '
             f'aria-hidden="true">' + "".join(out) + "</svg>")
 
 
@@ -118,8 +118,8 @@ def svg_judgements(profile: dict, table: pl.DataFrame | None = None) -> str:
                    + _svg_text(i * 170 + 16, 16, judgements.LABELS[key]))
     for year in range(first.year, last.year + 1, 2):
         x = x_of(dt.date(year, 1, 1))
-        out.append(f'<line x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{height - 30}" stroke="#e6e6e6"/>'
-                   + _svg_text(x, height - 16, str(year), 11, "middle", fill="#555"))
+        out.append(f'<line x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{height - 30}" stroke="{style.GRID}"/>'
+                   + _svg_text(x, height - 16, str(year), 11, "middle", fill=style.MUTED))
     if not rows:
         out.append(_svg_text(left, top + 14, "No Ofsted judgements in the data we hold"))
     for r, (council, area) in enumerate(rows):
@@ -128,14 +128,14 @@ def svg_judgements(profile: dict, table: pl.DataFrame | None = None) -> str:
         out.append(_svg_text(left - 8, y + 4, label, 11, "end", "bold" if area == "overall" else "normal"))
         hits = table.filter((pl.col("council") == council) & (pl.col("area") == area))
         for h in hits.iter_rows(named=True):
-            colour = colours.get(h["rating"], "#999999")
+            colour = colours.get(h["rating"], style.NO_JUDGEMENT)
             out.append(f'<circle cx="{x_of(h["published"]):.1f}" cy="{y:.1f}" r="6" fill="{colour}">'
-                       f'<title>{_e(h["framework"])} {h["published"]}: {_e(judgements.words(h["rating"], h["rating"]))}'
+                       f'<title>{_e(h["framework"])} {h["published"]}: {_e(judgements.words_in(h["rating"], h["framework"], h["rating"]))}'
                        f'</title></circle>')
             if area == "overall":
-                out.append(_svg_text(x_of(h["published"]), y - 8, h["framework"] or "", 10, "middle", fill="#444"))
+                out.append(_svg_text(x_of(h["published"]), y - 8, h["framework"] or "", 10, "middle", fill=style.MUTED))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" font-family="Source Sans Pro, Source Sans 3, Arial, sans-serif" '
+            f'viewBox="0 0 {width} {height}" font-family="{html.escape(style.FONT_STACK)}" '
             f'aria-hidden="true">' + "".join(out) + "</svg>")
 
 

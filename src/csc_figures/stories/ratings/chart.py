@@ -8,7 +8,7 @@ from itertools import pairwise
 import altair as alt
 import polars as pl
 
-from ... import charts, measures, rounding
+from ... import charts, measures, rounding, style
 from ...dates import as_date
 from ...judgements import LABELS as JUDGEMENT_LABELS
 from .compute import MEASURES, RATINGS
@@ -58,16 +58,16 @@ def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int, met
         title = "No measure falls steadily as the Ofsted rating improves"
     base = alt.Chart().encode(x=alt.X("rating:N", sort=RATINGS, axis=None))
     bars = base.mark_bar().encode(
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=4, format="~r")),
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=4, format=style.fmt("short"))),
         color=alt.Color("rating:N", **charts.judgement_scale("rating")),
         tooltip=[alt.Tooltip("label:N", title="Judgement"), alt.Tooltip("councils:Q", title="Councils"),
-                 alt.Tooltip("value:Q", title="Average", format=".1f")])
+                 alt.Tooltip("value:Q", title="Average", format=style.fmt("one_place"))])
     # values printed inside the foot of each bar (clear of the England line), dark on the light colours
     labels = base.mark_text(baseline="bottom", fontSize=11, fontWeight="bold").encode(
-        y=alt.value(PANEL_HEIGHT - 5), text=alt.Text("value:Q", format=".1f"),
+        y=alt.value(PANEL_HEIGHT - 5), text=alt.Text("value:Q", format=style.fmt("one_place")),
         color=alt.condition(alt.FieldOneOfPredicate("rating", ["outstanding", "inadequate"]),
-                            alt.value("white"), alt.value("#222222")))
-    england = alt.Chart().mark_rule(color="#222222", strokeDash=[4, 3], strokeWidth=1.5).encode(y="england:Q")
+                            alt.value(style.WHITE), alt.value(style.INK)))
+    england = alt.Chart().mark_rule(color=style.ROLE_COLOURS["england"], strokeDash=style.ROLE_DASH["england"], strokeWidth=1.5).encode(y="england:Q")
     panel = alt.layer(bars, england, labels, data=data).properties(width=118, height=PANEL_HEIGHT)
     chart = (panel.facet(facet=alt.Facet("measure:N", sort=[measures.short_label(m) for m in MEASURES],
                                          header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),
@@ -94,15 +94,15 @@ def gap_chart(robust_by_year: pl.DataFrame, method: str = "mean"):
     # years to 30 September, labelled by the year they end: '18 is 2017-18
     x = alt.X("year:O", title="Year to 30 September",
               axis=alt.Axis(labelAngle=0, labelExpr="\"'\" + substring('' + datum.value, 2, 4)"))
-    band = alt.Chart().mark_errorbar(ticks=True, color="#4a90c2").encode(
+    band = alt.Chart().mark_errorbar(ticks=True, color=style.ROLE_COLOURS["other"]).encode(
         x=x, y=alt.Y("gap_low:Q", title=None), y2="gap_high:Q")
-    line = alt.Chart().mark_line(point=alt.OverlayMarkDef(color="#b2182b", size=40), color="#b2182b").encode(
+    line = alt.Chart().mark_line(point=alt.OverlayMarkDef(color=style.INK, size=40), color=style.INK).encode(
         x=x, y=alt.Y("gap:Q", title=None),
-        tooltip=[alt.Tooltip("year_label:N", title="Year"), alt.Tooltip("gap:Q", format=".1f"),
-                 alt.Tooltip("gap_low:Q", format=".1f", title="95% low"),
-                 alt.Tooltip("gap_high:Q", format=".1f", title="95% high"),
-                 alt.Tooltip("spearman:Q", format=".2f", title="Spearman")])
-    zero = alt.Chart().mark_rule(color="#888888").encode(y=alt.datum(0))
+        tooltip=[alt.Tooltip("year_label:N", title="Year"), alt.Tooltip("gap:Q", format=style.fmt("one_place")),
+                 alt.Tooltip("gap_low:Q", format=style.fmt("one_place"), title="95% low"),
+                 alt.Tooltip("gap_high:Q", format=style.fmt("one_place"), title="95% high"),
+                 alt.Tooltip("spearman:Q", format=style.fmt("two_places"), title="Spearman")])
+    zero = alt.Chart().mark_rule(color=style.RULE).encode(y=alt.datum(0))
     panel = alt.layer(band, line, zero, data=data).properties(width=118, height=200)
     chart = (panel.facet(facet=alt.Facet("label:N", sort=[measures.short_label(m) for m in MEASURES],
                                          header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from ... import charts
+from ... import charts, style
 from .compute import BURNOUT, COHORTS, PROFESSIONS, ROUTES, STUDY, _recovered, threshold
 from .words import FAST_TRACK_SOURCE, STUDY_SOURCE, _joined, _series_text, alt_completion, source_line
 
@@ -19,12 +19,12 @@ def completion_chart(rates: pl.DataFrame):
         x=alt.X("completion_rate:Q", title="Completed the first year (% of starters)",
                 scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("intake:N", title="Intake", sort="ascending",
-                        scale=alt.Scale(range=["#c6dbef", "#6baed6", "#2171b5", "#08306b"])),
+                        scale=alt.Scale(range=style.ordered(rates["intake"].n_unique()))),
         tooltip=["route_label:N", "intake:N", "starters:Q", "graduates:Q",
-                 alt.Tooltip("completion_rate:Q", format=".1f")],
+                 alt.Tooltip("completion_rate:Q", format=style.fmt("one_place"))],
     )
     labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
-        x="completion_rate:Q", text=alt.Text("completion_rate:Q", format=".0f"), detail="intake:N")
+        x="completion_rate:Q", text=alt.Text("completion_rate:Q", format=style.fmt("whole")), detail="intake:N")
     chart = (bars + labels).properties(width=520, height=alt.Step(14))
     lowest = rates.group_by("route_label").agg(pl.col("completion_rate").mean()).sort("completion_rate")
     return charts.titled(
@@ -48,14 +48,14 @@ def quality_chart(scores: pl.DataFrame, table: str = STUDY):
         x=alt.X("phase:O", title="Study phase", axis=alt.Axis(labelExpr="'Phase ' + datum.label", labelAngle=0)),
         y=alt.Y("wrqol_score:Q", title="Work-related quality of life (mean score)", scale=SCORE_SCALE),
         color=alt.Color("profession:N", title=None, sort=order, scale=alt.Scale(domain=order,
-                        range=[charts.SERIES_COLOURS[2], charts.SERIES_COLOURS[0], charts.SERIES_COLOURS[1]])),
+                        range=[style.ROLE_COLOURS["highlight"], style.ROLE_COLOURS["england"], style.ROLE_COLOURS["other"]])),
         strokeDash=alt.StrokeDash("profession:N", title=None, sort=order,
-                                  scale=alt.Scale(domain=order, range=[[1, 0], [6, 3], [2, 2]])),
-        tooltip=["profession:N", "phase:O", alt.Tooltip("wrqol_score:Q", format=".2f")],
+                                  scale=alt.Scale(domain=order, range=[style.ROLE_DASH["highlight"], style.ROLE_DASH["england"], style.ROLE_DASH["other"]])),
+        tooltip=["profession:N", "phase:O", alt.Tooltip("wrqol_score:Q", format=style.fmt("two_places"))],
     )
     rule = alt.Chart(pl.DataFrame({"y": [low], "label": [f"{low:.0f} or under: lower quality of working life"]}))
-    band = rule.mark_rule(color="#888888", strokeDash=[3, 3]).encode(y=alt.Y("y:Q", scale=SCORE_SCALE))
-    text = rule.mark_text(align="right", dy=-6, x=516, fontSize=11, color="#555555").encode(
+    band = rule.mark_rule(color=style.RULE, strokeDash=[3, 3]).encode(y=alt.Y("y:Q", scale=SCORE_SCALE))
+    text = rule.mark_text(align="right", dy=-6, x=516, fontSize=11, color=style.MUTED).encode(
         y=alt.Y("y:Q", scale=SCORE_SCALE), text="label:N")
     sw = scores.filter(pl.col("profession") == "Social workers").sort("phase")
     return charts.titled(
@@ -83,12 +83,12 @@ def burnout_chart(scores: pl.DataFrame, table: str = STUDY):
     bars = base.mark_bar().encode(
         x=alt.X("burnout_score:Q", title="Copenhagen Burnout Inventory (mean score, 0-100)",
                 scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("phase_label:N", title=None, scale=alt.Scale(range=["#9ecae1", "#08519c"])),
-        tooltip=["domain:N", "phase_label:N", alt.Tooltip("burnout_score:Q", format=".2f")],
+        color=alt.Color("phase_label:N", title=None, scale=alt.Scale(range=style.ordered(2))),
+        tooltip=["domain:N", "phase_label:N", alt.Tooltip("burnout_score:Q", format=style.fmt("two_places"))],
     )
     labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
-        x="burnout_score:Q", text=alt.Text("burnout_score:Q", format=".2~f"), detail="phase_label:N")
-    rule = alt.Chart(pl.DataFrame({"x": [low]})).mark_rule(color="#555555", strokeDash=[3, 3]).encode(x="x:Q")
+        x="burnout_score:Q", text=alt.Text("burnout_score:Q", format=style.fmt("up_to_two_places")), detail="phase_label:N")
+    rule = alt.Chart(pl.DataFrame({"x": [low]})).mark_rule(color=style.MUTED, strokeDash=[3, 3]).encode(x="x:Q")
     wide = scores.pivot(on="phase", index="domain", values="burnout_score").sort("domain")
     rose = [r["domain"].lower() for r in wide.iter_rows(named=True) if r["4"] > r["3"]]
     fell = [r["domain"].lower() for r in wide.iter_rows(named=True) if r["4"] < r["3"]]
