@@ -11,73 +11,37 @@ from .compute import NO_RETURN, rise_streak_start
 
 # ---- the rules behind the comparison words -------------------------------------------------
 
-def change_verb(old: float | None, new: float | None, places: int = 1) -> str:
-    """How a figure moved, judged on the printed values (ratio r = new/old).
+def change_verb(old: float | None, new: float | None, places: int = 1, unit: str = "%") -> str:
+    """How a figure moved, by the house's one table of thresholds (`formatting.RISES` and `FALLS`).
 
-    Rises: r >= 2 'more than doubled' (exactly 2: 'doubled'); 1.7 <= r < 2 'almost doubled';
-    1.25 <= r < 1.7 'leapt'; 1.1 <= r < 1.25 'rose'; r < 1.1 'edged up' (a caseload of 17.4 to
-    18.3, +5%, is 'edged up' in house style). Falls mirror them: r <= 0.5 'more than halved'
-    (exactly 0.5: 'halved'); r <= 0.6 'almost halved'; r <= 0.75 'fell sharply'; r <= 0.9 'fell';
-    above 0.9 'edged down'.
-    Equal printed values: 'was unchanged'.
+    Judged on the printed values: 'more than doubled' (x2 or more), 'almost doubled' (x1.8 to x2),
+    'leapt', 'rose', 'edged up'; 'edged down', 'fell', 'fell sharply', 'almost halved', 'halved',
+    'more than halved'. A rate under 1% (or a count under 10) is too small a base for a ratio:
+    it only 'rose' or 'fell', and the sentence gives the change in points.
     """
-    if formatting._missing(old) or formatting._missing(new):
-        return "is unavailable"
-    a, b = rounding.units(old, places), rounding.units(new, places)
-    if a == b:
-        return "was unchanged"
-    if a <= 0:
-        return "rose" if b > a else "fell"
-    if b > a:
-        if b == 2 * a:
-            return "doubled"
-        if b > 2 * a:
-            return "more than doubled"
-        if 100 * b >= 170 * a:
-            return "almost doubled"
-        if 100 * b >= 125 * a:
-            return "leapt"
-        if 100 * b >= 110 * a:
-            return "rose"
-        return "edged up"
-    if 2 * b == a:
-        return "halved"
-    if 2 * b < a:
-        return "more than halved"
-    if 100 * b <= 60 * a:
-        return "almost halved"
-    if 100 * b <= 75 * a:
-        return "fell sharply"
-    if 100 * b <= 90 * a:
-        return "fell"
-    return "edged down"
+    return formatting.change_verb(old, new, unit, places)
 
 
-def comparison_word(value: float | None, reference: float | None, places: int = 1) -> str | None:
-    """How a figure stands against a benchmark, on the printed values (ratio r = value/reference).
-
-    r >= 2.1 'more than double'; 1.9 <= r < 2.1 'double'; 1.05 < r < 1.9 'above';
-    0.95 <= r <= 1.05 'in line with'; 0.55 < r < 0.95 'below'; 0.45 <= r <= 0.55 'half';
-    r < 0.45 'less than half'. None when either figure is unavailable.
+def comparison_word(value: float | None, reference: float | None, places: int = 1, unit: str = "%") -> str | None:
+    """How a figure stands against a benchmark (`formatting.AGAINST`): 'more than double', 'double',
+    'above', 'in line with', 'below', 'half', 'less than half'; on a small base only above, in line
+    with or below. None when either figure is unavailable.
     """
-    if formatting._missing(value) or formatting._missing(reference):
-        return None
-    v, r = rounding.units(value, places), rounding.units(reference, places)
-    if r <= 0:
-        return "above" if v > r else "in line with" if v == r else "below"
-    if 100 * v >= 210 * r:
-        return "more than double"
-    if 100 * v >= 190 * r:
-        return "double"
-    if 100 * v > 105 * r:
-        return "above"
-    if 100 * v >= 95 * r:
-        return "in line with"
-    if 100 * v > 55 * r:
-        return "below"
-    if 100 * v >= 45 * r:
-        return "half"
-    return "less than half"
+    return formatting.against_word(value, reference, unit, places)
+
+
+def measure_unit(measure: str) -> str:
+    """How the comparison table reads a measure: '%' for rates, 'count' for heads, else a plain figure."""
+    m = measures.measure(measure)
+    return "%" if m.is_rate else "count" if m.unit == "FTE" else "figure"
+
+
+def measure_words(measure: str) -> str:
+    """A measure in a sentence, naming its basis where DfE publishes both: 'turnover rate (FTE)'."""
+    m = measures.measure(measure)
+    if f"{measure}_headcount" in measures.MEASURES:
+        return f"{m.words} ({m.basis.upper() if m.basis == 'fte' else m.basis})"
+    return m.words
 
 
 def judgement_change_word(previous: str | None, latest: str | None) -> str:
@@ -126,10 +90,13 @@ def _movement(profile: dict, measure: str, y0: int, y1: int) -> str:
         flags = profile["unavailable"].get(measure, {})
         why = "; ".join((f"{y}: " if len(missing) > 1 else "") + _flag_words(flags.get(y)) for y in missing)
         return f"is unavailable for {' and '.join(missing)} ({why})"
-    verb = change_verb(old, new)
-    if verb == "was unchanged":
-        return f"was unchanged at {fmt(measure, new)}"
-    return f"{verb} from {fmt(measure, old)} to {fmt(measure, new)}"
+    unit = measure_unit(measure)
+    if unit == "figure":  # caseloads print as plain figures
+        verb = change_verb(old, new, unit=unit)
+        if verb == "was unchanged":
+            return f"was unchanged at {fmt(measure, new)}"
+        return f"{verb} from {fmt(measure, old)} to {fmt(measure, new)}"
+    return formatting.change_words(old, new, unit, measures.measure(measure).precision)
 
 
 def _flag_words(flag: str | None) -> str:
@@ -156,7 +123,7 @@ def _benchmarks(profile: dict, measure: str, year: int) -> str | None:
                           (profile["region_indicators"], f"the {profile['region']} average"),
                           (profile["neighbours"], "its statistical neighbours’ average")):
         reference = _value(series[measure], year)
-        word = comparison_word(value, reference)
+        word = comparison_word(value, reference, unit=measure_unit(measure))
         if word:
             # "above the national average of A and the London average of B": say a shared word once
             said = parts and parts[-1][0] == word
@@ -285,14 +252,15 @@ def sentences(profile: dict) -> list[str]:
         t, v = _direction(profile, "turnover_rate", y0, y1), _direction(profile, "vacancy_rate", y0, y1)
         joiner = "as its vacancy rate also" if t and t == v else "while its vacancy rate"
         vac = _movement(profile, "vacancy_rate", y0, y1)
-        if joiner.endswith("also"):
+        if joiner.endswith("also") and ", from " not in vac:
             vac = vac.replace(" from ", ", from ", 1)
         turnover = _movement(profile, "turnover_rate", y0, y1)
-        span = "" if turnover.startswith("is unavailable") else f" {when}"
-        out.append(f"{possessive(name)} turnover rate {turnover}{span}, {joiner} {vac}.")
+        span = "" if turnover.startswith("is unavailable") else f"{',' if ' by ' in turnover else ''} {when}"
+        out.append(f"{possessive(name)} {measure_words('turnover_rate')} {turnover}{span}, {joiner} {vac}.")
         for m in ("agency_rate", "caseload"):
             moved = _movement(profile, m, y0, y1)
-            out.append(f"Its {measures.words(m)} {moved}{'' if moved.startswith('is unavailable') else ' ' + when}.")
+            sep = ", " if " by " in moved else " "  # 'fell by 0.4 percentage points, from 0.4% to 0.0%, between'
+            out.append(f"Its {measure_words(m)} {moved}{'' if moved.startswith('is unavailable') else sep + when}.")
     for m in ("turnover_rate", "vacancy_rate", "agency_rate", "caseload", "absence_rate"):
         value = _value(profile["indicators"][m], y1)
         if value is None:
@@ -302,12 +270,12 @@ def sentences(profile: dict) -> list[str]:
             continue
         bench = _benchmarks(profile, m, y1)
         if bench:
-            out.append(f"In {y1} its {measures.words(m)} of {fmt(m, value)} was {bench}.")
+            out.append(f"In {y1} its {measure_words(m)} of {fmt(m, value)} was {bench}.")
     for m in ("turnover_rate", "vacancy_rate", "agency_rate"):
         start = rise_streak_start(profile["indicators"][m], y1)
         if start is not None and y1 - start >= 3:
             then, now = _value(profile["indicators"][m], start), _value(profile["indicators"][m], y1)
-            out.append(f"{possessive(name)} {measures.words(m)} has risen year on year since {start}: at {fmt(m, now)} "
+            out.append(f"{possessive(name)} {measure_words(m)} has risen year on year since {start}: at {fmt(m, now)} "
                        f"in {y1} it was {comparison_word(now, then)} the {start} rate of {fmt(m, then)}.")
     fte_now, fte_then = _value(profile["indicators"]["fte"], y1), _value(profile["indicators"]["fte"], y0)
     if fte_now is not None:
@@ -358,30 +326,42 @@ def judgement_words(profile: dict) -> dict:
             "subtitle": "Overall judgement and sub-judgements by publication date; shape shows the framework"}
 
 
+def latest_year_drawn(profile: dict) -> int | None:
+    """The last year the council's own lines reach in the chart: the year its title is about."""
+    years = [int(y) for m in measures.PROFILED for y, v in profile["indicators"][m].items() if v is not None]
+    return max(years) if years else None
+
+
 def indicator_words(profile: dict) -> dict:
-    """Title, subtitle and alt text of the indicator chart (shared by the notebook chart and the pages)."""
-    name, y1 = profile["name"], profile["year"]
+    """Title, subtitle and alt text of the indicator chart (shared by the notebook chart and the pages).
+
+    The title is about the last year the chart draws (not the sentences' year), names the basis
+    (FTE) and the subtitle the DfE release.
+    """
+    name, y1 = profile["name"], latest_year_drawn(profile)
     turnover = _value(profile["indicators"]["turnover_rate"], y1)
     word = comparison_word(turnover, _value(profile["england"]["turnover_rate"], y1))
     verb = change_verb(_value(profile["indicators"]["turnover_rate"], y1 - 1 if y1 else None), turnover)
     moved = {"is unavailable": "was", "was unchanged": "stayed at"}.get(verb, f"{verb} to")
     if word:
-        title = (f"{possessive(name)} turnover rate {moved} {fmt('turnover_rate', turnover)} in {y1}, "
-                 f"{word} the national average")
+        title = (f"{possessive(name)} {measure_words('turnover_rate')} {moved} {fmt('turnover_rate', turnover)} "
+                 f"in {y1}, {word} the national average")
     else:
         title = f"{possessive(name)} social work workforce against England, its region and its neighbours"
-    subtitle = [f"Years to 30 September, DfE {profile['vintage']} release. Compared with England, the "
-                f"{profile['region']} average and the mean of its statistical neighbours",
-                "Social workers in post: neighbours only, as England’s and the region’s figures are totals"]
+    subtitle = [f"Years to 30 September, DfE {profile['vintage']} release; rates and caseloads counted in "
+                f"full-time equivalents (FTE). Compared with England,",
+                f"the {profile['region']} average and the mean of its statistical neighbours. Social workers in "
+                f"post: neighbours only, as England’s and the region’s are totals"]
     if any(profile["unavailable"].values()):
         subtitle.append("Gaps are figures DfE suppressed or did not publish")
     if profile["predecessors"]:
         subtitle.append("Predecessor councils’ figures are drawn separately and labelled")
     alt_text = (f"Six line charts of {possessive(name)} workforce indicators by year against England, "
-                f"the {profile['region']} average and its statistical neighbours. "
-                + (" ".join(f"{measures.words(m)[0].upper()}{measures.words(m)[1:]} in {y1}: {fmt(m, _value(profile['indicators'][m], y1))}."
+                f"the {profile['region']} average and its statistical neighbours, DfE {profile['vintage']} release. "
+                + (" ".join(f"{measure_words(m)[0].upper()}{measure_words(m)[1:]} in {y1}: "
+                            f"{fmt(m, _value(profile['indicators'][m], y1))}."
                             for m in measures.PROFILED) if y1 else f"No workforce figures for {name}."))
-    return {"title": title, "subtitle": subtitle, "alt_text": alt_text}
+    return {"title": title, "subtitle": subtitle, "alt_text": alt_text, "year": y1}
 
 
 # ---- text output ---------------------------------------------------------------------------
