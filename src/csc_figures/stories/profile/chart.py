@@ -81,6 +81,15 @@ def judgement_chart(profile: dict):
     return charts.titled(base, words["title"], words["subtitle"], f"Source: {SOURCE_OFSTED}", words["alt_text"]), df
 
 
+def _noted(base):
+    """A ring round every council figure that carries a note (an artefact, a joint return)."""
+    import altair as alt
+
+    return base.mark_point(filled=False, size=150, strokeWidth=1.6, color=style.INK, strokeDash=[1, 0]).encode(
+        tooltip=["series:N", "year:O", "note:N"]).transform_filter(
+        (alt.datum.note != None) & (alt.datum.value != None))  # noqa: E711 (Vega expression)
+
+
 def indicator_chart(profile: dict):
     """Six small multiples: each indicator over every year, council against England, region, neighbours."""
     import altair as alt
@@ -96,8 +105,10 @@ def indicator_chart(profile: dict):
         strokeDash=alt.StrokeDash("series:N", **dash),
         tooltip=["series:N", "year:O", alt.Tooltip("value:Q", format=style.fmt("one_place_thousands")), "flag:N"],
     )
-    lines = base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=30).transform_filter(
-        alt.datum.value != None)  # noqa: E711 (Vega expression)
+    # a missing figure breaks its line (Vega-Lite's default joins the points either side of it)
+    lines = base.mark_line(strokeWidth=2, invalid="break-paths-show-domains") + base.mark_point(
+        filled=True, size=30).transform_filter(alt.datum.value != None)  # noqa: E711 (Vega expression)
+    lines = lines + _noted(base)
     chart = lines.properties(width=250, height=130).facet(
         facet=alt.Facet("panel:N", title=None, sort=[measures.label(m) for m in measures.PROFILED],
                         header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelAnchor="start")),

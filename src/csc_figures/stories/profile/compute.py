@@ -220,6 +220,30 @@ def _revisions(data: ProfileData, code: str, years: list[int]) -> list[dict]:
     return found
 
 
+def figure_notes(rows: pl.DataFrame) -> dict[str, dict[str, str]]:
+    """{measure: {"YYYY": note}} for the council's figures a reader should not take at face value.
+
+    - a 0% FTE turnover rate while DfE's headcount columns count leavers: the FTE leavers are
+      missing from the return, not none;
+    - an agency worker rate of 0% beside social workers in post: reported as none, which may be a gap.
+    (Joint returns are labelled from profile["joint_returns"].)
+    """
+    notes: dict[str, dict[str, str]] = {}
+
+    def add(measure: str, year: int, text: str):
+        held = notes.setdefault(measure, {})
+        held[str(year)] = f"{held[str(year)]}; {text}" if str(year) in held else text
+
+    for r in rows.iter_rows(named=True) if rows.height else []:
+        if r["turnover_rate"] == 0 and (r.get("leavers_headcount") or 0) > 0:
+            add("turnover_rate", r["year"], f"0.0% FTE turnover, though DfE's headcount figures count "
+                f"{formatting.number(r['leavers_headcount'])} leavers: likely missing from the FTE return")
+        if r["agency_rate"] == 0 and (r.get("fte") or 0) > 0:
+            add("agency_rate", r["year"], f"no agency workers reported (0 FTE) beside {formatting.number(r['fte'], 1)} "
+                f"FTE social workers in post: as returned to DfE, possibly a gap rather than none")
+    return notes
+
+
 def _geo_row(data: ProfileData, code: str) -> dict:
     hit = data.geography.filter(pl.col("la_code") == code)
     if hit.is_empty():
@@ -313,6 +337,7 @@ def profile_figures(council, year: int | None = None, vintage: int | None = None
         "predecessors": predecessors,
         "successors": [{"la_code": c, "la_name": names.get(c)} for c in (geo.get("successor_codes") or [])],
         "revisions": _revisions(data, code, years),
+        "notes": figure_notes(rows),
         # only within Ofsted's coverage: after the latest file's as-at date the judgement in force is unknown
         "judgement_in_force": _in_force(data, code, dt.date(year, 9, 30))
         if year and dt.date(year, 9, 30) <= (data.ofsted_as_at or dt.date.max) else None,
@@ -357,25 +382,33 @@ def chart_rows(table: pl.DataFrame) -> pl.DataFrame:
 
 
 def indicator_table(profile: dict) -> pl.DataFrame:
-    """Long table: measure, year, series, value, flag, the council's figures beside each benchmark."""
+    """Long table: measure, year, series, value, flag, note, the council's figures beside each benchmark.
+
+    `note` marks a council figure not to take at face value (`figure_notes`: a publisher's artefact);
+    `joint_return` a year whose figures are one return for two councils; `flag` why a figure is missing.
+    """
     rows = []
     region = f"{profile['region']} average" if profile["region"] else "Region"
 
-    def add(series_name: str, role: str, source: dict, flags: dict | None = None):
+    def add(series_name: str, role: str, source: dict, flags: dict | None = None, notes: dict | None = None):
         for m in measures.PROFILED:
             for y, v in source[m].items():
                 rows.append({"measure": m, "panel": measures.label(m), "year": int(y), "series": series_name,
                              "role": role, "value": v,
-                             "flag": (flags or {}).get(m, {}).get(y) if v is None else None})
+                             "flag": (flags or {}).get(m, {}).get(y) if v is None else None,
+                             "note": (notes or {}).get(m, {}).get(y),
+                             "joint_return": joint.get(int(y)) if role == "council" else None})
 
-    add(profile["name"], "council", profile["indicators"], profile["unavailable"])
+    joint = {y: f"one joint return with {' and '.join(j['partners'])}"
+             for j in profile["joint_returns"] for y in j["years"]}
+    add(profile["name"], "council", profile["indicators"], profile["unavailable"], profile.get("notes"))
     for p in profile["predecessors"]:
         add(f"{p['la_name']} (predecessor)", "predecessor", p["indicators"], p["flags"])
     add("England", "england", profile["england"])
     add(region, "region", profile["region_indicators"])
     add("Statistical neighbours (mean)", "neighbours", profile["neighbours"])
     schema = {"measure": pl.String, "panel": pl.String, "year": pl.Int64, "series": pl.String, "role": pl.String,
-              "value": pl.Float64, "flag": pl.String}
+              "value": pl.Float64, "flag": pl.String, "note": pl.String, "joint_return": pl.String}
     df = pl.DataFrame(rows, schema=schema, orient="row")
     return df.with_columns(pl.lit(profile["vintage"], pl.Int64).alias("vintage"))
 

@@ -356,12 +356,29 @@ def indicator_words(profile: dict) -> dict:
         subtitle.append("Gaps are figures DfE suppressed or did not publish")
     if profile["predecessors"]:
         subtitle.append("Predecessor councils’ figures are drawn separately and labelled")
+    notes = note_lines(profile, measures.PROFILED)
+    subtitle += notes
     alt_text = (f"Six line charts of {possessive(name)} workforce indicators by year against England, "
                 f"the {profile['region']} average and its statistical neighbours, DfE {profile['vintage']} release. "
                 + (" ".join(f"{measure_words(m)[0].upper()}{measure_words(m)[1:]} in {y1}: "
                             f"{fmt(m, _value(profile['indicators'][m], y1))}."
-                            for m in measures.PROFILED) if y1 else f"No workforce figures for {name}."))
+                            for m in measures.PROFILED) if y1 else f"No workforce figures for {name}.")
+                + "".join(f" {line}." for line in notes))
     return {"title": title, "subtitle": subtitle, "alt_text": alt_text, "year": y1}
+
+
+def note_lines(profile: dict, shown: tuple[str, ...] | list[str]) -> list[str]:
+    """Lines for a chart's subtitle and alt text: each ringed figure's note, and each joint return."""
+    out = []
+    notes = sorted((int(y), m, text) for m, held in profile.get("notes", {}).items() if m in shown
+                   for y, text in held.items())
+    for y, m, text in notes:
+        out.append(f"Ringed: {measures.words(m)}, {y}: {text}")
+    for j in profile["joint_returns"]:
+        span = f"{min(j['years'])}" + (f"-{max(j['years'])}" if max(j["years"]) > min(j["years"]) else "")
+        out.append(f"Joint return: {span} figures are one DfE return for {profile['name']} and "
+                   f"{' and '.join(j['partners'])}")
+    return out
 
 
 # ---- text output ---------------------------------------------------------------------------

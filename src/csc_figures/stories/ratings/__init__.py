@@ -44,7 +44,7 @@ from .reproduce import (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, COUNT_KEY, GROUP_KE
     cells_by_vintage, choice_grid, edition_date, editions, explain_cells, method_choices, published_cells,
     recompute_cells, reproduce, revisions, robustness, robustness_by_year)
 from .words import (METHOD_WORDS, SOURCE, difference_notes, key_sentences, source_line, year_label)
-from .chart import (PANEL_HEIGHT, gap_chart, ordered_measures, relationship_chart)
+from .chart import (PANEL_HEIGHT, bars_unlike_article, gap_chart, ordered_measures, relationship_chart)
 from .ledger import (group_change, group_mean, ordered)
 
 __all__ = [
@@ -56,6 +56,6 @@ __all__ = [
     "england_row", "exclusions", "explain_cells", "gap_chart", "group_change", "group_mean", "group_table",
     "judged_by_inspection", "key_sentences", "load_geography", "load_judgements", "load_workforce",
     "method_choices", "ordered", "ordered_measures", "published_cells", "ratings_table",
-    "ratings_table_rounded", "recompute_cells", "relationship_chart", "reproduce", "revisions", "robustness",
+    "ratings_table_rounded", "recompute_cells", "relationship_chart", "bars_unlike_article", "reproduce", "revisions", "robustness",
     "robustness_by_year", "source_line", "with_basis", "year_end", "year_label",
 ]

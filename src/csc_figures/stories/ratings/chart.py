@@ -16,16 +16,39 @@ from .words import _date_words, source_line, year_label
 
 # ---- charts -----------------------------------------------------------------------------------------
 
-def _long(table: pl.DataFrame) -> pl.DataFrame:
+MARK = "†"  # beside a bar that differs from the article's chart
+
+
+def _long(table: pl.DataFrame, unlike: pl.DataFrame | None = None) -> pl.DataFrame:
     england = table.filter(pl.col("rating") == "england")
     groups = table.filter(pl.col("rating") != "england")
+    differs = {(r["rating"], r["measure"]): r for r in (unlike.iter_rows(named=True) if unlike is not None else [])}
     rows = []
     for measure in MEASURES:
         for row in groups.iter_rows(named=True):
+            other = differs.get((row["rating"], measure))
+            value = row[measure]
             rows.append({"measure": measures.short_label(measure), "rating": row["rating"],
                          "label": JUDGEMENT_LABELS[row["rating"]], "councils": row["councils"],
-                         "value": row[measure], "england": england[measure][0]})
-    return pl.DataFrame(rows)
+                         "value": value, "england": england[measure][0],
+                         "value_label": (rounding.fixed(value, 1) if value is not None else "")
+                         + (MARK if other else ""),
+                         "article_value": other["value"] if other else None,
+                         "differs_from_article": other["reason"] if other else None})
+    return pl.DataFrame(rows, schema_overrides={"article_value": pl.Float64, "differs_from_article": pl.String})
+
+
+def bars_unlike_article(result: pl.DataFrame, year: int) -> pl.DataFrame:
+    """The article's chart bars (group means for `year`) that the data we hold do not reproduce, each with
+    the claims ledger's reason: rating, measure, value (the article's), recomputed, reason."""
+    from ...claims import DIFFERENCE_REASONS, difference_reason, load_claims
+
+    notes = load_claims().select("claim_id", "note")
+    rows = (result.filter((pl.col("kind") == "mean") & (pl.col("year") == year) & ~pl.col("match"))
+            .join(notes, on="claim_id", how="left"))
+    reason = pl.col("note").map_elements(lambda n: DIFFERENCE_REASONS.get(difference_reason(n) or "", "no reason recorded"),
+                                         return_dtype=pl.String)
+    return rows.select("claim_id", "rating", "measure", "value", "recomputed_rounded", reason.alias("reason"))
 
 
 def ordered_measures(table: pl.DataFrame) -> list[str]:
@@ -45,10 +68,15 @@ def _listing(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int, method: str = "mean"):
-    """'Relationship between Ofsted ratings and workforce indicators': one panel per measure, England as a line."""
+def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int, method: str = "mean",
+                       vintage: int | None = None, unlike: pl.DataFrame | None = None):
+    """'Relationship between Ofsted ratings and workforce indicators': one panel per measure, England as a line.
+
+    vintage: the DfE release drawn (named on the chart). unlike: `bars_unlike_article`'s rows, each bar
+    outlined and marked † with the ledger's reason in the notes.
+    """
     as_of = as_date(as_of)
-    data = _long(table)
+    data = _long(table, unlike)
     ordered_ = ordered_measures(table)
     if len(ordered_) == len(MEASURES):
         title = "The better the Ofsted rating, the lower the turnover, vacancies, agency use, absence and caseloads"
@@ -58,13 +86,20 @@ def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int, met
         title = "No measure falls steadily as the Ofsted rating improves"
     base = alt.Chart().encode(x=alt.X("rating:N", sort=RATINGS, axis=None))
     bars = base.mark_bar().encode(
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=4, format=style.fmt("short"))),
+        # flush labels: a top tick label never lifts its panel's title above the others
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=4, format=style.fmt("short"), labelFlush=True)),
         color=alt.Color("rating:N", **charts.judgement_scale("rating")),
+        stroke=alt.condition(alt.datum.differs_from_article != None, alt.value(style.INK),  # noqa: E711
+                             alt.value(None)),
+        strokeWidth=alt.condition(alt.datum.differs_from_article != None, alt.value(2.5),  # noqa: E711
+                                  alt.value(0)),
         tooltip=[alt.Tooltip("label:N", title="Judgement"), alt.Tooltip("councils:Q", title="Councils"),
-                 alt.Tooltip("value:Q", title="Average", format=style.fmt("one_place"))])
+                 alt.Tooltip("value:Q", title="Average", format=style.fmt("one_place")),
+                 alt.Tooltip("article_value:Q", title="In the article"),
+                 alt.Tooltip("differs_from_article:N", title="Why it differs")])
     # values printed inside the foot of each bar (clear of the England line), dark on the light colours
     labels = base.mark_text(baseline="bottom", fontSize=11, fontWeight="bold").encode(
-        y=alt.value(PANEL_HEIGHT - 5), text=alt.Text("value:Q", format=style.fmt("one_place")),
+        y=alt.value(PANEL_HEIGHT - 5), text=alt.Text("value_label:N"),
         color=alt.condition(alt.FieldOneOfPredicate("rating", ["outstanding", "inadequate"]),
                             alt.value(style.WHITE), alt.value(style.INK)))
     england = alt.Chart().mark_rule(color=style.ROLE_COLOURS["england"], strokeDash=style.ROLE_DASH["england"], strokeWidth=1.5).encode(y="england:Q")
@@ -74,16 +109,36 @@ def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int, met
                          columns=5)
              .resolve_scale(y="independent"))
     average = "average of council figures" if method == "mean" else "rates pooled from council counts"
+    release = f"DfE {vintage} release" if vintage else "DfE's latest release"
     subtitle = [f"Relationship between Ofsted ratings and workforce indicators: {average}, "
-                f"year to 30 September {year},",
-                f"by the judgement in force on {_date_words(as_of)}. Dashed line: England."]
+                f"year to 30 September {year} ({release}), by the judgement in force on {_date_words(as_of)}.",
+                "Dashed line: England's own published rate, counted over all its social workers; the bars are "
+                + ("simple means of council rates, each council counting once, so they need not straddle it."
+                   if method == "mean" else "rates pooled from the councils' counts.")]
+    notes = _unlike_notes(unlike)
+    subtitle += notes
     alt_text = ("Bar charts of the average turnover, vacancy, agency worker and sickness absence rates and "
                 "caseload of councils by Ofsted judgement. " + "; ".join(
                     f"{measures.short_label(m)}: " + ", ".join(
                         f"{JUDGEMENT_LABELS[r['rating']]} {rounding.fixed(r[m], 1)}"
                         for r in table.filter(pl.col('rating') != 'england').iter_rows(named=True)
-                        if r[m] is not None) for m in MEASURES) + ".")
+                        if r[m] is not None) for m in MEASURES) + f". {release}. " + subtitle[1]
+                + "".join(f" {n.replace(MARK, '').strip()}" for n in notes))
     return charts.titled(chart, title, subtitle, source_line(method), alt_text), data
+
+
+def _unlike_notes(unlike: pl.DataFrame | None) -> list[str]:
+    """'† Differs from the article's chart (a release or year we do not hold): good vacancy rate 16.6 there, 16.5 here; ...'"""
+    if unlike is None or not unlike.height:
+        return []
+    out = []
+    for reason, rows in unlike.group_by("reason", maintain_order=True):
+        cells = "; ".join(f"{JUDGEMENT_LABELS[r['rating']].lower()} {measures.words(r['measure'])} "
+                          f"{rounding.fixed(r['value'], 1)} there, {rounding.fixed(r['recomputed_rounded'], 1)} here"
+                          for r in rows.iter_rows(named=True))
+        out.append(f"{MARK} {rows.height} bar{'s' if rows.height > 1 else ''} differ from the article's chart "
+                   f"({reason[0]}): {cells}.")
+    return out
 
 
 def gap_chart(robust_by_year: pl.DataFrame, method: str = "mean"):
