@@ -177,14 +177,21 @@ HEX_LAYOUT_NAMES := $(shell awk -F'"' '/^\[files\./ {name = $$2} /^publication =
 $(NB)/16_maps.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/workforce.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods $(HEX_LAYOUT_NAMES))
 STORY_NOTEBOOKS += $(NB)/16_maps.ipynb
 # [claims]
-CLAIMS_REPORT := outputs/claims_report.csv outputs/claims_report.html outputs/claims_by_vintage.csv
+CLAIMS_REPORT := outputs/claims_report.csv outputs/claims_by_vintage.csv
 $(CLAIMS_REPORT) &: data/claims.csv $(wildcard data/reported/*.csv) $(SRC) $(PROCESSED_TABLES) | $(ENV)
 	$(PY) -m csc_figures.claims
 .PHONY: claims
-claims: $(CLAIMS_REPORT) ## Check every figure in the articles: outputs/claims_report.csv and .html
+claims: $(CLAIMS_REPORT) ## Check every figure in the articles: outputs/claims_report.csv (the page is in make site)
 
 processed: $(PROCESSED_TABLES) ## Build every tidy table in data/processed/
 stories: $(STORY_NOTEBOOKS) ## Run every story notebook (charts, tables, figures)
+
+# [site] every page from templates: the home page by story, a page per chart, the claims (outputs/site/)
+SITE_TEMPLATES := $(shell find src/csc_figures/templates -type f | sort)
+.PHONY: site
+site: outputs/site/index.html ## The offline site: stories, a page per chart, the claims (outputs/site/index.html)
+outputs/site/index.html: $(STORY_NOTEBOOKS) $(CLAIMS_REPORT) $(SRC) $(SITE_TEMPLATES) data/articles.csv | $(ENV)
+	$(PY) -m csc_figures.site
 
 docs: docs/tables.md README.md ## Regenerate the processed-table dictionary and the README's generated sections
 docs/tables.md: $(SRC) | $(ENV)
@@ -194,7 +201,7 @@ README.md: data/articles.csv data/claim_stories.csv data/claims.csv $(CLAIMS_REP
 	$(PY) -m csc_figures.readme
 	touch $@
 
-all: $(ENV) $(RAW) processed stories claims docs ## Build everything: environment, data, tables, charts, claims report
+all: $(ENV) $(RAW) processed stories claims site docs ## Build everything: environment, data, tables, charts, claims report
 	@echo "Built. The command line is .venv/bin/csc-figures; run 'source .venv/bin/activate' once in a shell to type csc-figures."
 
 # ---- checks --------------------------------------------------------------------------------

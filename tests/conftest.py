@@ -104,7 +104,12 @@ def pytest_sessionfinish(session, exitstatus):
     after = _checkout_state()
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     if changed:
-        detail = "\n".join(f"  {k}:\n    before: {before.get(k)!r}\n    after:  {after.get(k)!r}" for k in changed)
+        def lines(k: str, state: dict) -> set[str]:
+            return set((state.get(k) or "").splitlines())
+
+        detail = "\n".join(
+            f"  {k}: new {sorted(lines(k, after) - lines(k, before))[:20]}, gone {sorted(lines(k, before) - lines(k, after))[:20]}"
+            for k in changed)
         session.config.get_terminal_writer().line(
             f"\nThe tests changed the checkout (a test must work on copies):\n{detail}", red=True)
         session.exitstatus = 1

@@ -231,7 +231,7 @@ def test_a_changed_value_names_exactly_what_depends_on_it(scratch):
     assert [(c.claim_id, c.old_value, c.new_value, c.old_status, c.new_status) for c in report.claims] == [
         ("a002-106", "record high", "not a record", "match", "differs"),
         ("a002-105", f"{old:.0f}", f"{new:.0f}", "differs", "differs")]
-    assert report.others == []  # claims_report.html is the claims' page, reported through the CSV
+    assert report.others == []
     # the summary puts the claim that stopped matching first
     text = summary(report)
     assert text.index("CLAIMS THAT STOPPED MATCHING") < text.index("a002-106") < text.index("CHANGED PUBLISHED VALUES")

@@ -28,7 +28,6 @@ Judgements come back as requires_improvement etc; texts are compared after norma
 
 from __future__ import annotations
 
-import html
 import importlib
 import io
 import pkgutil
@@ -45,7 +44,6 @@ from .errors import DataError
 
 CLAIMS_CSV = paths.DATA / "claims.csv"
 REPORT_CSV = paths.OUTPUTS / "claims_report.csv"
-REPORT_HTML = paths.OUTPUTS / "claims_report.html"
 # every claim computed from a workforce release, recomputed under each release we hold
 VINTAGES_CSV = paths.OUTPUTS / "claims_by_vintage.csv"
 
@@ -394,52 +392,11 @@ def _write_atomic(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def report_html(report: pl.DataFrame) -> str:
-    """A self-contained page a reporter can read: counts, then each article's figures."""
-    esc = html.escape
-    n = status_counts(report)
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        "<title>Claims ledger: every figure in the articles, checked</title>",
-        "<style>",
-        "body{font-family:'Source Sans Pro',Arial,sans-serif;margin:2em auto;max-width:70em;color:#222}",
-        "table{border-collapse:collapse;width:100%;margin-bottom:2em}",
-        "th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;font-size:14px}",
-        "th{background:#f2f2f2}td.num{text-align:right;white-space:nowrap}",
-        ".match{color:#1b7837}.differs{color:#b2182b;font-weight:bold}.reported{color:#0b3c5d}"
-        ".not_implemented{color:#888}",
-        "</style>", "</head>", "<body>",
-        "<h1>Claims ledger: every figure in the articles, checked against the data</h1>",
-        f"<p>{esc(summary_line(report))}</p>",
-        "<p><b>match</b>: recomputed from the publishers' files (or from other printed figures) and equal at the "
-        "article's rounding. <b>differs</b>: the data give another value; the note says why. <b>reported</b>: a "
-        "figure cited from a document that publishes no table (held in data/reported). <b>not_implemented</b>: "
-        "no computation yet.</p>",
-        "<ul>" + "".join(f'<li class="{s}">{s}: {n[s]}</li>' for s in STATUSES) + "</ul>",
-    ]
-    kinds = dict(load_claims().select("claim_id", "kind").iter_rows())
-    for article in report["article"].unique().sort().to_list():
-        part = report.filter(pl.col("article") == article)
-        counts = ", ".join(f"{v} {k}" for k, v in status_counts(part).items() if v)
-        parts += [f"<h2>{esc(article)}</h2>", f"<p>{part.height} figures: {counts}</p>", "<table>",
-                  "<tr><th>claim</th><th>kind</th><th>quote</th><th>printed</th><th>recomputed</th><th>status</th>"
-                  "<th>note</th></tr>"]
-        for r in part.iter_rows(named=True):
-            parts.append(
-                f"<tr><td>{esc(r['claim_id'])}</td><td>{esc(kinds.get(r['claim_id'], ''))}</td><td>{esc(r['quote'])}</td><td class=\"num\">{esc(r['published'])}</td>"
-                f"<td class=\"num\">{esc(r['computed'] or '')}</td><td class=\"{r['status']}\">{r['status']}</td>"
-                f"<td>{esc(r['note'] or '')}</td></tr>")
-        parts.append("</table>")
-    parts += ["</body>", "</html>", ""]
-    return "\n".join(parts)
-
-
-def write_report(csv_path: Path = REPORT_CSV, html_path: Path = REPORT_HTML,
-                 vintages_path: Path = VINTAGES_CSV) -> pl.DataFrame:
-    """Write outputs/claims_report.csv and .html, and outputs/claims_by_vintage.csv; return the report."""
+def write_report(csv_path: Path = REPORT_CSV, vintages_path: Path = VINTAGES_CSV) -> pl.DataFrame:
+    """Write outputs/claims_report.csv and outputs/claims_by_vintage.csv; return the report (the page a
+    reporter reads is the site's, csc_figures.site.claims_page)."""
     report = claims_report()
     _write_atomic(csv_path, report.write_csv())
-    _write_atomic(html_path, report_html(report))
     _write_atomic(vintages_path, by_vintage().write_csv())
     return report
 

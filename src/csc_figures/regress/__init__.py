@@ -24,7 +24,6 @@ from .pictures import PictureDiff, difference
 WATCHED = ["outputs", "docs", "data/claims.csv"]
 REPORT_DIR = PurePosixPath("outputs/regress")
 CLAIMS_REPORT = "outputs/claims_report.csv"
-CLAIMS_PAGE = "outputs/claims_report.html"  # the same claims as a page: reported through the CSV
 CHART_FILES = (".vl.json", ".png", ".svg", ".html")
 
 
@@ -175,8 +174,6 @@ def collect(root: Path) -> Report:
             continue
         if path == CLAIMS_REPORT:
             report.claims = compare.diff_claims(change.old, change.new)
-        elif path == CLAIMS_PAGE and CLAIMS_REPORT in by_path:
-            continue
         elif path.startswith("outputs/tables/") and path.endswith(".csv"):
             report.tables[path.removeprefix("outputs/tables/")] = compare.diff_csv(change.old, change.new)
         elif path.startswith("outputs/notebooks/") and path.endswith(".ipynb"):

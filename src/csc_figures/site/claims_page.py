@@ -1,0 +1,111 @@
+"""The claims page, for reporters: every figure and statement in the articles, by story, one section per status.
+
+Counts come from one place (`counts`, over the committed claims report), so the page, the README's
+sentence and `csc-figures claims` cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from .. import claims
+from .render import render, write as write_page
+
+STATUS_HEADINGS = {
+    "differs": "Figures and statements the data do not reproduce, and why",
+    "match": "Figures and statements the publishers' files reproduce",
+    "reported": "Figures cited from documents that publish no table",
+    "not_implemented": "Not yet recomputed",
+}
+KIND_WORDS = {"data": "from the data", "arithmetic": "from other printed figures", "reported": "cited from a document",
+              "statement": "a statement"}
+
+
+def _date_words(iso: str) -> str:
+    from ..readme import _date_words as words
+
+    return words(iso)
+
+
+def anchor(story: str) -> str:
+    return "story-" + re.sub(r"[^a-z0-9-]+", "-", story.lower()).strip("-")
+
+
+def report_with_ledger(report: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The committed report joined to each claim's kind, precision and computation, and its story."""
+    report = claims.committed_report() if report is None else report
+    ledger = claims.load_claims().select("claim_id", "kind", "precision", "unit", "computation")
+    from ..articles import CLAIM_STORIES_CSV
+
+    stories = pl.read_csv(CLAIM_STORIES_CSV, infer_schema=False).select("claim_id", "story")
+    return report.join(ledger, on="claim_id", how="left").join(stories, on="claim_id", how="left")
+
+
+def counts(rows: pl.DataFrame) -> dict[str, dict[str, int]]:
+    """Claims by kind (figures, statements) and status: the one count every page and command shows."""
+    out = {}
+    for label, part in (("figures", rows.filter(pl.col("kind") != "statement")),
+                        ("statements", rows.filter(pl.col("kind") == "statement"))):
+        out[label] = {**claims.status_counts(part), "all": part.height}
+    out["all"] = {s: out["figures"][s] + out["statements"][s] for s in [*claims.STATUSES, "all"]}
+    return out
+
+
+def _links(computation: str, story_parts: dict[str, list[dict]], story: str, chart_pages: dict) -> dict:
+    from ..readme import _story_package
+
+    package = _story_package(computation or "")
+    for part in story_parts.get(story, []):
+        if part["package"] == package:
+            first = next((chart_pages[c] for c in chart_pages if c.folder in part["folders"]), None)
+            return {"notebook": part["notebook"].stem if part["notebook"] else None, "chart": first,
+                    "table": part["folders"][0] if not part["reported"] else None,
+                    "reported": part["reported"]}
+    return {"notebook": None, "chart": None, "table": None, "reported": []}
+
+
+def view(index: list[dict], chart_pages: dict) -> dict:
+    """What the template shows: the sentence, the counts, and each status's stories with their rows."""
+    rows = report_with_ledger()
+    by_story = {s["story"]: s for s in index}
+    parts = {s["story"]: s["parts"] for s in index}
+    sections = []
+    for status in claims.STATUSES:
+        mine = rows.filter(pl.col("status") == status)
+        if not mine.height:
+            continue
+        groups = []
+        for story in [s["story"] for s in index if s["story"] in set(mine["story"])]:
+            part = mine.filter(pl.col("story") == story).sort("claim_id")
+            items = []
+            for r in part.iter_rows(named=True):
+                computed = r["computed"] or ""
+                if computed and r["precision"] not in (None, "") and re.fullmatch(r"-?\d+(\.\d+)?", computed):
+                    computed = claims.format_computed(float(computed), {"precision": r["precision"]})
+                items.append({"id": r["claim_id"], "quote": r["quote"], "printed": r["published"],
+                              "computed": computed, "kind": KIND_WORDS.get(r["kind"] or "", r["kind"] or ""),
+                              "note": r["note"] or "", "source_kind": r["source_kind"] or "",
+                              **_links(r["computation"], parts, story, chart_pages)})
+            s = by_story[story]
+            groups.append({"story": story, "headline": s["headline"], "publisher": s["publisher"],
+                           "published": _date_words(s["published"]) if s["published"] else "", "rows": items,
+                           "anchor": f"{status}-{anchor(story)}"})
+        sections.append({"status": status, "heading": STATUS_HEADINGS[status], "n": mine.height, "groups": groups})
+    return {"summary": claims.summary_line(rows.select(claims.REPORT_COLUMNS)), "counts": counts(rows),
+            "sections": sections,
+            "stories": [{"headline": s["headline"], "anchor": anchor(s["story"]), "n": len(s["claims"]),
+                         "first": next((f"{sec['status']}-{anchor(s['story'])}" for sec in sections
+                                        for g in sec["groups"] if g["story"] == s["story"]), None)}
+                        for s in index if s["claims"]]}
+
+
+def write(path: Path, index: list[dict], chart_pages: dict, **context) -> Path:
+    up = "."
+    page = render("claims.html", title="Every figure in the articles, checked against the data",
+                  v=view(index, chart_pages), statuses=claims.STATUSES, up=up,
+                  notebooks=f"{up}/../notebooks", tables=f"{up}/../tables", reported=f"{up}/../../data/reported",
+                  **context)
+    return write_page(path, page)

@@ -1,0 +1,133 @@
+"""The site in a real browser: Debian's chromium driven by Playwright, checked by axe-core.
+
+The site is built into a temporary folder (never the checkout's outputs/site), opened from file://, and
+every page is checked at a phone's widths: no axe violation, no sideways scroll, no console error, no
+request leaving file://, and each chart one named, described image. Screenshots of a few pages go to
+outputs/screenshots/ (not committed) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from csc_figures import paths
+from csc_figures.site import build
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PHONES = (320, 375)
+SHOTS = paths.OUTPUTS / "screenshots"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("site")
+    build.build(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("chromium is not installed: `apt-get install -y chromium` (.ci/run does this in CI)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_the_site_has_a_home_a_claims_page_and_a_page_per_chart(site):
+    charts = build.committed_charts()
+    assert (site / "index.html").exists() and (site / "claims.html").exists()
+    assert len(list((site / "charts").rglob("*.html"))) == len(charts) > 30
+    home = (site / "index.html").read_text()
+    for chart in charts:
+        assert f'href="{chart.page}"' in home, f"{chart.page} is not linked from the home page"
+
+
+def test_no_page_holds_html_built_in_python_strings():
+    """Pages come from templates: no module of the site writes markup itself."""
+    for module in (Path(build.__file__).parent).glob("*.py"):
+        text = module.read_text()
+        assert not re.search(r"<(html|body|div|table|p|script)\b", text), module.name
+
+
+def _drawn(page, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    for box in page.locator("[data-chart]").all():
+        want = "narrow" if box.evaluate("b => !!document.getElementById(b.dataset.chart + '-narrow')") \
+            and box.evaluate("b => b.clientWidth") < 600 else "full"
+        page.wait_for_selector(f"[data-chart][data-drawn='{want}']", timeout=15_000)
+
+
+def _problems(page, width: int) -> list[str]:
+    problems = []
+    wide = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    if wide > 0:
+        problems.append(f"scrolls sideways by {wide} px at {width} px")
+    for box in page.locator("[data-chart]").all():
+        if box.get_attribute("role") != "img" or not box.get_attribute("aria-labelledby") \
+                or not box.get_attribute("aria-describedby"):
+            problems.append("a chart is not one named, described image")
+        if box.locator("[role], [aria-label]").count():
+            problems.append("a chart exposes roles or names inside its image")
+    return problems
+
+
+def test_every_page_passes_axe_and_reflows_on_a_phone(site, browser):
+    """Each page opened once at 320 px, then widened to 375 px, where axe-core checks WCAG 2.2 A and AA."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    failures = {}
+    page = browser.new_page(viewport={"width": PHONES[0], "height": 900})
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for path in _pages(site):
+        requests.clear()
+        errors.clear()
+        page.set_viewport_size({"width": PHONES[0], "height": 900})
+        page.goto(path.as_uri())
+        problems = []
+        for width in PHONES:
+            _drawn(page, width)
+            problems += _problems(page, width)
+        result = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]})
+        problems += [f"axe {v['id']}: {v['help']}" for v in result.response["violations"]]
+        away = [r for r in requests if not r.startswith(("file://", "data:", "blob:", "about:"))]
+        if away:
+            problems.append(f"requests leaving file:// {away[:3]}")
+        if errors:
+            problems.append(f"console errors {errors[:3]}")
+        if problems:
+            failures[str(path.relative_to(site))] = problems
+    page.close()
+    assert not failures, "\n".join(f"{k}: {v}" for k, v in failures.items())
+
+
+def test_screenshots_of_the_home_a_chart_and_the_claims_at_phone_and_desk_widths(site, browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    chart = site / build.committed_charts()[0].page
+    wanted = {"home": site / "index.html", "claims": site / "claims.html", "chart": chart,
+              "map": site / "charts" / "maps" / "judgements_2025-03-31.html"}
+    for name, path in wanted.items():
+        for width in (375, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(path.as_uri())
+            _drawn(page, width)
+            page.screenshot(path=str(SHOTS / f"{name}_{width}.png"), full_page=name != "claims")
+            page.close()
+    assert len(list(SHOTS.glob("*.png"))) >= 8
