@@ -175,13 +175,24 @@ def test_unknown_key_is_not_implemented():
     assert claims.check_claim(row)["status"] == "not_implemented"
 
 
-def test_html_groups_by_article_with_counts(tmp_path, report):
-    claims.write_report(tmp_path / "r.csv", tmp_path / "r.html")
-    page = (tmp_path / "r.html").read_text()
-    for article in report["article"].unique():
-        assert f"<h2>{article}</h2>" in page
-    assert "<script" not in page and "http" not in page.split("<body>")[0]
+def test_the_claims_page_groups_every_claim_by_story_and_status_with_one_count(tmp_path, report):
+    from csc_figures.readme import story_index
+    from csc_figures.site import claims_page
+
+    claims.write_report(tmp_path / "r.csv", tmp_path / "v.csv")
     assert pl.read_csv(tmp_path / "r.csv", infer_schema=False).height == report.height
+    index = story_index()
+    view = claims_page.view(index, {})
+    shown = [r["id"] for sec in view["sections"] for g in sec["groups"] for r in g["rows"]]
+    assert sorted(shown) == sorted(report["claim_id"].to_list()), "every claim once, none lost"
+    counts = view["counts"]
+    assert counts["all"]["all"] == report.height == counts["figures"]["all"] + counts["statements"]["all"]
+    for sec in view["sections"]:
+        assert sec["n"] == counts["all"][sec["status"]] == sum(len(g["rows"]) for g in sec["groups"])
+    headlines = {g["headline"] for sec in view["sections"] for g in sec["groups"]}
+    assert headlines <= {s["headline"] for s in index} and not any(h.endswith(".txt") for h in headlines)
+    page = claims_page.write(tmp_path / "claims.html", index, {}, nav=[], font_folder=None).read_text()
+    assert f"{counts['figures']['differs']} differ" in page and "…" not in page
 
 
 def test_cli_prints_the_report(capsys):
