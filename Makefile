@@ -81,6 +81,8 @@ fetch: $(ENV) ## Download one file from its recorded url and verify it: make fet
 	$(PY) -m csc_figures.sources --download '$(FILE)'
 
 # One target per file, so touching one raw file re-runs only what reads it.
+# Precious: Make never deletes a raw file, even when checking it fails (.DELETE_ON_ERROR would).
+.PRECIOUS: data/raw/%
 data/raw/%: data/sources.toml | $(ENV)
 	$(PY) -m csc_figures.sources '$*'
 	touch '$@'

@@ -100,12 +100,36 @@ def test_missing_file_without_url_names_the_page(one_file):
         sources.fetch(source, raw, mirror)
 
 
-def test_corrupted_copy_in_raw_is_replaced(one_file):
+def test_a_changed_file_in_raw_is_kept_and_named_with_both_hashes_and_what_to_do(one_file):
+    """Never delete a file you did not create: a new release with a mistyped hash must survive `make data`."""
     source, mirror, raw = one_file
     raw.mkdir()
     (raw / "x.csv").write_bytes(b"garbage")
-    assert sources.fetch(source, raw, mirror).startswith("copied")
-    sources.check(raw / "x.csv", source)
+    with pytest.raises(SourceError) as err:
+        sources.fetch(source, raw, mirror)
+    message = str(err.value)
+    assert "x.csv" in message and source.sha256 in message and sources.sha256_of(raw / "x.csv") in message
+    assert "The file is kept" in message and "sha256sum" in message and "git checkout" in message
+    assert (raw / "x.csv").read_bytes() == b"garbage"
+
+
+def test_make_data_keeps_a_new_file_with_a_mistyped_hash(tmp_path):
+    """The reported loss, end to end through the command make data runs."""
+    content = b"time_period,la_name\n2026,York\n"
+    raw, mirror = tmp_path / "raw", tmp_path / "mirror"
+    raw.mkdir()
+    mirror.mkdir()
+    (raw / "new.csv").write_bytes(content)
+    manifest = tmp_path / "sources.toml"
+    manifest.write_text(VALID_ENTRY.replace('"x.csv"', '"new.csv"').replace(
+        "46889430c2b58fcfbb147c9a388bd434c2ee96452fadec2f80e4642a04f54717", "0" * 64))
+    result = subprocess.run([sys.executable, "-c", (
+        "import sys; from pathlib import Path; from csc_figures import paths, sources; "
+        f"paths.SOURCES_TOML = Path({str(manifest)!r}); paths.RAW = Path({str(raw)!r}); "
+        f"sys.exit(sources.main(['--mirror', {str(mirror)!r}]))")], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "new.csv" in result.stderr and "0" * 64 in result.stderr and "The file is kept" in result.stderr
+    assert (raw / "new.csv").read_bytes() == content
 
 
 def test_raw_path_rechecks_a_file_changed_after_fetching(tmp_path, monkeypatch):

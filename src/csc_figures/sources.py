@@ -254,11 +254,17 @@ def fetch(source: Source, raw_dir: Path, mirror: Path, seconds: float | None = N
     """Put a verified copy of `source` in raw_dir: keep a good copy, else the mirror's, else download."""
     target = raw_dir / source.name
     if target.exists():
+        # A file that does not match is kept, never deleted or replaced: it may be a release someone just
+        # brought in (with a mistyped hash) or a local edit; only its owner can say which.
         try:
             check(target, source)
-            return "already verified"
-        except SourceError:
-            target.unlink()  # a bad copy is never left in data/raw
+        except SourceError as err:
+            raise SourceError(
+                f"{err}\n  The file is kept. If it is a new release you brought in, record its sha256 and bytes in "
+                f"{paths.SOURCES_TOML.name} (sha256sum {target}; stat -c %s {target}). If it was changed by mistake, "
+                f"restore it (git checkout -- data/raw/{source.name}), or move it away and run `make data` to copy "
+                f"the manifest's file from the mirror or its url.") from None
+        return "already verified"
     origin = mirror / source.name
     if not origin.exists():
         if source.url:
