@@ -121,9 +121,22 @@ def _copy(source: Path, target: Path) -> None:
         atomic.write_bytes(target, source.read_bytes())
 
 
-def write_chart_page(chart: Chart, site: Path, notebooks: dict[str, str], story_titles: dict[str, str]) -> Path:
+def latest_judgement_map(found: list[Chart]) -> Chart | None:
+    """The map of the judgements in force on the latest date drawn (outputs/figures/maps/judgements_<date>)."""
+    dated = [c for c in found if c.folder == "maps" and re.fullmatch(r"judgements_\d{4}-\d{2}-\d{2}", c.name)]
+    return max(dated, key=lambda c: c.name) if dated else None
+
+
+def chart_view(chart: Chart, prefix: str, chart_id: str = "chart") -> dict:
+    """What the chart macro needs: the specs as the page embeds them, the description, the fallback image."""
     spec = json.loads(chart.spec_path.read_text(encoding="utf-8"))
     narrow = json.loads(chart.narrow_path.read_text(encoding="utf-8")) if chart.narrow_path.exists() else None
+    return {"id": chart_id, "title": title_of(spec), "description": spec.get("description", ""),
+            "spec_json": page_spec(spec), "narrow_json": page_spec(narrow) if narrow else None,
+            "svg": f"{prefix}/charts/{chart.folder}/{chart.name}.svg"}
+
+
+def write_chart_page(chart: Chart, site: Path, notebooks: dict[str, str], story_titles: dict[str, str]) -> Path:
     out = site / chart.page
     folder = out.parent
     for suffix in (".png", ".svg", ".vl.json"):
@@ -132,12 +145,11 @@ def write_chart_page(chart: Chart, site: Path, notebooks: dict[str, str], story_
     if has_table:
         _copy(chart.table_path, folder / f"{chart.name}.csv")
     top = chart.folder.split("/")[0]
-    c = {"id": "chart", "description": spec.get("description", ""), "spec_json": page_spec(spec),
-         "narrow_json": page_spec(narrow) if narrow else None, "svg": f"{chart.name}.svg", "png": f"{chart.name}.png",
+    c = {**chart_view(chart, "."), "svg": f"{chart.name}.svg", "png": f"{chart.name}.png",
          "spec": f"{chart.name}.vl.json", "csv": f"{chart.name}.csv" if has_table else None,
          "notebook": notebooks.get(top), "story_title": story_titles.get(top, "A chart")}
     up = os.path.relpath(site, folder)
-    page = render("chart.html", title=title_of(spec), c=c, table=table_view(chart.table_path) if has_table else None,
+    page = render("chart.html", title=c["title"], c=c, table=table_view(chart.table_path) if has_table else None,
                   nav=_nav(up), home=f"{up}/index.html", assets=f"{up}/assets", font_folder=f"{up}/assets/fonts")
     return write(out, page)
 
@@ -196,7 +208,10 @@ def build(site: Path = SITE) -> dict[str, int]:
     for s in stories:
         s["charts"] = [{"href": c.page, "title": titles[c]} for c in s["charts"]]
     others = [{"href": c.page, "title": titles[c]} for c in found if c not in used]
+    latest = latest_judgement_map(found)
     write(site / "index.html", render("home.html", title=SITE_NAME, stories=stories, others=others,
+                                      map=chart_view(latest, ".", "home-map") if latest else None,
+                                      map_page=latest.page if latest else None, assets="assets",
                                       nav=_nav("."), font_folder="assets/fonts"))
     claims_page.write(site / "claims.html", index, {c: c.page for c in found}, nav=_nav("."),
                       font_folder="assets/fonts")
