@@ -8,6 +8,7 @@ row repeated inside the data or a mangled code is refused naming file, column an
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import polars as pl
@@ -26,11 +27,25 @@ PERIODS = {"year": (r"^\d{4}$", "a four-digit reporting year"),
 def read(path: Path, source: str | None = None, columns: list[str] | None = None) -> pl.DataFrame:
     """A DfE CSV as text columns (BOM stripped); with `columns`, its header must be exactly those (any order)."""
     source = source or Path(path).name
+    check_row_lengths(path, source)
     df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
     df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})  # some releases start with a BOM
+    df = df.with_columns(pl.all().str.strip_chars())  # 'York ' is York: no name keeps a stray space
     if columns is not None:
         check_header(df.columns, list(columns), source)
     return df
+
+
+def check_row_lengths(path: Path, source: str) -> None:
+    """Every row has as many fields as the header: a row cut short would be padded with nulls and read as
+    missing (or revised) figures, a longer one would shift its values into other columns."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as f:
+        rows = csv.reader(f)
+        header = next(rows, [])
+        for number, row in enumerate(rows, start=2):
+            if row and len(row) != len(header):
+                raise DataError(f"{source}: row {number} has {len(row)} fields where the header has {len(header)} "
+                                f"(a row cut short or a stray separator): {','.join(row)[:80]!r}")
 
 
 def check_header(found: list[str], expected: list[str], source: str) -> None:

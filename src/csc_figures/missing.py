@@ -24,6 +24,18 @@ MISSING_CODES = {
 }
 
 
+# A number as DfE and Ofsted print one: optional minus, digits with commas only between groups of three,
+# optional decimals.
+NUMBER = r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$"
+
+
+def _hint(value: str | None) -> str:
+    text = (value or "").strip()
+    if "," in text and any(ch.isdigit() for ch in text):
+        return " (a comma may only separate thousands, as in 1,234: a decimal comma such as 5,6 is refused)"
+    return ""
+
+
 class UnknownValueError(ValueError):
     """A cell that is neither a number nor a known missing code."""
 
@@ -36,7 +48,10 @@ def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset
     """
     text = pl.col(column).cast(pl.String).str.strip_chars()
     lowered = text.str.to_lowercase()
-    number = text.str.replace_all(",", "").cast(pl.Float64, strict=False)
+    # Strict: a comma is a thousands separator only between groups of three digits ("1,234"); "5,6" (a
+    # decimal comma) or "12,34" is refused, never read as 56 or 1234.
+    well_formed = text.str.contains(NUMBER)
+    number = pl.when(well_formed).then(text.str.replace_all(",", "")).cast(pl.Float64, strict=False)
     is_code = lowered.is_in(list(MISSING_CODES)) | text.is_null()
     checked = df.with_columns(number.alias("__value"), is_code.alias("__is_code"), lowered.alias("__code"))
     bad = checked.with_row_index("__row").filter(pl.col("__value").is_null() & ~pl.col("__is_code"))
@@ -45,7 +60,7 @@ def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset
         raise UnknownValueError(
             f"{source}: column {column!r}, row {first['__row'] + rows_offset}: "
             f"{first[column]!r} is neither a number nor a known missing code "
-            f"({', '.join(repr(c) for c in MISSING_CODES if c)}); {bad.height} such cell(s)"
+            f"({', '.join(repr(c) for c in MISSING_CODES if c)}){_hint(first[column])}; {bad.height} such cell(s)"
         )
     return checked.with_columns(
         pl.col("__value").alias(column),
