@@ -50,7 +50,8 @@ def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset
     lowered = text.str.to_lowercase()
     # Strict: a comma is a thousands separator only between groups of three digits ("1,234"); "5,6" (a
     # decimal comma) or "12,34" is refused, never read as 56 or 1234.
-    well_formed = text.str.contains(NUMBER)
+    # NaN and infinities parse as such: the table's contract refuses them naming the council.
+    well_formed = text.str.contains(NUMBER) | lowered.is_in(["nan", "inf", "-inf", "+inf", "infinity", "-infinity"])
     number = pl.when(well_formed).then(text.str.replace_all(",", "")).cast(pl.Float64, strict=False)
     is_code = lowered.is_in(list(MISSING_CODES)) | text.is_null()
     checked = df.with_columns(number.alias("__value"), is_code.alias("__is_code"), lowered.alias("__code"))
