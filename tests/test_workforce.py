@@ -176,3 +176,35 @@ def test_every_non_numeric_raw_cell_is_flagged(built):
                 .filter(pl.col("flag") != workforce.NOT_PUBLISHED).select("flag", pl.col("cells").alias("len"))
                 .sort("flag"))
         assert raw_codes.to_dicts() == ours.to_dicts(), name
+
+
+# ---- layouts: every column mapped to a declared measure, or ignored on purpose with a reason -------------
+
+def test_a_column_mapped_to_a_made_up_name_is_refused_naming_layout_and_column():
+    layout = {**workforce.LAYOUT_2023, "newly_qualified_fte": "newly_qualified"}
+    with pytest.raises(DataError, match=r"layout '2026': column 'newly_qualified_fte' is mapped to 'newly_qualified'"):
+        workforce.check_layout("2026", layout)
+
+
+def test_two_columns_mapped_to_one_measure_are_refused():
+    with pytest.raises(DataError, match="two columns are mapped to 'fte'"):
+        workforce.check_layout("2026", {**workforce.LAYOUT_2023, "inpost_fte_revised": "fte"})
+
+
+def test_an_ignored_column_needs_a_reason():
+    with pytest.raises(ValueError, match="needs its reason"):
+        workforce.Ignored("  ")
+
+
+def test_a_column_ignored_on_purpose_is_read_and_left_out(tmp_path):
+    layout = {**workforce.LAYOUT_2023, "newly_qualified_fte": workforce.Ignored("not a measure the stories use")}
+    workforce.check_layout("2026", layout)
+    header = HEADER + ["newly_qualified_fte"]
+    rows = [r + ["7"] for r in GOOD_ROWS]
+    df = workforce.read_release(_write(tmp_path, header, rows), layout, 2023)
+    assert "newly_qualified_fte" not in df.columns and df.height == 3
+
+
+def test_every_layout_in_use_is_checked():
+    for name, layout in workforce.LAYOUTS.items():
+        workforce.check_layout(name, layout)

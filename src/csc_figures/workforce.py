@@ -97,6 +97,36 @@ LAYOUT_2023 = {
 LAYOUTS = {"2022": LAYOUT_2022, "2023": LAYOUT_2023}
 
 
+class Ignored(str):
+    """A layout's value for a column read and left out on purpose: `Ignored("why")`. Any other value
+    must be a declared measure, so a column mapped to a made-up name is refused, never dropped quietly."""
+
+    def __new__(cls, reason: str):
+        if not reason.strip():
+            raise ValueError("an ignored column needs its reason")
+        return super().__new__(cls, reason)
+
+
+def check_layout(name: str, layout: dict[str, str]) -> None:
+    """DataError naming the layout and the column unless every value is a measure or Ignored with a reason."""
+    for column, measure in layout.items():
+        if isinstance(measure, Ignored):
+            continue
+        if measure not in MEASURES:
+            raise DataError(f"workforce layout {name!r}: column {column!r} is mapped to {measure!r}, which is not a "
+                            f"declared measure ({', '.join(MEASURES)}); to leave a column out on purpose map it to "
+                            f"Ignored('the reason')")
+    measures_ = [m for m in layout.values() if not isinstance(m, Ignored)]
+    twice = sorted({m for m in measures_ if measures_.count(m) > 1})
+    if twice:
+        raise DataError(f"workforce layout {name!r}: two columns are mapped to {twice[0]!r}")
+
+
+def measure_columns(layout: dict[str, str]) -> dict[str, str]:
+    """The layout without its ignored columns: source column -> measure."""
+    return {column: measure for column, measure in layout.items() if not isinstance(measure, Ignored)}
+
+
 def releases() -> dict[int, tuple[str, dict[str, str]]]:
     """vintage -> (raw file, layout) for every workforce release listed in data/sources.toml."""
     out = {}
@@ -105,6 +135,7 @@ def releases() -> dict[int, tuple[str, dict[str, str]]]:
         if name not in LAYOUTS:
             raise DataError(f'data/sources.toml: entry [files."{source.name}"]: layout {name!r} is not one of '
                             f"the column maps in workforce.py ({', '.join(LAYOUTS)})")
+        check_layout(name, LAYOUTS[name])
         out[source.vintage] = (source.name, LAYOUTS[name])
     return out
 
@@ -134,8 +165,6 @@ MEASURES = {
     "agency_cover_rate": "agency workers covering vacancies as a % of agency workers (%)",
     "vacancy_agency_cover_rate": "vacancies covered by agency workers as a % of vacancies (%)",
 }
-for layout in (LAYOUT_2022, LAYOUT_2023):
-    assert set(layout.values()) <= set(MEASURES), set(layout.values()) - set(MEASURES)
 
 # Measures that are percentages of a whole (0-100), and counts (never negative).
 PERCENT_MEASURES = ("turnover_rate", "agency_rate", "vacancy_rate", "absence_rate", "turnover_rate_headcount",
@@ -214,6 +243,8 @@ def read_release(path: Path, layout: dict[str, str], vintage: int, source: str |
 
     is_la = pl.col("geographic_level") == "Local authority"
 
+    raw = raw.drop([column for column, measure in layout.items() if isinstance(measure, Ignored)])
+    layout = measure_columns(layout)
     df = raw.rename(layout)
     for measure in layout.values():
         try:
