@@ -196,7 +196,8 @@ outputs/site/index.html: $(STORY_NOTEBOOKS) $(CLAIMS_REPORT) $(SRC) $(SITE_TEMPL
 	$(PY) -m csc_figures.site
 
 docs: docs/tables.md README.md ## Regenerate the processed-table dictionary and the README's generated sections
-docs/tables.md: $(SRC) | $(ENV)
+# The table dictionary names the releases and years the tables hold: it follows the manifest and the tables too.
+docs/tables.md: $(SRC) data/sources.toml $(PROCESSED_TABLES) | $(ENV)
 	$(PY) -m csc_figures.docs $@
 # The README's generated sections (from article to chart; the notebook table): rewritten only when their text changes.
 README.md: data/articles.csv data/claim_stories.csv data/claims.csv $(CLAIMS_REPORT) $(STORY_NOTEBOOKS) $(SRC) | $(ENV)
@@ -208,6 +209,10 @@ all: $(ENV) $(RAW) processed stories claims site docs ## Build everything: envir
 
 # ---- checks --------------------------------------------------------------------------------
 test: all ## Build everything, then lint (ruff) and run every test (pytest, nbval) and check outputs are unchanged
+	@# A build that changed committed outputs (a new release, say) shows what changed first, before the tests
+	@if [ -n "$$(git status --porcelain -- outputs docs data/claims.csv README.md)" ]; then \
+	  echo "This build changed committed outputs; what changed (make test fails at its end until they are committed):"; \
+	  $(PY) -m csc_figures.regress || echo "(the figure regression report could not be written)"; fi
 	$(PY) -m ruff check --no-cache .
 	@# pytest sees exactly what a contributor's `pytest tests` sees: no lock or Make variables
 	env -u CSC_FIGURES_LOCKED -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(PY) -m pytest tests
