@@ -145,8 +145,14 @@ FAULTS = [
           ("'turnover_rate'", "council 816 (York)", "outside 0 to 100")),
     Fault("negative_count", CIN, set_cell("2025", "816", "At31_episodes", "-120"), "children",
           ("'in_need_at_31_march'", "council 816 (York)", "0 or more")),
+    # refused at the door by the rate's identity with its own counts (before any comparison with 2024)
     Fault("swapped_columns", WORKFORCE_2025, swap_headers("turnover_rate_fte", "agency_rate_fte"), "workforce",
-          (WORKFORCE_2024, "'turnover_rate'", "disagrees")),
+          ("'turnover_rate' is published as", "but its counts give")),
+    # a count that no longer fits its published rate: a typo in leavers, a caseload from another row
+    Fault("leavers_typo", WORKFORCE_2025, set_cell("2025", "816", "leavers_fte", "250.0"), "workforce",
+          ("council 816 (York)", "'turnover_rate' is published as", "100 x leavers / fte")),
+    Fault("caseload_mismatch", WORKFORCE_2025, set_cell("2024", "816", "caseload_fte", "31.9"), "workforce",
+          ("council 816 (York)", "year 2024", "'caseload' is published as 31.9", "cases / case_holders")),
     Fault("dropped_council", WORKFORCE_2025,
           drop_rows(lambda r: not (r["old_la_code"] == "816" and r["time_period"] == "2021")), "workforce",
           ("816 (York)", "missing from 2021")),

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import dfe_csv, sources, tables
+from . import dfe_csv, identities, sources, tables
 from . import releases as release_checks  # completeness and cross-release checks
 from .errors import DataError, UserError
 from .missing import UnknownValueError, split_value_and_flag
@@ -274,6 +274,7 @@ def read_release(path: Path, layout: dict[str, str], vintage: int, source: str |
     if df.height != rows_in:
         raise _data_error(source, f"{rows_in} rows in but {df.height} rows out")
     tables.check(df, WORKFORCE, source, first_line=2)  # rows are still the file's, in order: name the line
+    identities.check(df, source, first_line=2)  # each council's rates against their own counts
     return df
 
 

@@ -1,0 +1,75 @@
+"""A workforce figure checked against what constrains it: each council's rates against their counts and bases.
+
+DfE publishes a rate beside the counts it is computed from, all rounded: FTE figures to one decimal
+place (so each is within 0.05 of the true value), headcounts and cases as whole numbers, rates to one
+decimal place. A published rate that cannot come from its published counts, even allowing for that
+rounding, is refused naming the file, line, council and figure: it is a typo, a shifted column or a
+counts-and-rates mix-up, and would otherwise be published.
+
+Council rows only: DfE's regional rates differ from their own published counts by up to 1.4 points in
+a few years (regions' leavers and FTE are not the councils' sums as published), so regions and England are
+left to the cross-release checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from .errors import DataError
+
+FTE_STEP = 0.05  # an FTE printed to one decimal place is within this of its true value
+RATE_STEP = 0.05  # as is a rate printed to one decimal place
+EPSILON = 1e-9  # an exact half (18.75 printed as 18.8) is within the rounding, not beyond it
+
+
+@dataclass(frozen=True)
+class Identity:
+    rate: str  # the published rate
+    part: str  # the count it is a share of
+    rest: str | None  # with `part`, the base: part / (part + rest); None: the base is `base`
+    base: str | None
+    scale: float  # 100 for a percentage, 1 for a ratio (caseload)
+    part_step: float  # rounding of the published count
+    base_step: float
+
+    def words(self) -> str:
+        whole = f"({self.part} + {self.rest})" if self.rest else self.base
+        return f"{self.rate} = {'100 x ' if self.scale == 100 else ''}{self.part} / {whole}"
+
+
+IDENTITIES = (
+    Identity("turnover_rate", "leavers", None, "fte", 100, FTE_STEP, FTE_STEP),
+    Identity("vacancy_rate", "vacancies", "fte", None, 100, FTE_STEP, 2 * FTE_STEP),
+    Identity("agency_rate", "agency_fte", "fte", None, 100, FTE_STEP, 2 * FTE_STEP),
+    Identity("caseload", "cases", None, "case_holders", 1, 0.0, FTE_STEP),
+    Identity("turnover_rate_headcount", "leavers_headcount", None, "headcount", 100, 0.0, 0.0),
+)
+
+
+def recomputed(identity: Identity) -> tuple[pl.Expr, pl.Expr]:
+    """The rate from its counts, and how far rounding alone can move it (first-order, plus the rate's own)."""
+    part = pl.col(identity.part)
+    base = part + pl.col(identity.rest) if identity.rest else pl.col(identity.base)
+    value = identity.scale * part / base
+    spread = identity.scale * (identity.part_step / base + part * identity.base_step / (base * base))
+    return value, spread + RATE_STEP + EPSILON
+
+
+def check(df: pl.DataFrame, source: str, first_line: int = 2) -> None:
+    """DataError naming the file, line, council and figures of the first council row that breaks an identity."""
+    rows = df.with_row_index("__line", offset=first_line).filter(pl.col("geographic_level") == "local_authority")
+    for identity in IDENTITIES:
+        value, tolerance = recomputed(identity)
+        needed = [identity.rate, identity.part, identity.rest or identity.base]
+        broken = (rows.drop_nulls(needed)
+                  .with_columns(__value=value, __tolerance=tolerance)
+                  .filter(pl.col("__value").is_finite() & ((pl.col(identity.rate) - pl.col("__value")).abs()
+                                                           > pl.col("__tolerance"))))
+        if broken.height:
+            r = broken.row(0, named=True)
+            raise DataError(
+                f"{source}: line {r['__line']}, council {r['la_code']} ({r['la_name']}), year {r['year']}: "
+                f"{identity.rate!r} is published as {r[identity.rate]:g} but its counts give {r['__value']:.2f} "
+                f"({identity.words()}; rounding allows {r['__tolerance']:.2f}); {broken.height} such row(s)")
