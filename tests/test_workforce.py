@@ -98,12 +98,26 @@ def test_england_one_row_per_year():
 # ---- bad input, with small fixture files -------------------------------------------------------
 
 HEADER = workforce.ID_COLUMNS + list(workforce.LAYOUT_2023)
+# Figures that agree with each other (every rate from its own counts, as identities.py checks), scaled per row.
+CONSISTENT = {"fte": 80, "headcount": 85, "starters": 10, "starters_headcount": 11, "leavers": 15,
+              "leavers_headcount": 16, "turnover_rate": 18.8, "turnover_rate_headcount": 18.8, "agency_fte": 8,
+              "agency_headcount": 9, "agency_rate": 9.1, "agency_rate_headcount": 9.6, "agency_cover_fte": 4,
+              "agency_cover_rate": 50, "vacancies": 12, "vacancy_rate": 13.0, "vacancy_agency_cover_rate": 33.3,
+              "case_holders": 60, "cases": 1000, "caseload": 16.7, "working_days_lost": 500, "absence_rate": 2.5}
+
+
+def consistent(layout: dict[str, str]) -> list[str]:
+    """A row's measure cells for a layout, in its column order."""
+    return [str(CONSISTENT[measure]) for measure in layout.values()]
+
+
 GOOD_ROWS = [
-    ["2023", "Reporting year", "National", "E92000001", "England", "", "", "", "", ""] + ["1"] * 22,
+    ["2023", "Reporting year", "National", "E92000001", "England", "", "", "", "", ""] + consistent(workforce.LAYOUT_2023),
     ["2023", "Reporting year", "Local authority", "E92000001", "England", "E12000004", "East Midlands",
-     "940 / 941", "E06000061 / E06000062", "North Northamptonshire / West Northamptonshire"] + ["2"] * 22,
+     "940 / 941", "E06000061 / E06000062", "North Northamptonshire / West Northamptonshire"]
+    + consistent(workforce.LAYOUT_2023),
     ["2023", "Reporting year", "Local authority", "E92000001", "England", "E12000003", "Yorkshire and The Humber",
-     "816", "E06000014", "York"] + ["3"] * 21 + ["x"],
+     "816", "E06000014", "York"] + consistent(workforce.LAYOUT_2023)[:-1] + ["x"],
 ]
 
 
@@ -118,7 +132,7 @@ def test_fixture_reads(tmp_path):
     assert df.height == 3
     york = df.filter(pl.col("la_code") == "816").row(0, named=True)
     assert york["absence_rate"] is None and york["absence_rate_flag"] == "x"
-    assert york["fte"] == 3.0 and york["fte_flag"] is None
+    assert york["fte"] == 80.0 and york["fte_flag"] is None
     joint = df.filter(pl.col("is_joint")).row(0, named=True)
     assert joint["joint_codes"] == ["940", "941"]
 
@@ -153,7 +167,7 @@ def test_partner_with_figures_in_old_layout_is_an_error(tmp_path):
     header = workforce.ID_COLUMNS + list(workforce.LAYOUT_2022)
     rows = [
         ["2021", "Reporting year", "Local authority", "E92000001", "England", "E13000002", "Outer London",
-         "314", "E09000021", "Kingston upon Thames"] + ["5"] * 20,
+         "314", "E09000021", "Kingston upon Thames"] + consistent(workforce.LAYOUT_2022),
         ["2021", "Reporting year", "Local authority", "E92000001", "England", "E13000002", "Outer London",
          "318", "E09000027", "Richmond upon Thames"] + ["6"] * 20,
     ]
