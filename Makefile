@@ -234,8 +234,15 @@ regress: | $(ENV) ## Compare built outputs with git HEAD: a summary, and outputs
 accept: all ## Rebuild, write the regression report, stage changed outputs with the summary as commit message
 	$(PY) -m csc_figures.regress accept $(if $(COMMIT),--commit) $(if $(WHY),--why '$(subst ','\'',$(WHY))')
 
-lab: $(ENV) ## Open JupyterLab on notebooks/ with the project's kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+# JupyterLab at the repository root (notebooks, outputs and docs all browsable) on the project's kernel, in
+# UTC with the pinned locale. `make lab PORT=8899 NO_BROWSER=1` on a remote desk (then open the URL it prints,
+# or tunnel the port); IP=0.0.0.0 listens beyond this machine. As root (CI, containers) Lab needs --allow-root.
+PORT ?= 8888
+IP ?= 127.0.0.1
+lab: $(ENV) ## JupyterLab at the repository root on the project kernel: make lab [PORT=8899] [NO_BROWSER=1] [IP=127.0.0.1]
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.port=$(PORT) --ServerApp.ip=$(IP) \
+	  --MappingKernelManager.default_kernel_name=csc-figures $(if $(NO_BROWSER),--no-browser) \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 clean: ## Remove built data and run outputs (keeps committed outputs and .venv)
 	rm -rf data/processed outputs/runs outputs/profiles outputs/bench

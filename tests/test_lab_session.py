@@ -1,15 +1,23 @@
-"""Nothing done in JupyterLab reaches a committed output (issue 21), end to end, in a copy of the project.
+"""A reporter's JupyterLab session cannot break the build (issue 21), end to end, on a copy of the project.
 
-A reporter saves a notebook as Lab does (another council, outputs, execution counts), runs another notebook
-in place with other parameters (as Lab's kernel does: no runner, no environment), and hand-edits a
-committed chart. Then the build runs: the committed outputs are the build's again, byte for byte, and the
-reporter's runs are under outputs/runs/.
+In a real JupyterLab (on 127.0.0.1, driven by Playwright with Debian's chromium) the reporter opens the
+council profile, types another council, runs all cells and saves: no error output, a live chart whose
+tooltip shows on hover, the run's charts and tables under outputs/runs/. Then another notebook is run in
+place with other parameters (as a kernel runs it: no runner, no environment), and a committed chart is
+changed by hand. The build afterwards: every committed output is the build's again, byte for byte.
 """
 
 import hashlib
 import os
+import re
+import secrets
 import shutil
+import signal
+import socket
 import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -17,14 +25,35 @@ import nbformat
 from conftest import borrowed_environment
 from csc_figures import paths
 
-ROOT = paths.ROOT
+CHROMIUM = Path("/usr/bin/chromium")
 ENV = {k: v for k, v in os.environ.items()
        if not k.startswith(("CSC_FIGURES_", "MAKE")) and k not in ("MFLAGS", "PYTHONPATH")}
+SCREENSHOTS = paths.OUTPUTS / "runs" / "lab_browser"  # not committed: what the test saw, to look at
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _committed(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).parts[0] != "runs"}
+
+
+def _wait_for_server(port: int, token: str, server: subprocess.Popen) -> None:
+    deadline = time.time() + 90
+    while True:
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/status",
+                                             headers={"Authorization": f"token {token}"})
+            with urllib.request.urlopen(request, timeout=2):
+                return
+        except OSError:
+            assert server.poll() is None, "jupyter lab exited during start-up"
+            assert time.time() < deadline, "jupyter lab did not answer within 90 s"
+            time.sleep(0.5)
 
 
 IN_PLACE = """
@@ -40,39 +69,96 @@ nbformat.write(nb, path)
 
 
 def test_a_lab_session_changes_no_committed_output(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is needed at /usr/bin/chromium (apt-get install -y chromium)"
     copy = tmp_path / "tree"
     ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".make.lock", "*.egg-info")
-    shutil.copytree(ROOT, copy, ignore=ignore, copy_function=shutil.copy2, symlinks=True)
+    shutil.copytree(paths.ROOT, copy, ignore=ignore, copy_function=shutil.copy2, symlinks=True)
     borrowed_environment(copy)
     env = {**ENV, "CSC_FIGURES_ROOT": str(copy), "RAW_MIRROR": str(copy / "data" / "raw"),
-           "PYTHONPATH": str(copy / "src"), "TZ": "UTC", "LC_ALL": "C.UTF-8"}
+           "PYTHONPATH": str(copy / "src"), "TZ": "UTC", "LC_ALL": "C.UTF-8", "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}
     before = _committed(copy / "outputs")
-    assert before
+    port, token = _free_port(), secrets.token_hex(16)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root", "--ip", "127.0.0.1",
+         f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={copy}"],
+        cwd=copy, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        _wait_for_server(port, token, server)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/lab/tree/notebooks/11_council_profile.ipynb?token={token}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+            # the parameters cell: another council, as a reporter types it
+            editor = page.locator(".jp-Notebook .jp-CodeCell").first.locator(".cm-content")
+            editor.click()
+            page.keyboard.press("Control+a")
+            page.keyboard.type('council = "Derby"\nyear = 2025\nvintage = 2025\n')
+            page.get_by_role("menuitem", name="Run").click()
+            page.get_by_role("menuitem", name=re.compile("^Run All Cells")).click()
+            # every code cell run: no prompt left at [*] or [ ], the kernel idle again
+            page.wait_for_function(
+                """() => {
+                    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+                    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+                }""", timeout=240_000)
+            errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
+                                  ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+            assert errors.count() == 0, errors.first.inner_text()[:2000]
+            text = page.locator(".jp-Notebook").inner_text()
+            assert "Derby" in text
+            # a live chart: Vega's SVG in the page, with a tooltip on hover
+            charts = page.locator(".jp-RenderedVegaLite")
+            assert charts.count() >= 2, "no live Vega-Lite chart in the notebook"
+            chart = charts.nth(1)  # the workforce lines: a point per year, each with a tooltip
+            chart.scroll_into_view_if_needed()
+            marks = chart.locator("svg g.mark-symbol path")
+            assert marks.count() > 0, "the live chart draws no points"
+            tooltip = page.locator("#vg-tooltip-element")
+            shown = False
+            for i in range(min(marks.count(), 30)):
+                marks.nth(i).hover(force=True)
+                page.wait_for_timeout(150)
+                if tooltip.count() and "visible" in (tooltip.get_attribute("class") or "") and tooltip.inner_text().strip():
+                    shown = True
+                    break
+            page.screenshot(path=str(SCREENSHOTS / "tooltip.png"))
+            assert shown, "no tooltip appeared over the live chart's points"
+            tip = page.locator("#vg-tooltip-element").inner_text()
+            font = page.evaluate("() => getComputedStyle(document.querySelector('#vg-tooltip-element')).fontFamily")
+            page.keyboard.press("Control+s")
+            page.wait_for_timeout(1500)
+            browser.close()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    saved = nbformat.read(copy / "notebooks" / "11_council_profile.ipynb", as_version=4)
+    assert 'council = "Derby"' in saved.cells[next(i for i, c in enumerate(saved.cells)
+                                                  if "parameters" in c.metadata.get("tags", []))].source
+    assert tip and font
+    # the run's charts and tables went to outputs/runs/, nothing committed changed
+    run_folder = copy / "outputs" / "runs" / "11_council_profile" / "council-Derby_year-2025_vintage-2025"
+    assert (run_folder / "figures" / "council_profile" / "derby" / "workforce.svg").exists()
+    assert _committed(copy / "outputs") == before
 
-    # 1. Saved as Lab saves: Derby, 2025, with outputs and execution counts, in the source notebook.
-    source = copy / "notebooks" / "11_council_profile.ipynb"
-    nb = nbformat.read(source, as_version=4)
-    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    cell.source = 'council = "Derby"\nyear = 2025\nvintage = 2025'
-    for i, c in enumerate(c for c in nb.cells if c.cell_type == "code"):
-        c.execution_count = i + 1
-        c.outputs = [nbformat.v4.new_output("stream", name="stdout", text="from a Lab session\n")]
-    nbformat.write(nb, source)
-
-    # 2. Another notebook run in place with other parameters, as Lab's kernel runs it.
+    # a notebook run in place with other parameters, as a kernel runs it
     ran = subprocess.run([str(copy / ".venv" / "bin" / "python"), "-c", IN_PLACE,
                           str(copy / "notebooks" / "15_revisions.ipynb"), str(copy / "notebooks")],
                          cwd=copy / "notebooks", env=env, capture_output=True, text=True, timeout=600)
     assert ran.returncode == 0, ran.stderr[-3000:]
-    run_folder = copy / "outputs" / "runs" / "15_revisions" / "top-4"
-    assert (run_folder / "figures" / "revisions").is_dir() and (run_folder / "tables" / "revisions").is_dir()
+    in_place = copy / "outputs" / "runs" / "15_revisions" / "top-4"
+    assert (in_place / "figures" / "revisions").is_dir() and (in_place / "tables" / "revisions").is_dir()
     assert _committed(copy / "outputs") == before, "the in-place run wrote into a committed folder"
 
-    # 3. A committed chart changed by hand.
-    chart = copy / "outputs" / "figures" / "council_profile" / "derby" / "workforce.svg"
-    chart.write_text(chart.read_text().replace("Derby", "Derbyshire"))
+    # a committed chart changed by hand
+    chart_file = copy / "outputs" / "figures" / "council_profile" / "derby" / "workforce.svg"
+    chart_file.write_text(chart_file.read_text().replace("Derby", "Derbyshire"))
 
-    # 4. The build: published runs with the declared defaults; the hand-changed chart is rebuilt.
+    # the build: published runs with the declared defaults, whatever the saved sources say; the chart repaired
     built = subprocess.run(["make", "--no-print-directory", "all"], cwd=copy, env=env, capture_output=True,
                            text=True, timeout=1200)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]

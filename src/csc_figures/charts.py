@@ -43,7 +43,9 @@ def setup() -> None:
         vlc.register_font_directory(font_source_sans_pro.font_directory)
         _set_up = True
     alt.theme.enable("csc_house")
-    alt.renderers.enable("csc_svg")
+    from .lab import renderer  # the build's runs: the SVG save_chart drew; JupyterLab: live Vega-Lite
+
+    alt.renderers.enable(renderer())
     alt.data_transformers.enable("default")
 
 
