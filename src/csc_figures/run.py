@@ -169,7 +169,8 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
         raise SystemExit(f"error: no notebook {source}")
     if name in declared.NOTEBOOKS:
         changed = declared.given(name, params)  # UserError before anything is written
-        params = {k: v for k, v in declared.check(name, params).items() if k in params}
+        # only what differs from the declared cell is injected: a published run's notebook shows that cell alone
+        params = {k: v for k, v in declared.check(name, params).items() if k in changed}
     else:
         changed = params
     published = publish or not changed
