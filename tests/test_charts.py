@@ -1,4 +1,5 @@
-"""House style and export: every chart leaves five files, offline pages, stable specs."""
+"""House style and export: every chart leaves its files (four formats, the narrow layout, alt text, CSV),
+offline pages, stable specs, titles wrapped to the chart."""
 
 import os
 import re
@@ -33,9 +34,11 @@ def saved(tmp_path, monkeypatch):
     return charts.save_chart(chart, "story", "turnover", df), chart
 
 
-def test_five_files_per_chart(saved):
+def test_files_per_chart(saved):
     written, _ = saved
-    assert sorted(written) == ["csv", "html", "png", "svg", "vl.json"]
+    assert sorted(written) == ["csv", "html", "narrow.png", "narrow.svg", "narrow.vl.json", "png", "svg", "txt",
+                               "vl.json"]
+    assert written["txt"].read_text() == "Bar chart: turnover is highest at inadequate councils\n"
     assert all(p.stat().st_size > 0 for p in written.values())
     assert written["png"].read_bytes()[:4] == b"\x89PNG"
 
@@ -75,12 +78,12 @@ def _draw_in_fresh_process(out: Path) -> dict[str, bytes]:
 
 
 def test_same_chart_same_bytes(saved, tmp_path):
-    """Two fresh processes write the same five files, byte for byte, as this one did (with its cache)."""
+    """Two fresh processes write the same files, byte for byte, as this one did (with its cache)."""
     written, _ = saved
     here = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in written.values()}
     first = _draw_in_fresh_process(tmp_path / "first")
     second = _draw_in_fresh_process(tmp_path / "second")
-    assert sorted(first) == sorted(here) and len(first) == 5
+    assert sorted(first) == sorted(here) and len(first) == 9
     assert first == second, [k for k in first if first[k] != second[k]]
     assert first == here, [k for k in first if first[k] != here[k]]
 
@@ -94,3 +97,20 @@ def test_judgement_colours_differ_in_greyscale():
 
     levels = sorted(lightness(c) for c in judgements.COLOURS)
     assert min(b - a for a, b in pairwise(levels)) > 10
+
+
+def test_titles_wrap_by_glyph_width():
+    words = "The better the Ofsted rating the lower the turnover vacancies agency use absence and caseloads"
+    lines = charts.wrap(words, 300, charts.TITLE_SIZE, bold=True)
+    assert len(lines) > 1 and " ".join(lines) == words
+    assert all(charts.text_width(line, charts.TITLE_SIZE, bold=True) <= 300 for line in lines)
+    # a wider glyph set wraps sooner: measured, not counted
+    assert len(charts.wrap("W" * 40 + " " + "W" * 40, 400, 13)) == 2
+    assert charts.text_width("WWWW", 13) > charts.text_width("iiii", 13)
+
+
+def test_narrow_layout_is_the_same_chart_in_one_column():
+    chart, _ = turnover_chart()
+    wide, small = chart.to_dict(), charts.narrow(chart)
+    assert small["description"] == wide["description"] and small["datasets"] == wide["datasets"]
+    assert float(re.search(r'width="([0-9.]+)"', charts.draw_svg(small)).group(1)) <= charts.NARROW

@@ -139,4 +139,5 @@ def test_charts_carry_title_source_and_alt_text(build):
     }[build]()
     spec = chart.to_dict()
     assert spec["title"]["text"] and spec["description"].endswith(".")
-    assert any(d[0]["source"].startswith("Source: ") for d in spec["datasets"].values() if "source" in d[0])
+    source = spec["vconcat"][-1]["encoding"]["text"]["value"]  # the source line, as a value (one or more lines)
+    assert (source if isinstance(source, str) else source[0]).startswith("Source: ")

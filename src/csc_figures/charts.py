@@ -7,9 +7,10 @@ page and the Vega-Lite spec, with the CSV of the numbers behind it.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
-import textwrap
+import re
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -66,7 +67,7 @@ def draw_svg(spec: dict) -> str:
 
 
 def _svg_renderer(spec: dict, **_) -> dict:
-    return {"image/svg+xml": draw_svg(spec)}
+    return {"image/svg+xml": draw_svg(fit_text(spec))}
 
 
 alt.renderers.register("csc_svg", _svg_renderer)
@@ -119,28 +120,218 @@ def role_scales(series: dict[str, str]) -> tuple[dict, dict]:
     return colour, dash
 
 
-def titled(chart, title: str, subtitle: str | list[str], source: str, alt_text: str):
-    """Add the house title, subtitle, source line and alt text to a chart."""
+def titled(chart, title: str, subtitle: str | list[str], source: str, alt_text: str, width: int = 520,
+           narrow_layout: bool = True):
+    """Add the house title, subtitle, source line and alt text to a chart.
+
+    The text is wrapped by glyph width at `width` px here, and again at the drawn chart's own width
+    when it is saved (`fit_text`); the unwrapped words travel in the spec's usermeta for that.
+    `narrow_layout=False` for a chart that draws its own narrow variant (the maps keep hexagons regular).
+    """
     subtitle = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    meta = {"title": title, "subtitle": subtitle, "source": source, "narrow_layout": narrow_layout}
+    title_lines, subtitle_lines, source_lines = _wrapped(meta, width)
     return (
-        alt.vconcat(chart, _source_line(source))
-        .properties(title=alt.Title(title, subtitle=subtitle, aria=False), description=alt_text)
+        alt.vconcat(chart, _source_line(source_lines, width))
+        .properties(title=alt.Title(title_lines, subtitle=subtitle_lines, aria=False), description=alt_text,
+                    usermeta={_META: meta})
         .configure_concat(spacing=6)
     )
 
 
-SOURCE_LINE_CHARACTERS = 125  # a longer source line (one naming where reported figures were read) wraps
-
-
-def _source_line(source: str) -> alt.Chart:
-    lines = textwrap.wrap(source, SOURCE_LINE_CHARACTERS) or [""]
-    mark = {"lineBreak": "\n"} if len(lines) > 1 else {}
+def _source_line(lines: list[str], width: int) -> alt.Chart:
+    # the text as a value (a list of lines), so a narrower layout can re-wrap it without touching data
     return (
-        alt.Chart(pl.DataFrame({"source": ["\n".join(lines)]}))
-        .mark_text(align="left", baseline="top", fontSize=11, color=style.MUTED, font=FONT_STACK, **mark)
-        .encode(text="source:N", x=alt.value(0), y=alt.value(0))
-        .properties(height=14 * len(lines), width=520)
+        alt.Chart(alt.Data(values=[{}]))
+        .mark_text(align="left", baseline="top", fontSize=SOURCE_SIZE, color=style.MUTED, font=FONT_STACK,
+                   lineHeight=14)
+        .encode(text=alt.value(lines if len(lines) > 1 else lines[0]), x=alt.value(0), y=alt.value(0))
+        .properties(height=14 * len(lines), width=width)
     )
+
+
+# ---- text that fits: wrapping by glyph width ------------------------------------------------------
+# Vega does not wrap titles: a title wider than its chart runs past the SVG's edge. Lines are measured
+# with the shipped font (the one vl-convert lays out with) and wrapped at the chart's own width.
+
+TITLE_SIZE, SUBTITLE_SIZE, SOURCE_SIZE = 18, 13, 11
+EDGE = 12  # the chart's padding (5 px each side) and a little air
+NARROW = 320  # px: the narrowest phone the pages publish for
+_META = "csc_figures"  # usermeta key holding the unwrapped title, subtitle and source
+
+
+@cache
+def _font(size: int, bold: bool):
+    from PIL import ImageFont
+
+    name = "SourceSansPro-Bold.otf" if bold else "SourceSansPro-Regular.otf"
+    return ImageFont.truetype(str(Path(font_source_sans_pro.font_directory) / name), size)
+
+
+def text_width(text: str, size: int, bold: bool = False) -> float:
+    """Advance width in px of `text` in the shipped font at `size` px."""
+    return _font(size, bold).getlength(text)
+
+
+def wrap(text: str, width: float, size: int, bold: bool = False) -> list[str]:
+    """Greedy word wrap by glyph width; a single word wider than `width` keeps its own line."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if line and text_width(candidate, size, bold) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
+def _wrapped(meta: dict, width: float, source_width: float | None = None) -> tuple[list[str], list[str], list[str]]:
+    title = wrap(meta["title"], width, TITLE_SIZE, bold=True)
+    subtitle = [line for part in meta["subtitle"] for line in wrap(part, width, SUBTITLE_SIZE)]
+    source = wrap(meta["source"], source_width or width, SOURCE_SIZE) or [""]
+    return title, subtitle, source
+
+
+def _left_offset(svg: str) -> float:
+    """How far right of the title the chart's own panels start (the y axis' labels): the source line
+    sits under the panels, the title over the whole chart."""
+    match = re.search(r'<g [^>]*transform="translate\(([0-9.]+),', svg)
+    return max(0.0, float(match.group(1)) - 5) if match else 0.0
+
+
+def _svg_width(svg: str) -> float:
+    match = re.search(r'<svg [^>]*?width="([0-9.]+)"', svg)
+    if not match:
+        raise ValueError("SVG without a width")
+    return float(match.group(1))
+
+
+def _rewrap(spec: dict, width: float, source_width: float | None = None) -> dict:
+    """The spec with its title and subtitle wrapped at `width` px, its source line at `source_width`."""
+    meta = spec.get("usermeta", {}).get(_META)
+    if not meta:
+        return spec
+    source_width = source_width or width
+    title, subtitle, source = _wrapped(meta, width, source_width)
+    out = copy.deepcopy(spec)
+    out["title"] = {**out["title"], "text": title, "subtitle": subtitle}
+    line = out["vconcat"][-1]
+    line["mark"]["text"] = source if len(source) > 1 else source[0]
+    line["encoding"]["text"] = {"value": source if len(source) > 1 else source[0]}
+    line["height"] = 14 * len(source)
+    line["width"] = max(10, int(source_width) - 2)
+    return out
+
+
+_FITTED: dict[str, dict] = {}
+
+
+def fit_text(spec: dict) -> dict:
+    """The spec with its title, subtitle and source wrapped to the width the chart is drawn at.
+
+    Draws the chart once to learn its width; re-wraps (and draws again) only when a line is too long.
+    """
+    key = _spec_key(spec)
+    if key in _FITTED:
+        return _FITTED[key]
+    meta = spec.get("usermeta", {}).get(_META)
+    fitted = spec
+    if meta:
+        svg = draw_svg(spec)
+        width = _svg_width(svg) - EDGE
+        source_width = width - _left_offset(svg)
+        lines = _wrapped(meta, width, source_width)
+        current = spec["title"]
+        if (lines[0] != _as_list(current.get("text")) or lines[1] != _as_list(current.get("subtitle"))
+                or lines[2] != _as_list(spec["vconcat"][-1]["encoding"]["text"]["value"])):
+            fitted = _rewrap(spec, width, source_width)
+    _FITTED[key] = fitted
+    return fitted
+
+
+def _as_list(value) -> list[str]:
+    return list(value) if isinstance(value, list) else [value] if value else []
+
+
+# ---- the narrow layout: one column for a 320 px phone --------------------------------------------
+
+def narrow(chart_or_spec, width: int = NARROW) -> dict:
+    """The same chart laid out for a phone: one column, every panel at most `width` px wide with its
+    axes, legends in one column, the title, subtitle and source wrapped at that width.
+
+    Takes an Altair chart made by `titled` (or its spec) and returns a Vega-Lite spec; the data,
+    encodings and words are the wide chart's. Panels are narrowed until the drawn SVG fits.
+    """
+    spec = chart_or_spec if isinstance(chart_or_spec, dict) else chart_or_spec.to_dict()
+    plot = width - 70  # room for a y axis and its labels; narrowed further below if needed
+    source = width - EDGE
+    legend = width - 60
+    out = _rewrap(_one_column(copy.deepcopy(spec), plot, width, None, legend), width - EDGE, source)
+    for _ in range(6):
+        svg = draw_svg(out)
+        drawn = _svg_width(svg)
+        if drawn <= width:
+            break
+        over = int(drawn - width) + 2
+        plot = max(60, plot - over)
+        legend = max(80, legend - over)  # long legend labels shorten last (the alt text has them whole)
+        source = max(120, width - EDGE - _left_offset(svg))
+        out = _rewrap(_one_column(copy.deepcopy(spec), plot, width, None, legend), width - EDGE, source)
+    return out
+
+
+_KEEP = {"data", "datasets", "usermeta", "description", "$schema"}
+PHONE_LABELS = 110  # px: the longest axis label on a phone; longer ones shorten (the alt text has them whole)
+
+
+def _one_column(node, plot: int, width: int = NARROW, legends: list | None = None, legend_limit: int | None = None):
+    """A spec's panels in one column `plot` px wide, for a `width` px phone (see `narrow`)."""
+    legends = [] if legends is None else legends
+    legend_limit = legend_limit or width - 60
+    if isinstance(node, list):
+        return [_one_column(v, plot, width, legends, legend_limit) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in _KEEP:
+            out[key] = value
+        elif key == "config":
+            out[key] = {**value, "legend": {**value.get("legend", {}), "columns": 1, "labelLimit": legend_limit},
+                        "view": {**value.get("view", {}), "continuousWidth": plot}}
+        elif key == "hconcat":
+            out["vconcat"] = _one_column(value, plot, width, legends, legend_limit)
+        elif key == "columns" and isinstance(value, int):
+            out[key] = 1
+        elif key == "width" and isinstance(value, (int, float)):
+            out[key] = plot
+        elif key == "legend" and isinstance(value, dict):
+            # a second legend goes under the chart: two side by side would not fit a phone
+            legends.append(key)
+            out[key] = {**_one_column(value, plot, width, legends, legend_limit), "labelLimit": legend_limit,
+                        "orient": "top" if len(legends) == 1 else "bottom", "direction": "vertical"}
+            if "columns" in value:
+                out[key]["columns"] = 1
+        elif key == "axis" and isinstance(value, dict):
+            inner = _one_column(value, plot, width, legends, legend_limit)
+            inner["labelLimit"] = min(inner.get("labelLimit") or PHONE_LABELS, PHONE_LABELS)
+            if inner.get("tickCount") == "year":  # a year a tick is too dense for a phone
+                inner["tickCount"] = {"interval": "year", "step": 4}
+            out[key] = inner
+        elif key == "header" and isinstance(value, dict):
+            # a facet row's label goes above its panel instead of beside it
+            out[key] = {**value, "labelOrient": "top", "labelAnchor": "start", "labelAngle": 0,
+                        "labelAlign": "left", "labelLimit": legend_limit}
+        elif key in ("x", "y") and isinstance(value, dict) and value.get("type") in ("nominal", "ordinal") \
+                and "axis" not in value:
+            out[key] = _one_column({**value, "axis": {}}, plot, width, legends, legend_limit)  # so its labels can shorten
+        else:
+            out[key] = _one_column(value, plot, width, legends, legend_limit)
+    return out
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -156,32 +347,43 @@ def save_table(table: pl.DataFrame, story: str, name: str) -> Path:
 
 
 def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None,
-               folder: Path | None = None) -> dict[str, Path]:
-    """Save a chart as PNG, SVG, offline HTML and Vega-Lite JSON, plus its table as CSV.
+               folder: Path | None = None, table_folder: Path | None = None) -> dict[str, Path]:
+    """Save a chart as PNG, SVG, offline HTML and Vega-Lite JSON, its alt text as <name>.txt, its
+    table as CSV and, for a chart made by `titled`, its narrow (320 px) layout as
+    <name>.narrow.{svg,png,vl.json}.
 
-    Returns the paths written. The alt text is the chart's `description`, which
-    Vega puts in the SVG's aria-label; the HTML page repeats it in visible text.
-    `folder` puts all of them in one folder of the caller's (the CLI's --out) instead of
-    outputs/figures|tables/<story>/.
+    Returns the paths written. The alt text is the chart's `description`: the SVG's label and
+    <desc>, and visible text on the HTML page. `folder` puts all of them in one folder of the
+    caller's (the CLI's --out) instead of outputs/figures|tables/<story>/; `table_folder` puts the
+    CSV elsewhere. Title, subtitle and source are wrapped to the chart's drawn width (`fit_text`).
     """
     setup()
-    spec = chart.to_dict()
+    spec = fit_text(chart if isinstance(chart, dict) else chart.to_dict())
     folder_given = folder is not None
     folder = Path(folder) if folder_given else paths.FIGURES / story
     written = {}
-    spec_json = json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    written["vl.json"] = folder / f"{name}.vl.json"
-    _write_atomic(written["vl.json"], spec_json.encode())
-    svg = described_svg(draw_svg(spec), spec)
-    written["svg"] = folder / f"{name}.svg"
-    _write_atomic(written["svg"], svg.encode())
-    written["png"] = folder / f"{name}.png"
-    _write_atomic(written["png"], vlc.svg_to_png(svg, scale=2))  # rasterise the SVG: no second layout
+    layouts = [("", spec)]
+    if spec.get("usermeta", {}).get(_META, {}).get("narrow_layout", False):
+        layouts.append((".narrow", narrow(spec)))
+    for suffix, layout in layouts:
+        key = suffix.lstrip(".") + ("." if suffix else "")
+        spec_json = json.dumps(layout, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        written[f"{key}vl.json"] = path = folder / f"{name}{suffix}.vl.json"
+        _write_atomic(path, spec_json.encode())
+        svg = described_svg(draw_svg(layout), layout)
+        written[f"{key}svg"] = path = folder / f"{name}{suffix}.svg"
+        _write_atomic(path, svg.encode())
+        written[f"{key}png"] = path = folder / f"{name}{suffix}.png"
+        _write_atomic(path, vlc.svg_to_png(svg, scale=2))  # rasterise the SVG: no second layout
+    written["txt"] = folder / f"{name}.txt"
+    _write_atomic(written["txt"], (spec.get("description", "") + "\n").encode())
     written["html"] = folder / f"{name}.html"
-    script = write_page_assets(folder if folder_given else paths.FIGURES)
+    # one shared script beside the figures; a folder elsewhere (the CLI's --out) gets its own copy
+    inside = folder.resolve().is_relative_to(paths.FIGURES.resolve())
+    script = write_page_assets(paths.FIGURES if inside else folder)
     _write_atomic(written["html"], _offline_html(spec, os.path.relpath(script, folder)).encode())
-    if table is not None and folder_given:
-        written["csv"] = folder / f"{name}.csv"
+    if table is not None and (folder_given or table_folder is not None):
+        written["csv"] = Path(table_folder or folder) / f"{name}.csv"
         _write_atomic(written["csv"], table.write_csv().encode())
     elif table is not None:
         written["csv"] = save_table(table, story, name)

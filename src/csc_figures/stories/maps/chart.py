@@ -42,7 +42,7 @@ NARROW_LINE = {"title": 32, "subtitle": 46, "source": 54}
 def _titled(chart, title: str, subtitle: list[str], source: str, alt_text: str, narrow: bool):
     """The house title block; on the narrow layout every line wraps to the phone's width."""
     if not narrow:
-        return charts.titled(chart, title, subtitle, source, alt_text)
+        return charts.titled(chart, title, subtitle, source, alt_text, narrow_layout=False)  # its own narrow map
     lines = [part for line in subtitle for part in textwrap.wrap(line, NARROW_LINE["subtitle"])]
     source_lines = textwrap.wrap(source, NARROW_LINE["source"])
     credit = alt.Chart(pl.DataFrame({"source": ["\n".join(source_lines)]})).mark_text(

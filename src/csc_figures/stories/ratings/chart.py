@@ -124,7 +124,7 @@ def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int, met
                         for r in table.filter(pl.col('rating') != 'england').iter_rows(named=True)
                         if r[m] is not None) for m in MEASURES) + f". {release}. " + subtitle[1]
                 + "".join(f" {n.replace(MARK, '').strip()}" for n in notes))
-    return charts.titled(chart, title, subtitle, source_line(method), alt_text), data
+    return charts.titled(chart, title, subtitle, source_line(method), alt_text, width=700), data
 
 
 def _unlike_notes(unlike: pl.DataFrame | None) -> list[str]:

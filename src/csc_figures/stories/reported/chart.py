@@ -6,7 +6,8 @@ import altair as alt
 import polars as pl
 
 from ... import charts, style
-from .compute import BURNOUT, COHORTS, PROFESSIONS, ROUTES, STUDY, _recovered, threshold
+from .compute import (BURNOUT, COHORTS, LONGITUDINAL, PROFESSIONS, RATING_GROUPS, ROUTES, STUDY, STUDY_MEASURES,
+                      _recovered, threshold)
 from .words import FAST_TRACK_SOURCE, STUDY_SOURCE, _joined, _series_text, alt_completion, source_line
 
 def completion_chart(rates: pl.DataFrame):
@@ -55,8 +56,9 @@ def quality_chart(scores: pl.DataFrame, table: str = STUDY):
     )
     rule = alt.Chart(pl.DataFrame({"y": [low], "label": [f"{low:.0f} or under: lower quality of working life"]}))
     band = rule.mark_rule(color=style.RULE, strokeDash=[3, 3]).encode(y=alt.Y("y:Q", scale=SCORE_SCALE))
-    text = rule.mark_text(align="right", dy=-6, x=516, fontSize=11, color=style.MUTED).encode(
-        y=alt.Y("y:Q", scale=SCORE_SCALE), text="label:N")
+    # at the plot's right edge, whatever its width (the narrow layout is narrower)
+    text = rule.mark_text(align="right", dy=-6, fontSize=11, color=style.MUTED).encode(
+        x=alt.value("width"), y=alt.Y("y:Q", scale=SCORE_SCALE), text="label:N")
     sw = scores.filter(pl.col("profession") == "Social workers").sort("phase")
     return charts.titled(
         (band + text + lines).properties(width=520, height=300),
@@ -103,3 +105,41 @@ def burnout_chart(scores: pl.DataFrame, table: str = STUDY):
                   + "; ".join(f"{r['domain'].lower()} {r['3']:g} to {r['4']:g}" for r in wide.iter_rows(named=True))
                   + f". {(_joined(rose) + ' burnout').capitalize() if rose else 'No domain'} rose. Scores of {low:.0f} or lower count as low."),
     )
+
+
+def longitudinal_chart(rows: pl.DataFrame, table: str = LONGITUDINAL):
+    """Two panels of the DfE longitudinal study by Ofsted rating: long hours, and job satisfaction."""
+    from ... import judgements
+    from ... import formatting as f
+
+    # a group of two judgements is no judgement: it takes the neutral 'other' colour
+    colours = {**{code: judgements.JUDGEMENTS[code].colour for code in judgements.ORDER},
+               "inadequate or requires_improvement": style.ROLE_COLOURS["other"]}
+    panels = []
+    for measure, label in STUDY_MEASURES.items():
+        part = rows.filter(pl.col("measure") == measure)
+        groups = part["group"].to_list()
+        base = alt.Chart(part).encode(
+            y=alt.Y("group_label:N", sort=[RATING_GROUPS[g] for g in groups], title=None,
+                    axis=alt.Axis(labelLimit=200)),
+            x=alt.X("share:Q", title=label, scale=alt.Scale(domain=[0, 100])))
+        bars = base.mark_bar().encode(
+            color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=[colours[g] for g in groups]), legend=None),
+            tooltip=["group_label:N", alt.Tooltip("share:Q", format=style.fmt("whole"))])
+        text = base.mark_text(align="left", dx=4, fontSize=12, color=style.INK).encode(
+            text=alt.Text("share:Q", format=style.fmt("whole")))
+        panels.append((bars + text).properties(width=240, height=alt.Step(28), title=label.replace(" (%)", "")))
+    hours = rows.filter(pl.col("measure") == "working_over_45_hours").sort("share", descending=True)
+    top = hours.row(0, named=True)
+    title = (f"Staff at {top['group_label'].lower()} councils were the most likely to work more than 45 hours a week"
+             if top["group"] in judgements.ORDER else "Long hours and job satisfaction by the council's Ofsted rating")
+    row = rows.row(0, named=True)
+    subtitle = [f"Child and family social workers in DfE's longitudinal study ({row['period']}, {row['date'][:4]}) by "
+                f"their council's Ofsted rating; percentages as the article reports them",
+                "The study reports job satisfaction for requires improvement and inadequate councils together"]
+    alt_text = ("Bar charts of the DfE longitudinal study by Ofsted rating. " + " ".join(
+        f"{label.replace(' (%)', '')}: " + ", ".join(f"{r['group_label'].lower()} {f.pct(r['share'], 0)}"
+                                                      for r in rows.filter(pl.col('measure') == m).iter_rows(named=True)) + "."
+        for m, label in STUDY_MEASURES.items()))
+    source = (f"Source: {row['publisher']}, {row['document']}, as reported by {row['read_from']}")
+    return charts.titled(alt.hconcat(*panels, spacing=40), title, subtitle, source, alt_text)
