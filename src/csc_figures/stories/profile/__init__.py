@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from . import ledger  # noqa: F401 - registers the profile.* computations with the claims ledger
 from .assemble import council_profile
-from .chart import indicator_chart, judgement_chart
+from .chart import indicator_chart, judgement_chart, measure_chart, measure_table, write_measure_chart
 from .compute import (STORY, ProfileData, council_figure, display_name, indicator_table, judgement_table, load_data,
                       nearest_year, profile_figures, rise_streak_start, slug)
 from .pages import page_name, profile_page, write_profiles
@@ -48,6 +48,6 @@ __all__ = [
     "STORY", "ProfileData", "area_series", "change_verb", "claim_change", "claim_highest_in_years", "claim_ratio",
     "claim_trend", "claim_value", "comparison_word", "council_figure", "council_profile", "display_name", "fmt",
     "indicator_chart", "indicator_table", "judgement_change_word", "judgement_chart", "judgement_table",
-    "load_data", "nearest_year", "page_name", "possessive", "profile_as_text", "profile_figures", "profile_json",
-    "profile_page", "revision_text", "rise_streak_start", "sentences", "slug", "write_profiles",
+    "load_data", "measure_chart", "measure_table", "nearest_year", "page_name", "possessive", "profile_as_text", "profile_figures", "profile_json",
+    "profile_page", "revision_text", "rise_streak_start", "sentences", "slug", "write_measure_chart", "write_profiles",
 ]

@@ -7,7 +7,8 @@ import polars as pl
 
 from ... import judgements, measures, style
 from .compute import SOURCE_OFSTED, SOURCE_WORKFORCE, chart_rows, indicator_table, judgement_table
-from .words import _area_label, indicator_words, judgement_words
+from ...errors import UserError
+from .words import _area_label, indicator_words, judgement_words, single_measure_words
 
 # ---- charts --------------------------------------------------------------------------------
 
@@ -117,3 +118,76 @@ def indicator_chart(profile: dict):
     words = indicator_words(profile)
     return charts.titled(chart, words["title"], words["subtitle"], f"Source: {SOURCE_WORKFORCE}",
                          words["alt_text"]), df
+
+
+# ---- one chart per measure -------------------------------------------------------------------
+
+def measure_table(profile: dict, measure: str) -> pl.DataFrame:
+    """The rows one measure's chart draws: the council, England, its region and its neighbours by year."""
+    if measure not in measures.PROFILED:
+        raise UserError(f"no single-measure chart for {measure!r}; choose one of {', '.join(measures.PROFILED)}")
+    return chart_rows(indicator_table(profile)).filter(pl.col("measure") == measure).drop("panel")
+
+
+def measure_chart(council, measure: str, vintage: int | None = None, *, narrow: bool = False, data=None):
+    """One workforce measure of one council against England, its region and its statistical neighbours.
+
+    council: a name in any publisher's spelling, an ONS code or a DfE code ("Derby", "E06000015", "831").
+    measure: one of "turnover_rate", "vacancy_rate", "agency_rate", "absence_rate", "caseload", "fte".
+    vintage: the DfE workforce release (None: the latest we hold).
+    narrow: the one-column layout for a 320 px phone (then a Vega-Lite spec dict, not an Altair chart).
+    Returns (chart, table): the chart and the rows it draws (saved beside it as CSV).
+    Unknown councils, measures and releases raise UserError with the choices.
+    """
+    from ... import charts
+    from .assemble import council_profile
+
+    profile = council_profile(council, vintage=vintage, data=data)
+    chart, table = _measure_chart(profile, measure)
+    return (charts.narrow(chart) if narrow else chart), table
+
+
+def _measure_chart(profile: dict, measure: str):
+    import altair as alt
+
+    from ... import charts
+
+    table = measure_table(profile, measure)
+    words = single_measure_words(profile, measure)
+    colour, dash = charts.role_scales(series_roles(table))
+    base = alt.Chart(table).encode(
+        x=alt.X("year:O", title="Year to 30 September", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=measures.measure(measure).short_label, scale=alt.Scale(zero=True)),
+        color=alt.Color("series:N", **colour),
+        strokeDash=alt.StrokeDash("series:N", **dash),
+        tooltip=["series:N", "year:O", alt.Tooltip("value:Q", format=style.fmt("one_place_thousands")), "flag:N",
+                 "note:N", "joint_return:N"],
+    )
+    lines = base.mark_line(strokeWidth=2.5, invalid="break-paths-show-domains")
+    points = base.mark_point(filled=True, size=40).transform_filter(alt.datum.value != None)  # noqa: E711
+    chart = (lines + points + _noted(base)).properties(width=520, height=280)
+    source = f"Source: {SOURCE_WORKFORCE}, {profile['vintage']} release"
+    return charts.titled(chart, words["title"], words["subtitle"], source, words["alt_text"]), table
+
+
+def write_measure_chart(council, measure: str, vintage: int | None = None, out_dir=None, *, data=None) -> dict:
+    """Write one measure's chart for one council, named <measure>.*: PNG, SVG, offline HTML, Vega-Lite JSON,
+    the narrow layout, the alt text (.txt) and the CSV of the rows it draws.
+
+    out_dir: one folder for all of them; by default the figures go to
+    outputs/figures/council_profile/<council>/measures/ and the CSV to outputs/tables/council_profile/<council>/measures/.
+    Returns {kind: path} of the files written.
+    """
+    from pathlib import Path
+
+    from ... import charts, paths
+    from .assemble import council_profile
+    from .compute import STORY, slug
+
+    profile = council_profile(council, vintage=vintage, data=data)
+    chart, table = _measure_chart(profile, measure)
+    if out_dir is not None:
+        return charts.save_chart(chart, STORY, measure, table, folder=Path(out_dir))
+    where = f"{STORY}/{slug(profile['name'])}/measures"
+    return charts.save_chart(chart, where, measure, table, folder=paths.FIGURES / where,
+                             table_folder=paths.TABLES / where)

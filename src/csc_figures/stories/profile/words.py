@@ -367,6 +367,48 @@ def indicator_words(profile: dict) -> dict:
     return {"title": title, "subtitle": subtitle, "alt_text": alt_text, "year": y1}
 
 
+def single_measure_words(profile: dict, measure: str) -> dict:
+    """Title, subtitle and alt text of one measure's chart for one council: about the last year it draws."""
+    name, m = profile["name"], measures.measure(measure)
+    own = profile["indicators"][measure]
+    years = sorted(int(y) for y, v in own.items() if v is not None)
+    y1 = years[-1] if years else None
+    value = _value(own, y1)
+    words = measure_words(measure)
+    if y1 is None:
+        title = f"DfE’s {profile['vintage']} release holds no {words} for {name}"
+    elif measure == "fte":
+        before = _value(own, y1 - 1)
+        change = ""
+        if before is not None and before != value:
+            change = (f", {formatting.change_pct(before, value).lstrip('-')} "
+                      f"{'more' if value > before else 'fewer'} than a year earlier")
+        title = f"{name} had {formatting.number(value, 1)} social workers in post (FTE) in {y1}{change}"
+    else:
+        verb = change_verb(_value(own, y1 - 1), value, unit=measure_unit(measure))
+        moved = {"is unavailable": "was", "was unchanged": "stayed at"}.get(verb, f"{verb} to")
+        against = comparison_word(value, _value(profile["england"][measure], y1), unit=measure_unit(measure))
+        title = (f"{possessive(name)} {words} {moved} {fmt(measure, value)} in {y1}"
+                 + (f", {against} the national average" if against else ""))
+    compared = (f"Against the mean of its statistical neighbours (England’s and the {profile['region']} figures "
+                f"are totals)" if measure == "fte" else
+                f"Against England, the {profile['region']} average and the mean of its statistical neighbours")
+    subtitle = [f"{m.short_label}, years to 30 September, DfE {profile['vintage']} release; counted in full-time "
+                f"equivalents (FTE). {compared}", *note_lines(profile, [measure])]
+    if any(v is None for v in own.values()):
+        subtitle.append("Gaps are figures DfE suppressed or did not publish")
+    series = [(name, own)] + ([] if measure == "fte" else [("England", profile["england"][measure])])
+    listed = " ".join(f"{who}: " + ", ".join(f"{y} {fmt(measure, v) if v is not None else 'unavailable'}"
+                                            for y, v in sorted(values.items())) + "."
+                      for who, values in series)
+    alt_text = (f"Line chart of {possessive(name)} {words} by year against "
+                + ("its statistical neighbours’ mean" if measure == "fte" else
+                   f"England, the {profile['region']} average and its statistical neighbours’ mean")
+                + f", DfE {profile['vintage']} release. {listed}" + "".join(f" {line}." for line in
+                                                                              note_lines(profile, [measure])))
+    return {"title": title, "subtitle": subtitle, "alt_text": alt_text, "year": y1}
+
+
 def note_lines(profile: dict, shown: tuple[str, ...] | list[str]) -> list[str]:
     """Lines for a chart's subtitle and alt text: each ringed figure's note, and each joint return."""
     out = []
