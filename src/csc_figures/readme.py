@@ -86,7 +86,8 @@ def _council_folders(package: str, args: list[str]) -> list[str]:
 
 
 def _charts(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.png")) if folder.is_dir() else []
+    # a chart's narrow (phone) layout is the same chart: listed once, by its full-width PNG
+    return sorted(p for p in folder.glob("*.png") if not p.name.endswith(".narrow.png")) if folder.is_dir() else []
 
 
 def _tables(folder: Path) -> list[Path]:

@@ -7,6 +7,7 @@ import altair as alt
 import polars as pl
 
 from ... import charts, judgements, rounding, style
+from ...errors import DataError
 from ... import formatting as f
 from .compute import JUDGEMENTS, NOT_YET, RANK, SOURCE, STORY, count_of, share_not_good
 from .transitions import change_counts
@@ -99,3 +100,66 @@ def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
                 f"against the next: {counts['upgrades']} upgrades, {counts['downgrades']} downgrades, "
                 f"{counts['unchanged']} unchanged.")
     return charts.titled(grid, title, subtitle, SOURCE, alt_text)
+
+
+# ---- the Guardian's 2013-14 split (reported) -------------------------------------------------------
+
+GUARDIAN_TABLE = "ofsted_social_care_annual_report_2014"
+
+
+def first_sif_split(table: str = GUARDIAN_TABLE) -> pl.DataFrame:
+    """The first 43 SIF inspections by judgement, as the Guardian reported Ofsted's 2013-14 annual report
+    (data/reported, each row with its citation): judgement, councils, share of the inspected, citation."""
+    from ..reported.compute import read
+
+    rows = read(table)
+    split = rows.filter(pl.col("measure") == "sif_judgements")
+    total = rows.filter(pl.col("measure") == "sif_inspections")["value"]
+    if split.is_empty() or total.len() != 1:
+        raise DataError(f"data/reported/{table}.csv: needs sif_judgements rows and one sif_inspections row")
+    if split["value"].sum() != total[0]:
+        raise DataError(f"data/reported/{table}.csv: the judgements add to {split['value'].sum():g}, "
+                        f"not the {total[0]:g} inspections")
+    order = {code: i for i, code in enumerate(judgements.ORDER)}
+    councils = rows.filter(pl.col("measure") == "local_authorities")["value"]
+    england = int(councils[0]) if councils.len() == 1 else None
+    return (split.with_columns(pl.col("subject").alias("judgement"),
+                               pl.col("subject").replace_strict(judgements.LABELS, default=None).alias("label"),
+                               pl.col("value").cast(pl.Int64).alias("councils"),
+                               (pl.col("value") / total[0] * 100).alias("share"),
+                               pl.col("subject").replace_strict(order, default=None).alias("order"))
+            .sort("order")
+            .with_columns(pl.lit(england, pl.Int64).alias("councils_in_england"))
+            .select("judgement", "label", "councils", "share", "councils_in_england", "period", "published", "quote",
+                    "document", "publisher", "date", "read_from", "read_from_url", "source_kind"))
+
+
+def first_sif_chart(split: pl.DataFrame):
+    """Bars: the first SIF inspections by judgement (the Guardian's 2013-14 figures), counts labelled."""
+    total = int(split["councils"].sum())
+    below = int(split.filter(pl.col("judgement").is_in(["requires_improvement", "inadequate"]))["councils"].sum())
+    councils_in_england = split["councils_in_england"][0]
+    labels = [judgements.LABELS[j] for j in split["judgement"]]
+    base = alt.Chart(split).encode(
+        y=alt.Y("label:N", sort=labels, title=None),
+        x=alt.X("councils:Q", title="Councils", scale=alt.Scale(domain=[0, max(30, int(split["councils"].max()) + 4)])),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("judgement:N", **{**charts.judgement_scale(), "legend": None}),
+        tooltip=["label:N", "councils:Q", alt.Tooltip("share:Q", format=style.fmt("one_place"))])
+    text = base.mark_text(align="left", dx=4, fontSize=13, color=style.INK).encode(text="councils:Q")
+    chart = (bars + text).properties(width=480, height=alt.Step(34))
+    title = f"{below} of the first {total} councils inspected under Ofsted's new framework were less than good"
+    of_all = f", {total} of England's {councils_in_england} councils" if councils_in_england else ""
+    subtitle = [f"Ofsted's overall judgement at the first single inspection framework (SIF) inspections reported "
+                f"in its 2013-14 social care annual report{of_all}",
+                f"{f.pct(below / total * 100)} were judged requires improvement or inadequate; no council was "
+                f"outstanding" if "outstanding" not in set(split["judgement"]) else
+                f"{f.pct(below / total * 100)} were judged requires improvement or inadequate"]
+    row = split.row(0, named=True)
+    source = (f"Source: {row['publisher']}, {row['document']}, as reported by {row['read_from']}")
+    alt_text = (f"Bar chart of the first {total} SIF inspections by Ofsted's overall judgement, 2013-14: "
+                + ", ".join(f"{r['label'].lower()} {r['councils']}" for r in split.iter_rows(named=True))
+                + f". {below} of {total} ({f.pct(below / total * 100)}) were less than good"
+                + (f", out of {councils_in_england} councils in England." if councils_in_england else "."))
+    return charts.titled(chart, title, subtitle, source, alt_text)

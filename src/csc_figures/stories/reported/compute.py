@@ -134,3 +134,30 @@ def value(table: str, subject: str, measure: str, period: str) -> float:
         raise DataError(f"data/reported/{table}.csv: {df.height} rows for subject={subject!r}, "
                         f"measure={measure!r}, period={period!r} (expected one)")
     return df["value"][0]
+
+
+LONGITUDINAL = "dfe_longitudinal_study_wave3_2021"
+# the study's groups as the article reports them: single judgements, and one pair for job satisfaction
+RATING_GROUPS = {"outstanding": "Outstanding", "good": "Good", "requires_improvement": "Requires improvement",
+                 "inadequate": "Inadequate", "inadequate or requires_improvement": "Requires improvement or inadequate"}
+STUDY_MEASURES = {"working_over_45_hours": "Worked more than 45 hours a week (%)",
+                  "job_satisfying": "Find their job satisfying (%)"}
+
+
+def by_rating(table: str = LONGITUDINAL) -> pl.DataFrame:
+    """The longitudinal study's figures by the council's Ofsted rating: measure, group, share (%), citation."""
+    df = read(table).filter(pl.col("measure").is_in(list(STUDY_MEASURES)))
+    unknown = set(df["subject"]) - set(RATING_GROUPS)
+    if unknown:
+        raise DataError(f"data/reported/{table}.csv: unknown rating groups {sorted(unknown)}")
+    if set(df["measure"]) != set(STUDY_MEASURES):
+        raise DataError(f"data/reported/{table}.csv: needs rows for {', '.join(STUDY_MEASURES)}")
+    order = list(RATING_GROUPS)
+    return (df.with_columns(pl.col("subject").alias("group"),
+                            pl.col("subject").replace_strict(RATING_GROUPS).alias("group_label"),
+                            pl.col("measure").replace_strict(STUDY_MEASURES).alias("measure_label"),
+                            pl.col("subject").replace_strict({g: i for i, g in enumerate(order)}).alias("order"))
+              .sort("measure", "order")
+              .select("measure", "measure_label", "group", "group_label", pl.col("value").alias("share"), "period",
+                      "published", "quote", "document", "publisher", "date", "read_from", "read_from_url",
+                      "source_kind"))
