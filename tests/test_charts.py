@@ -74,7 +74,7 @@ charts.save_chart(chart, "story", "turnover", df)
 def _draw_in_fresh_process(out: Path) -> dict[str, bytes]:
     env = {**os.environ, "CSC_FIGURES_RUN_OUTPUTS": str(out)}
     subprocess.run([sys.executable, "-c", _DRAW.format(tests=str(Path(__file__).parent))], env=env, check=True)
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("turnover.*"))}
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("turnover*"))}
 
 
 def test_same_chart_same_bytes(saved, tmp_path):

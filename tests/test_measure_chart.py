@@ -51,8 +51,8 @@ def test_unknown_measure_or_council_fails_clearly(data):
 def test_writer_leaves_every_format_alt_text_and_csv(data, tmp_path):
     written = pr.write_measure_chart("Derby", "turnover_rate", out_dir=tmp_path, data=data)
     names = sorted(p.name for p in written.values())
-    assert names == sorted(f"turnover_rate.{ext}" for ext in ("csv", "html", "narrow.png", "narrow.svg",
-                                                             "narrow.vl.json", "png", "svg", "txt", "vl.json"))
+    assert names == sorted([*(f"turnover_rate.{ext}" for ext in ("csv", "html", "png", "svg", "txt", "vl.json")),
+                            *(f"turnover_rate_narrow.{ext}" for ext in ("png", "svg", "vl.json"))])
     assert written["txt"].read_text().startswith("Line chart of Derby’s turnover rate (FTE)")
     csv = pl.read_csv(written["csv"])
     assert {"series", "year", "value", "note"} <= set(csv.columns)
@@ -67,5 +67,5 @@ def test_make_all_wrote_them_for_the_councils_the_articles_name_from_the_latest_
         for m in measures.PROFILED:
             spec = json.loads((folder / f"{m}.vl.json").read_text())
             assert any(f"DfE {latest} release" in line for line in spec["title"]["subtitle"]), (folder, m)
-            assert (folder / f"{m}.png").exists() and (folder / f"{m}.narrow.svg").exists()
+            assert (folder / f"{m}.png").exists() and (folder / f"{m}_narrow.svg").exists()
             assert (paths.TABLES / folder.relative_to(paths.FIGURES) / f"{m}.csv").exists()

@@ -56,6 +56,7 @@ def test_longitudinal_study_by_rating():
                                          ("reported", "longitudinal_study_by_rating")])
 def test_committed_in_four_formats_with_alt_text_and_csv(folder, name):
     base = paths.FIGURES / folder / name
-    for ext in ("png", "svg", "html", "vl.json", "txt", "narrow.svg", "narrow.png"):
-        assert base.with_name(f"{name}.{ext}").exists(), f"{name}.{ext}"
+    for file in [f"{name}.{ext}" for ext in ("png", "svg", "html", "vl.json", "txt")] + [
+            f"{name}_narrow.{ext}" for ext in ("png", "svg", "vl.json")]:
+        assert base.with_name(file).exists(), file
     assert (paths.TABLES / folder / f"{name}.csv").exists()

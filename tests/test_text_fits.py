@@ -9,6 +9,7 @@ missing the test fails: it never skips.
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 from pathlib import Path
 
@@ -103,13 +104,18 @@ def test_no_text_leaves_any_committed_chart(page):
 
 
 def test_narrow_variants_fit_a_320_px_phone(page):
-    narrow = [p for p in committed_svgs() if p.name.endswith(".narrow.svg")]
-    assert narrow, "no committed narrow variants (<name>.narrow.svg)"
-    wide = {p.name.replace(".narrow.svg", ".svg") for p in narrow}
+    narrow = [p for p in committed_svgs() if p.name.endswith("_narrow.svg")]
+    assert narrow, "no committed narrow variants (<name>_narrow.svg)"
+    wide = {p.with_name(p.name.replace("_narrow.svg", ".svg")) for p in narrow}
     too_wide = {}
     for path in narrow:
         result = overflowing(page, path.read_text())
         if result["width"] > NARROW:
             too_wide[str(path.relative_to(paths.FIGURES))] = result["width"]
     assert not too_wide, too_wide
-    assert wide, wide
+    assert all(p.exists() for p in wide), [p for p in wide if not p.exists()]
+    # every story chart and council chart made by the house title block has its narrow layout
+    titled = [p for p in committed_svgs() if not p.stem.endswith("_narrow")
+              and "csc_figures" in json.loads(p.with_name(p.stem + ".vl.json").read_text()).get("usermeta", {})]
+    missing = [str(p) for p in titled if not p.with_name(p.stem + "_narrow.svg").exists()]
+    assert titled and not missing, missing

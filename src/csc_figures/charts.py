@@ -350,7 +350,7 @@ def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None,
                folder: Path | None = None, table_folder: Path | None = None) -> dict[str, Path]:
     """Save a chart as PNG, SVG, offline HTML and Vega-Lite JSON, its alt text as <name>.txt, its
     table as CSV and, for a chart made by `titled`, its narrow (320 px) layout as
-    <name>.narrow.{svg,png,vl.json}.
+    <name>_narrow.{svg,png,vl.json} (the site draws it below 600 px).
 
     Returns the paths written. The alt text is the chart's `description`: the SVG's label and
     <desc>, and visible text on the HTML page. `folder` puts all of them in one folder of the
@@ -364,9 +364,9 @@ def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None,
     written = {}
     layouts = [("", spec)]
     if spec.get("usermeta", {}).get(_META, {}).get("narrow_layout", False):
-        layouts.append((".narrow", narrow(spec)))
+        layouts.append(("_narrow", narrow(spec)))
     for suffix, layout in layouts:
-        key = suffix.lstrip(".") + ("." if suffix else "")
+        key = "narrow." if suffix else ""
         spec_json = json.dumps(layout, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         written[f"{key}vl.json"] = path = folder / f"{name}{suffix}.vl.json"
         _write_atomic(path, spec_json.encode())

@@ -87,7 +87,9 @@ def _council_folders(package: str, args: list[str]) -> list[str]:
 
 def _charts(folder: Path) -> list[Path]:
     # a chart's narrow (phone) layout is the same chart: listed once, by its full-width PNG
-    return sorted(p for p in folder.glob("*.png") if not p.name.endswith(".narrow.png")) if folder.is_dir() else []
+    return sorted(p for p in folder.glob("*.png")
+                  if not (p.stem.endswith("_narrow") and p.with_name(p.stem.removesuffix("_narrow") + ".png").exists())
+                  ) if folder.is_dir() else []
 
 
 def _tables(folder: Path) -> list[Path]:
