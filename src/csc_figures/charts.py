@@ -310,15 +310,19 @@ def _one_column(node, plot: int, width: int = NARROW, legends: list | None = Non
         elif key == "width" and isinstance(value, (int, float)):
             out[key] = plot
         elif key == "legend" and isinstance(value, dict):
-            # a second legend goes under the chart: two side by side would not fit a phone
-            legends.append(key)
+            # a second legend (of another field) goes under the chart: two side by side would not fit a
+            # phone; legends of the same field stay together, so Vega still merges them (colour and dash)
+            field = node.get("field")
+            if field not in legends:
+                legends.append(field)
             out[key] = {**_one_column(value, plot, width, legends, legend_limit), "labelLimit": legend_limit,
-                        "orient": "top" if len(legends) == 1 else "bottom", "direction": "vertical"}
+                        "orient": "top" if legends.index(field) == 0 else "bottom", "direction": "vertical"}
             if "columns" in value:
                 out[key]["columns"] = 1
         elif key == "axis" and isinstance(value, dict):
             inner = _one_column(value, plot, width, legends, legend_limit)
             inner["labelLimit"] = min(inner.get("labelLimit") or PHONE_LABELS, PHONE_LABELS)
+            inner.setdefault("labelOverlap", "greedy")  # crowded labels thin out instead of overprinting
             if inner.get("tickCount") == "year":  # a year a tick is too dense for a phone
                 inner["tickCount"] = {"interval": "year", "step": 4}
             out[key] = inner
@@ -327,8 +331,11 @@ def _one_column(node, plot: int, width: int = NARROW, legends: list | None = Non
             out[key] = {**value, "labelOrient": "top", "labelAnchor": "start", "labelAngle": 0,
                         "labelAlign": "left", "labelLimit": legend_limit}
         elif key in ("x", "y") and isinstance(value, dict) and value.get("type") in ("nominal", "ordinal") \
-                and "axis" not in value:
-            out[key] = _one_column({**value, "axis": {}}, plot, width, legends, legend_limit)  # so its labels can shorten
+                and value.get("axis", {}) is not None:
+            axis = dict(value.get("axis") or {})  # so its labels can shorten
+            if key == "x":
+                axis["labelAngle"] = -45  # a year a label does not fit side by side on a phone
+            out[key] = _one_column({**value, "axis": axis}, plot, width, legends, legend_limit)
         else:
             out[key] = _one_column(value, plot, width, legends, legend_limit)
     return out
