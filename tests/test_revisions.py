@@ -98,4 +98,4 @@ def test_largest_revisions_are_headline_rates_sorted_by_size():
     sizes = top["change"].abs().to_list()
     assert sizes == sorted(sizes, reverse=True)
     chart = revisions.largest_chart(top).to_dict()
-    assert "percentage points" in chart["title"]["text"] and chart["description"].startswith("Bar chart.")
+    assert "percentage points" in " ".join(chart["title"]["text"]) and chart["description"].startswith("Bar chart.")
