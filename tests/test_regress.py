@@ -207,8 +207,10 @@ def test_a_changed_value_names_exactly_what_depends_on_it(scratch):
     report = collect(scratch)
     old_text, new_text = f"{old:,.0f}", f"{new:,.0f}"  # as the sentences print them
 
-    # the one chart drawn from the series, its table and its spec's data, and its picture
-    [chart] = report.charts
+    # the one chart drawn from the series (and its narrow layout: the same spec), its table, spec data, picture
+    changed = {c.name: c for c in report.charts}
+    assert sorted(changed) == ["national_trends/children_looked_after", "national_trends/children_looked_after_narrow"]
+    chart = changed["national_trends/children_looked_after"]
     assert (chart.name, chart.verdict) == ("national_trends/children_looked_after", "data changed")
     assert [(c.key["year"], c.field, float(c.old), float(c.new)) for c in chart.table.cells] == \
         [("2021", "value", old, new)]
@@ -231,14 +233,15 @@ def test_a_changed_value_names_exactly_what_depends_on_it(scratch):
     assert [(c.claim_id, c.old_value, c.new_value, c.old_status, c.new_status) for c in report.claims] == [
         ("a002-106", "record high", "not a record", "match", "differs"),
         ("a002-105", f"{old:.0f}", f"{new:.0f}", "differs", "differs")]
-    assert report.others == []
+    # the chart's alt text (<name>.txt) carries the figure too
+    assert [c.path for c in report.others] == ["outputs/figures/national_trends/children_looked_after.txt"]
     # the summary puts the claim that stopped matching first
     text = summary(report)
     assert text.index("CLAIMS THAT STOPPED MATCHING") < text.index("a002-106") < text.index("CHANGED PUBLISHED VALUES")
     assert f"value {old} -> {new} (-1000)" in text
     page = scratch / "outputs" / "regress" / "index.html"
     assert_accessible_offline(page)
-    assert page.read_text().count("<table>") == 4  # claims; the chart's CSV and spec data; the table
+    assert page.read_text().count("<table>") == 5  # claims; the chart's CSV and spec data; its narrow layout's spec data; the table
 
 
 def test_a_colour_change_is_rendering_only(scratch):
