@@ -69,3 +69,25 @@ def test_make_all_wrote_them_for_the_councils_the_articles_name_from_the_latest_
             assert any(f"DfE {latest} release" in line for line in spec["title"]["subtitle"]), (folder, m)
             assert (folder / f"{m}.png").exists() and (folder / f"{m}_narrow.svg").exists()
             assert (paths.TABLES / folder.relative_to(paths.FIGURES) / f"{m}.csv").exists()
+
+
+def test_csc_figures_chart_council_writes_the_web_formats(tmp_path, capsys):
+    """The desk's question: one chart of Derby's agency worker rate for the website."""
+    from csc_figures import cli
+
+    assert cli.main(["chart", "council", "Derby", "--measure", "agency_rate", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Agency worker rate (%), Derby: written to")
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"agency_rate.png", "agency_rate.svg", "agency_rate.html", "agency_rate.vl.json", "agency_rate.csv",
+            "agency_rate.txt", "agency_rate_narrow.png"} <= names
+
+
+def test_csc_figures_chart_council_refuses_a_measure_or_council_it_does_not_know(tmp_path, capsys):
+    from csc_figures import cli
+
+    assert cli.main(["chart", "council", "Derby", "--measure", "agency", "--out", str(tmp_path)]) == 2
+    assert "is not one of turnover_rate" in capsys.readouterr().err
+    assert cli.main(["chart", "council", "Derbyy", "--measure", "agency_rate", "--out", str(tmp_path)]) == 2
+    assert "Derby" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())

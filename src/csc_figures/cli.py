@@ -7,6 +7,7 @@
     csc-figures ratings --edition article                          # the article's own edition
     csc-figures map --as-of 2025-03-31 --out maps/                 # a hex map of the judgements in force
     csc-figures map --measure turnover_rate --year 2024 --out maps/ # a hex map of a workforce measure
+    csc-figures chart council Derby --measure agency_rate --out web/ # one chart for the website
     csc-figures claims
 
 Every command takes --format table (for people: words and a table; the default, except rating-at's,
@@ -338,6 +339,30 @@ def _map(args) -> None:
     _emit(args.format, maps.map_table(table), before=[title, description])
 
 
+# ---- chart ---------------------------------------------------------------------------------
+
+def _chart_council(args) -> None:
+    from pathlib import Path
+
+    from . import measures, paths
+    from .councils import resolve
+    from .stories.profile.chart import write_measure_chart
+    from .stories.profile.compute import display_name, slug
+
+    if args.measure not in measures.PROFILED:
+        raise UserError(f"chart council: --measure {args.measure!r} is not one of {', '.join(measures.PROFILED)}")
+    council = resolve(args.council)
+    # a chart asked for at the command line never lands in a committed folder unless --out says so
+    out = Path(args.out) if args.out else (paths.OUTPUTS / "runs" / "chart" / "-".join(
+        [slug(display_name(council.name)), args.measure, *([str(args.vintage)] if args.vintage else [])]))
+    written = write_measure_chart(council.la_code, args.measure, vintage=args.vintage, out_dir=out)
+    for note in council.notes():
+        print(note)
+    print(f"{measures.label(args.measure)}, {council.name}: written to {out}")
+    for kind, path in sorted(written.items()):
+        print(f"  {kind:8} {path}")
+
+
 # ---- claims --------------------------------------------------------------------------------
 
 def _claims(args) -> None:
@@ -405,6 +430,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="folder for the PNG, SVG, HTML, spec and CSV (default outputs/runs/maps)")
     _format(p)
     p.set_defaults(func=_map)
+
+    p = commands.add_parser("chart", help="one chart for the web (PNG, SVG, HTML, spec, CSV, alt text)")
+    charts_ = p.add_subparsers(dest="what", required=True, metavar="WHAT")
+    c = charts_.add_parser("council", help="one measure of a council against England, its region and neighbours")
+    c.add_argument("council", nargs="+", help="a name as people write it ('Derby', 'Hull'), an ONS or DfE code")
+    c.add_argument("--measure", required=True, metavar="M",
+                   help="turnover_rate, vacancy_rate, agency_rate, absence_rate, caseload or fte")
+    c.add_argument("--vintage", type=int, help="DfE release (the last reporting year it holds); default: latest")
+    c.add_argument("--out", metavar="DIR", help="folder to write to (default outputs/runs/chart/<council>-<measure>)")
+    c.set_defaults(func=_chart_council)
 
     p = commands.add_parser("claims", help="every figure in the articles, checked against the data")
     _format(p)
