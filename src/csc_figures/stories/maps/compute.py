@@ -47,7 +47,7 @@ def judgement_counts(table: pl.DataFrame) -> dict[str, int]:
     return {label: counts.get(label, 0) for label in [*judgements.LABELS.values(), NOT_JUDGED]}
 
 
-def _workforce_rows(measure: str, year: int, vintage: int | None, panel: pl.DataFrame | None) -> pl.DataFrame:
+def _workforce_rows(year: int, vintage: int | None, panel: pl.DataFrame | None) -> pl.DataFrame:
     panel = workforce.panel(vintage) if panel is None else panel
     held = sorted(panel["year"].unique().to_list())
     if year not in held:
@@ -65,7 +65,7 @@ def measure_map_table(measure: str, year: int, vintage: int | None = None, panel
     """
     m = measures.measure(measure)
     geo = tables.read("la_geography") if geo is None else geo
-    rows = _workforce_rows(measure, year, vintage, panel)
+    rows = _workforce_rows(year, vintage, panel)
     day = dt.date(year, *WORKFORCE_DAY)
     names = dict(geo.select("la_code", "la_name").rows())
     figures = {}
