@@ -208,6 +208,8 @@ all: $(ENV) $(RAW) processed stories claims site docs ## Build everything: envir
 	@echo "Built. The command line is .venv/bin/csc-figures; run 'source .venv/bin/activate' once in a shell to type csc-figures."
 
 # ---- checks --------------------------------------------------------------------------------
+# The tests run on every core (pytest-xdist); `make test TEST_WORKERS=0` runs them in one process.
+TEST_WORKERS ?= $(shell nproc)
 test: all ## Build everything, then lint (ruff) and run every test (pytest, nbval) and check outputs are unchanged
 	@# A build that changed committed outputs (a new release, say) shows what changed first, before the tests
 	@if [ -n "$$(git status --porcelain -- outputs docs data/claims.csv README.md)" ]; then \
@@ -215,8 +217,9 @@ test: all ## Build everything, then lint (ruff) and run every test (pytest, nbva
 	  $(PY) -m csc_figures.regress || echo "(the figure regression report could not be written)"; fi
 	$(PY) -m ruff check --no-cache .
 	@# pytest sees exactly what a contributor's `pytest tests` sees: no lock or Make variables
-	env -u CSC_FIGURES_LOCKED -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(PY) -m pytest tests
-	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval.cfg -p no:cacheprovider $(NB)
+	env -u CSC_FIGURES_LOCKED -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal tests
+	@# nbval: a notebook's cells share one kernel, so each notebook stays on one worker
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval.cfg -p no:cacheprovider $(NB)
 	$(MAKE) --no-print-directory check-outputs
 
 check-outputs: ## Fail if a build changed a committed output (an unexplained change); say what changed
