@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import written
+from . import undo, written
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -35,6 +35,7 @@ def replacing(path: Path, suffix: str = ".tmp", keep_failed: Path | None = None)
     try:
         yield tmp
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file ordinary permissions
+        undo.keep(path)  # a run that fails later puts the old file back
         os.replace(tmp, path)
     except BaseException:
         if keep_failed is not None and tmp.exists() and tmp.stat().st_size:

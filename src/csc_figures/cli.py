@@ -25,6 +25,7 @@ import re
 import sys
 import textwrap
 
+from . import undo
 from .errors import DataError, UserError
 
 FORMATS = ("table", "csv", "json")
@@ -451,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if isinstance(getattr(args, "council", None), list):
         args.council = " ".join(args.council)  # `csc-figures council Kingston upon Thames` without quotes
+    undo.refuse_unfinished()  # a killed build's half-written tables must not be quoted
     try:
         args.func(args)
     except (UserError, DataError) as err:

@@ -18,6 +18,7 @@ papermill timestamps are stripped so the same inputs give the same bytes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -28,7 +29,7 @@ import nbformat
 import papermill as pm
 from traitlets.config import Config
 
-from . import atomic, params as declared, paths, written
+from . import atomic, params as declared, paths, undo, written
 from .errors import UserError
 from .steps import STEP_VARIABLE
 
@@ -190,8 +191,10 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
         os.environ[written.RECORD_VARIABLE] = str(record) if record else ""
     # A unique temporary name per run (two builds on one tree must not share one); the executed
     # notebook replaces `out` only when the run succeeds, else the partial run is kept as `failed`.
+    # A run that fails puts back every file it replaced (a shared kernel's group has one journal).
+    transaction = undo.journal(name) if kernel is None else contextlib.nullcontext()
     try:
-        with atomic.replacing(out, suffix=".tmp.ipynb", keep_failed=failed) as tmp:
+        with transaction, atomic.replacing(out, suffix=".tmp.ipynb", keep_failed=failed) as tmp:
             pm.execute_notebook(
                 clean_source(source, name), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
                 progress_bar=False, record_timing=False, cwd=str(cwd or out.parent), log_output=False,
@@ -249,18 +252,21 @@ def execute_each(name: str, param_sets: list[dict]) -> list[Path]:
     _route_outputs(name, RUNS_OUT / name, published=True)
     record = _new_record()
     os.environ[written.RECORD_VARIABLE] = str(record)
-    kernel = KernelManager(kernel_name=KERNEL, config=_local_kernel())
-    kernel.start_kernel(cwd=str(outs[0].parent))
-    try:
-        done = [execute(name, params, out, kernel=kernel, publish=True)
-                for params, out in zip(param_sets, outs, strict=True)]
-        for out in done:  # Make re-runs the group together, so each run keeps the group's record
-            written.keep(out, record)
-        return done
-    finally:
-        kernel.shutdown_kernel(now=True)
-        record.unlink(missing_ok=True)
-        _remove_own_sockets()
+    # One journal for the group, set before the kernel starts (it inherits it): a failed run puts back
+    # every file any run of the group replaced.
+    with undo.journal(name):
+        kernel = KernelManager(kernel_name=KERNEL, config=_local_kernel())
+        kernel.start_kernel(cwd=str(outs[0].parent))
+        try:
+            done = [execute(name, params, out, kernel=kernel, publish=True)
+                    for params, out in zip(param_sets, outs, strict=True)]
+            for out in done:  # Make re-runs the group together, so each run keeps the group's record
+                written.keep(out, record)
+            return done
+        finally:
+            kernel.shutdown_kernel(now=True)
+            record.unlink(missing_ok=True)
+            _remove_own_sockets()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -274,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ[STEP_VARIABLE] = Path(args.notebook).stem  # the kernel inherits it: tables.read checks reads
     remove_orphan_sockets()
+    for path in undo.recover():
+        print(f"put back {path} (a killed run had replaced it)", file=sys.stderr)
     try:
         if args.each:
             outs = execute_each(args.notebook, [parse_params(item.split(",")) for item in args.each])

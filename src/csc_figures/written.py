@@ -91,6 +91,11 @@ def repair() -> list[str]:
 
 
 if __name__ == "__main__":
+    from . import undo
+
+    restored = undo.recover()  # a killed run's half-done writes go back before Make looks at anything
+    if restored:
+        print(f"make: a killed run had replaced {len(restored)} file(s); put back as they were", file=sys.stderr)
     for line in repair():
         print(f"make: {line}", file=sys.stderr)
     sys.exit(0)
