@@ -155,9 +155,9 @@ $(call profile_runs,$(PROFILE_COUNCILS_2)) &: notebooks/11_council_profile.ipynb
 	$(RUN) 11_council_profile --each $(addprefix council=,$(PROFILE_COUNCILS_2))
 STORY_NOTEBOOKS += $(NB)/11_council_profile.ipynb $(PROFILE_RUNS)
 .PHONY: profiles
-profiles: $(ENV) $(PROFILE_TABLES) ## Every council's profile page (offline HTML) and CSV in outputs/profiles/, one process
-	rm -rf outputs/profiles  # pages from an earlier naming must not linger beside the index
-	$(PY) -m csc_figures.stories.profile --all --out outputs/profiles
+profiles: $(ENV) $(PROFILE_TABLES) ## Only the site's council profiles (pages, CSVs): outputs/site/councils/
+	rm -rf outputs/profiles outputs/site/councils  # pages from an earlier naming must not linger
+	$(PY) -m csc_figures.stories.profile --all --out outputs/site
 # [12_inspection_judgements]
 # as_of defaults to the as-at date of the 2025 Ofsted file, which judgements_in_force reads; a council
 # named in words resolves through la_names
@@ -191,8 +191,8 @@ stories: $(STORY_NOTEBOOKS) ## Run every story notebook (charts, tables, figures
 # [site] every page from templates: the home page by story, a page per chart, the claims (outputs/site/)
 SITE_TEMPLATES := $(shell find src/csc_figures/templates -type f | sort)
 .PHONY: site
-site: outputs/site/index.html ## The offline site: stories, a page per chart, the claims (outputs/site/index.html)
-outputs/site/index.html: $(STORY_NOTEBOOKS) $(CLAIMS_REPORT) $(SRC) $(SITE_TEMPLATES) data/articles.csv | $(ENV)
+site: outputs/site/index.html ## The offline site: stories, a page per chart, every council's profile, the claims
+outputs/site/index.html: $(STORY_NOTEBOOKS) $(CLAIMS_REPORT) $(SRC) $(SITE_TEMPLATES) $(PROFILE_TABLES) data/articles.csv | $(ENV)
 	$(PY) -m csc_figures.site
 
 docs: docs/tables.md README.md ## Regenerate the processed-table dictionary and the README's generated sections

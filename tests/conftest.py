@@ -113,3 +113,40 @@ def pytest_sessionfinish(session, exitstatus):
         session.config.get_terminal_writer().line(
             f"\nThe tests changed the checkout (a test must work on copies):\n{detail}", red=True)
         session.exitstatus = 1
+
+
+# ---- the site in a browser: one build and one Chromium per session -----------------------------------
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site built once into a temporary folder (never the checkout's outputs/site): every page, and the
+    profiles of `site.profiles.sample_councils`, or of every council when CSC_FIGURES_AUDIT=all (`make audit`)."""
+    import os
+
+    from csc_figures.site import build, profiles
+
+    folder = tmp_path_factory.mktemp("site")
+    everyone = os.environ.get("CSC_FIGURES_AUDIT") == "all"
+    sample = None if everyone else profiles.sample_councils(tables.read("la_geography"), tables.read("workforce"))
+    build.build(folder, councils=sample)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (never `playwright install`); missing, the tests fail."""
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("chromium is not installed: `apt-get install -y chromium` (.ci/run does this in CI)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()

@@ -386,7 +386,9 @@ def test_real_suppressed_cells_are_unavailable(real_data):
     assert p["unavailable"]["turnover_rate"]["2021"] == "x"
     assert "unavailable (x)" in pr.profile_as_text(p)
     assert any("turnover rate (FTE) is unavailable for 2021 (suppressed by DfE, code x)" in s for s in p["sentences"])
-    page = pr.profile_page(p, "portsmouth.csv")
+    from csc_figures.site import profiles as site_profiles
+
+    page = site_profiles.profile_page(p, site_profiles.SiteProfiles.load(None), "..", "portsmouth.csv")
     assert "unavailable (suppressed by DfE, code x)" in page
     westminster = pr.council_profile("Westminster", vintage=2025, data=real_data)
     assert westminster["indicators"]["fte"]["2025"] is None

@@ -170,7 +170,7 @@ def bench_cleaning(runs: int, rows: list[dict]) -> None:
 
 def bench_profiles(runs: int, rows: list[dict]) -> None:
     times = [run_tracked(MAKE + ["profiles"])[0] for _ in range(runs)]
-    councils = len(list((paths.OUTPUTS / "profiles").glob("*.csv")))
+    councils = len(list((paths.OUTPUTS / "site" / "councils").glob("*.csv")))
     sample = ["York", "Merton", "Derby"]
     with tempfile.TemporaryDirectory() as tmp:
         per_run = []
@@ -185,6 +185,20 @@ def bench_profiles(runs: int, rows: list[dict]) -> None:
          "min_s": min(per_run) * councils, "max_s": max(per_run) * councils}
     rows += [b, summarise(f"make profiles ({councils} councils, one process)", times, baseline=b["measure"],
                           ratio=statistics.median(times) / extrapolated, target="< 60 s")]
+
+
+def bench_site(runs: int, rows: list[dict]) -> None:
+    """`make site` (every page, every council's profile) against `make profiles` (the profiles only), in turn
+    in one run; the site's target is removed first so that Make rebuilds the site and nothing else."""
+    site, profiles = [], []
+    for _ in range(runs):
+        profiles.append(run_tracked(MAKE + ["profiles"])[0])
+        (paths.OUTPUTS / "site" / "index.html").unlink(missing_ok=True)
+        site.append(run_tracked(MAKE + ["site"])[0])
+    councils = len(list((paths.OUTPUTS / "site" / "councils").glob("*.html"))) - 1  # less the index
+    b = summarise(f"baseline: make profiles ({councils} council profiles only)", profiles)
+    rows += [b, summarise(f"make site (every page, {councils} council profiles)", site, baseline=b["measure"],
+                          ratio=statistics.median(site) / b["median_s"], target="<= 15 s")]
 
 
 def _seconds(cmd: list[str]) -> float:
@@ -228,11 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per measure (default 3)")
     parser.add_argument("--rebuild-runs", type=int, default=2,
                         help="runs of each full rebuild and its floor (default 2, to stay within ten minutes)")
-    parser.add_argument("--only", nargs="*", choices=["cli", "rebuild", "incremental", "cleaning", "profiles"])
+    parser.add_argument("--only", nargs="*", choices=["cli", "rebuild", "incremental", "cleaning", "profiles", "site"])
     args = parser.parse_args(argv)
     rows: list[dict] = []
     steps = {"cli": bench_cli, "cleaning": bench_cleaning, "incremental": bench_incremental, "profiles": bench_profiles,
-             "rebuild": bench_rebuild}
+             "site": bench_site, "rebuild": bench_rebuild}
     started = time.perf_counter()
     for name, step in steps.items():
         if not args.only or name in args.only:

@@ -10,6 +10,7 @@ the site opens from file://.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import os
@@ -23,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from .. import atomic, charts, paths
-from . import claims_page
+from . import claims_page, profiles
 from .render import SITE_NAME, render, static, write
 
 SITE = paths.OUTPUTS / "site"
@@ -111,7 +112,10 @@ def _date_words(iso: str) -> str:
 def write_assets(site: Path) -> Path:
     """The shared script and fonts (once for every page), and the chart script."""
     assets = site / "assets"
-    charts.write_page_assets(assets)
+    bundled = paths.FIGURES / charts.VEGA_SCRIPT  # the copy the charts' own pages share: bundling takes ~2 s
+    if bundled.exists():
+        _copy(bundled, assets / charts.VEGA_SCRIPT)
+    charts.write_page_assets(assets)  # the fonts; the script only when that copy is not this version's
     write(assets / "chart.js", static("chart.js"))
     return assets
 
@@ -155,7 +159,8 @@ def write_chart_page(chart: Chart, site: Path, notebooks: dict[str, str], story_
 
 
 def _nav(up: str) -> list[tuple[str, str]]:
-    return [("All stories and charts", f"{up}/index.html"), ("Every figure, checked", f"{up}/claims.html")]
+    return [("All stories and charts", f"{up}/index.html"), ("Council profiles", f"{up}/councils/index.html"),
+            ("Every figure, checked", f"{up}/claims.html")]
 
 
 STORY_TITLES = {
@@ -189,8 +194,20 @@ def home_stories(index: list[dict], pages: dict[Path, Chart]) -> tuple[list[dict
     return stories, used
 
 
-def build(site: Path = SITE) -> dict[str, int]:
-    """Write the whole site; returns how many pages of each kind."""
+def write_profiles(site: Path = SITE, councils: list[str] | None = None, vintage: int | None = None,
+                   found: list[Chart] | None = None) -> dict:
+    """Every council's profile (or those given) into site/councils/, with the small map of the latest
+    judgements and the shared scripts (`make profiles`; `build` calls it for the whole site)."""
+    if found is None:
+        write_assets(site)
+        found = committed_charts()
+    latest = latest_judgement_map(found)
+    day = dt.date.fromisoformat(latest.name.removeprefix("judgements_")) if latest else None
+    return profiles.write_all(site, day, latest.page if latest else None, councils=councils, vintage=vintage)
+
+
+def build(site: Path = SITE, councils: list[str] | None = None) -> dict[str, int]:
+    """Write the whole site (every council's profile, or those given); returns how many pages of each kind."""
     from ..readme import story_index
 
     start = time.perf_counter()
@@ -215,7 +232,9 @@ def build(site: Path = SITE) -> dict[str, int]:
                                       nav=_nav("."), font_folder="assets/fonts"))
     claims_page.write(site / "claims.html", index, {c: c.page for c in found}, nav=_nav("."),
                       font_folder="assets/fonts")
-    return {"chart pages": len(found), "stories": len(stories), "seconds": round(time.perf_counter() - start, 1)}
+    councils = write_profiles(site, councils, found=found)
+    return {"chart pages": len(found), "stories": len(stories), "profiles": councils["councils"],
+            "seconds": round(time.perf_counter() - start, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     if site.exists() and site == SITE:
         shutil.rmtree(site)  # pages from an earlier naming must not linger
     built = build(site)
-    print(f"site: {built['chart pages']} chart pages, {built['stories']} stories, the claims page; "
+    print(f"site: {built['chart pages']} chart pages, {built['stories']} stories, {built['profiles']} council "
+          f"profiles, the claims page in {built['seconds']} s; "
           f"{site.relative_to(paths.ROOT) if site.is_relative_to(paths.ROOT) else site}/index.html")
     return 0

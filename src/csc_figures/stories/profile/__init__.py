@@ -4,7 +4,7 @@ One function, `council_profile`, gathers a council's Ofsted judgements since 200
 its workforce indicators in every year of a DfE release against England, its
 region and the mean of its statistical neighbours, and writes sentences in the
 articles' style. The notebook (11_council_profile), the CLI (`csc-figures council`)
-and the batch of offline pages (`python -m csc_figures.stories.profile --all`) all
+and every council's page on the site (`csc_figures.site.profiles`, `make site` or `make profiles`) all
 call it, so they cannot disagree.
 
 Rules the sentences follow (each a small function with boundary tests):
@@ -27,8 +27,8 @@ neighbour_councils, joint_returns, predecessors, successors, revisions (each rel
 where releases differ), judgement_in_force (at the end of the workforce year) and sentences.
 
 The package splits the story by concern: `compute` (the figures, pure functions on the processed
-tables), `words` (the comparison rules and sentences), `chart` (Vega-Lite charts), `pages` (the
-offline HTML pages), `ledger` (the claims ledger's computations, calling `compute`).
+tables), `words` (the comparison rules and sentences), `chart` (Vega-Lite charts), `ledger` (the
+claims ledger's computations, calling `compute`). The pages are the site's (`csc_figures.site.profiles`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from .assemble import council_profile
 from .chart import indicator_chart, judgement_chart, measure_chart, measure_table, write_measure_chart
 from .compute import (STORY, ProfileData, council_figure, display_name, indicator_table, judgement_table, load_data,
                       nearest_year, profile_figures, rise_streak_start, slug)
-from .pages import page_name, profile_page, write_profiles
 from .ledger import area_series, claim_change, claim_highest_in_years, claim_ratio, claim_trend, claim_value
 from .words import (change_verb, comparison_word, fmt, judgement_change_word, possessive, profile_as_text,
                     profile_json, revision_text, sentences)
@@ -48,6 +47,6 @@ __all__ = [
     "STORY", "ProfileData", "area_series", "change_verb", "claim_change", "claim_highest_in_years", "claim_ratio",
     "claim_trend", "claim_value", "comparison_word", "council_figure", "council_profile", "display_name", "fmt",
     "indicator_chart", "indicator_table", "judgement_change_word", "judgement_chart", "judgement_table",
-    "load_data", "measure_chart", "measure_table", "nearest_year", "page_name", "possessive", "profile_as_text", "profile_figures", "profile_json",
-    "profile_page", "revision_text", "rise_streak_start", "sentences", "slug", "write_measure_chart", "write_profiles",
+    "load_data", "measure_chart", "measure_table", "nearest_year", "possessive", "profile_as_text", "profile_figures", "profile_json",
+    "revision_text", "rise_streak_start", "sentences", "slug", "write_measure_chart",
 ]

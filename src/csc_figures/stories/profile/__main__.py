@@ -1,4 +1,4 @@
-"""`python -m csc_figures.stories.profile`: one council as text, or every council as offline pages."""
+"""`python -m csc_figures.stories.profile`: one council as text, or every council's page on the site."""
 
 from __future__ import annotations
 
@@ -10,24 +10,25 @@ from pathlib import Path
 from ... import paths
 from ...errors import UserError
 from .assemble import council_profile
-from .pages import write_profiles
 from .words import profile_as_text
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m csc_figures.stories.profile",
-                                     description="Council profiles: one, or every council as offline HTML pages.")
+                                     description="Council profiles: one as text, or every council's page and "
+                                                 "CSV on the offline site (SITE/councils/).")
     parser.add_argument("council", nargs="?", help="a name, ONS code or DfE code (omit with --all)")
     parser.add_argument("--all", action="store_true", help="write a page and CSV for every council")
-    parser.add_argument("--out", type=Path, default=paths.OUTPUTS / "profiles", help="folder for --all")
-    parser.add_argument("--renderer", choices=["svg", "vega"], default="svg",
-                        help="charts on the pages: plain SVG (fast) or vl-convert's Vega-Lite SVG")
+    parser.add_argument("--out", type=Path, default=paths.OUTPUTS / "site",
+                        help="the site's folder for --all (pages go to OUT/councils/, shared scripts to OUT/assets/)")
     parser.add_argument("--year", type=int)
     parser.add_argument("--vintage", type=int)
     args = parser.parse_args(argv)
     try:
         if args.all:
-            result = write_profiles(args.out, vintage=args.vintage, renderer=args.renderer)
-            print(f"wrote {result['councils']} council profiles and index.html to {args.out} "
+            from ...site.build import write_profiles
+
+            result = write_profiles(args.out, vintage=args.vintage)
+            print(f"wrote {result['councils']} council profiles and index.html to {args.out / 'councils'} "
                   f"in {result['seconds']:.1f} s")
         elif args.council:
             print(profile_as_text(council_profile(args.council, year=args.year, vintage=args.vintage)))

@@ -46,40 +46,55 @@ def _legend_words(plot: pl.DataFrame) -> dict[str, str]:
     return {}
 
 
-def judgement_chart(profile: dict):
-    """Timeline of every Ofsted judgement: one row per judgement area, coloured by rating."""
-    import altair as alt
+def judgement_parts(profile: dict) -> dict:
+    """What the judgement timeline varies by council: its rows, rows of areas, date range, legend, words.
 
-    from ... import charts
-
+    `judgement_chart` draws these; the site gives each council's page its own parts for a spec built once.
+    """
     df = judgement_table(profile).drop_nulls("rating")
     plot = df.with_columns(
         pl.col("area").map_elements(_area_label, return_dtype=pl.String).alias("area_label"),
         pl.struct("rating", "framework").map_elements(
             lambda r: judgements.words_in(r["rating"], r["framework"]), return_dtype=pl.String).alias("rating_words"),
     )
-    words = judgement_words(profile)
     area_order = ["Overall"] + [a for a in plot["area_label"].unique(maintain_order=True).to_list() if a != "Overall"]
-    if plot.is_empty():
+    councils = plot["council"].unique(maintain_order=True).to_list()
+    return {"table": df, "plot": plot, "area_order": area_order, "councils": councils,
+            "layout": "empty" if plot.is_empty() else "facet" if len(councils) > 1 else "single",
+            "domain": ["2009-01-01", f"{max(2025, plot['published'].max().year) + 1}-01-01"]
+            if not plot.is_empty() else None,
+            "height": max(40, 22 * len(area_order)), "legend_words": _legend_words(plot),
+            "frameworks": plot["framework"].unique().to_list(), "words": judgement_words(profile)}
+
+
+def judgement_chart(profile: dict):
+    """Timeline of every Ofsted judgement: one row per judgement area, coloured by rating."""
+    import altair as alt
+
+    from ... import charts
+
+    parts = judgement_parts(profile)
+    plot, area_order, words = parts["plot"], parts["area_order"], parts["words"]
+    if parts["layout"] == "empty":
         base = alt.Chart(pl.DataFrame({"text": ["No Ofsted judgements in the data we hold"]})).mark_text(
             size=14, align="left").encode(text="text:N", x=alt.value(0), y=alt.value(20)).properties(
             width=520, height=40)
     else:
         points = alt.Chart(plot).mark_point(filled=True, size=140, opacity=1).encode(
             x=alt.X("published:T", title="Publication date", axis=alt.Axis(format="%Y", tickCount="year"),
-                    scale=alt.Scale(domain=["2009-01-01", f"{max(2025, plot['published'].max().year) + 1}-01-01"])),
+                    scale=alt.Scale(domain=parts["domain"])),
             y=alt.Y("area_label:N", title=None, sort=area_order),
-            color=alt.Color("rating:N", **charts.judgement_scale("rating", _legend_words(plot))),
-            shape=alt.Shape("framework:N", **charts.framework_shape(
-                "framework", plot["framework"].unique().to_list())),
+            color=alt.Color("rating:N", **charts.judgement_scale("rating", parts["legend_words"])),
+            shape=alt.Shape("framework:N", **charts.framework_shape("framework", parts["frameworks"])),
             tooltip=["council:N", "published:T", "framework:N", "inspection_type:N", "area_label:N",
                      alt.Tooltip("rating_words:N", title="judgement")],
-        ).properties(width=520, height=max(40, 22 * len(area_order)))
-        base = points.facet(row=alt.Row("council:N", title=None, sort=plot["council"].unique(maintain_order=True)
-                                        .to_list(), header=alt.Header(labelAngle=0, labelAlign="left",
-                                                                      labelFontWeight="bold", labelFontSize=13)),
-                            ).resolve_scale(y="independent") if plot["council"].n_unique() > 1 else points
-    return charts.titled(base, words["title"], words["subtitle"], f"Source: {SOURCE_OFSTED}", words["alt_text"]), df
+        ).properties(width=520, height=parts["height"])
+        base = points.facet(row=alt.Row("council:N", title=None, sort=parts["councils"],
+                                        header=alt.Header(labelAngle=0, labelAlign="left",
+                                                          labelFontWeight="bold", labelFontSize=13)),
+                            ).resolve_scale(y="independent") if parts["layout"] == "facet" else points
+    return charts.titled(base, words["title"], words["subtitle"], f"Source: {SOURCE_OFSTED}", words["alt_text"]), \
+        parts["table"]
 
 
 def _noted(base):

@@ -56,6 +56,23 @@ class ProfileData:
     resolve: Callable[[str], str]  # name/ONS/DfE code -> DfE code (UserError when unknown)
     ofsted_as_at: dt.date | None = None  # the latest Ofsted file's as-at date: no judgement is known after it
     in_force: dict = field(default_factory=dict)  # as_of -> judgements_in_force frame, computed once
+    # a release's rows and each council's rows in it, computed once: every council's page reads its
+    # neighbours' rows too, so the site's ~160 profiles would otherwise filter the panel ~2,400 times
+    panels: dict = field(default_factory=dict)  # vintage -> the release's rows
+    unit_rows: dict = field(default_factory=dict)  # (vintage, DfE code) -> _council_rows
+
+
+def _panel(data: ProfileData, vintage: int) -> pl.DataFrame:
+    if vintage not in data.panels:
+        data.panels[vintage] = data.workforce.filter(pl.col("vintage") == vintage)
+    return data.panels[vintage]
+
+
+def _rows_in(data: ProfileData, vintage: int, code: str) -> pl.DataFrame:
+    """_council_rows of one release, once per council."""
+    if (vintage, code) not in data.unit_rows:
+        data.unit_rows[(vintage, code)] = _council_rows(_panel(data, vintage), code)
+    return data.unit_rows[(vintage, code)]
 
 
 def _in_force(data: ProfileData, code: str, as_of: dt.date) -> dict | None:
@@ -166,7 +183,7 @@ def _neighbour_mean(panel: pl.DataFrame, data: ProfileData, code: str, own_rows:
     names = dict(zip(data.geography["la_code"], data.geography["la_name"], strict=True))
     members, frames = [], []
     for n in group.iter_rows(named=True):
-        rows = _council_rows(panel, n["neighbour_code"])
+        rows = _rows_in(data, panel["vintage"][0], n["neighbour_code"]) if panel.height else panel.clear()
         shared = bool(rows.height) and set(rows["la_code"].to_list()) <= own_returns
         members.append({"la_code": n["neighbour_code"], "la_name": names.get(n["neighbour_code"]),
                         "rank": n["rank"], "closeness": n["closeness"],
@@ -209,7 +226,7 @@ def _revisions(data: ProfileData, code: str, years: list[int]) -> list[dict]:
     found = []
     by_vintage = {}
     for vintage in sorted(data.workforce["vintage"].unique().to_list()):
-        rows = _council_rows(data.workforce.filter(pl.col("vintage") == vintage), code)
+        rows = _rows_in(data, vintage, code)
         by_vintage[vintage] = {r["year"]: r for r in rows.iter_rows(named=True)}
     for m in measures.PROFILED:
         for y in years:
@@ -254,7 +271,7 @@ def _geo_row(data: ProfileData, code: str) -> dict:
 def _unit_history(data: ProfileData, panel: pl.DataFrame, code: str) -> dict:
     """A council's own judgements and workforce series (used for predecessors too)."""
     geo = _geo_row(data, code)
-    rows = _council_rows(panel, code)
+    rows = _rows_in(data, panel["vintage"][0], code) if panel.height else panel.clear()
     years = _years_for(geo, rows, sorted(panel["year"].unique().to_list()))
     values, flags = _series(rows, years)
     return {"la_code": code, "la_name": geo["la_name"], "start_date": _iso(geo["start_date"]),
@@ -290,7 +307,7 @@ def profile_figures(council, year: int | None = None, vintage: int | None = None
     code = data.resolve(str(council).strip())
     geo = _geo_row(data, code)
     vintage = _vintage(data, vintage)
-    panel = data.workforce.filter(pl.col("vintage") == vintage)
+    panel = _panel(data, vintage)
     unit = _unit_history(data, panel, code)
     rows, years = unit.pop("rows"), unit.pop("years")
     with_data = [y for y in years if any(unit["indicators"][m][str(y)] is not None for m in measures.PROFILED)]
