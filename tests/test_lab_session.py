@@ -68,9 +68,7 @@ nbformat.write(nb, path)
 """
 
 
-def test_a_lab_session_changes_no_committed_output(tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_a_lab_session_changes_no_committed_output(tmp_path, browser):
     assert CHROMIUM.exists(), "Debian's chromium is needed at /usr/bin/chromium (apt-get install -y chromium)"
     copy = tmp_path / "tree"
     ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".make.lock", "*.egg-info")
@@ -87,9 +85,8 @@ def test_a_lab_session_changes_no_committed_output(tmp_path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         _wait_for_server(port, token, server)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})  # the session's Chromium (conftest)
+        try:
             page.goto(f"http://127.0.0.1:{port}/lab/tree/notebooks/11_council_profile.ipynb?token={token}")
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
@@ -132,7 +129,8 @@ def test_a_lab_session_changes_no_committed_output(tmp_path):
             font = page.evaluate("() => getComputedStyle(document.querySelector('#vg-tooltip-element')).fontFamily")
             page.keyboard.press("Control+s")
             page.wait_for_timeout(1500)
-            browser.close()
+        finally:
+            page.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

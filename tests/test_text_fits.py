@@ -60,21 +60,17 @@ def committed_svgs() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def page():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+def page(browser):
+    """A tab of the session's Chromium (conftest's `browser`: one per session)."""
     fonts = _font_face(400, "SourceSansPro-Regular.otf") + _font_face(700, "SourceSansPro-Bold.otf")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        tab = browser.new_page(viewport={"width": 1600, "height": 1000})
+    tab = browser.new_page(viewport={"width": 1600, "height": 1000})
 
-        def measure(svg: str) -> dict:
-            tab.set_content(f"<!DOCTYPE html><html><head><style>{fonts} body {{ margin: 0 }}</style></head>"
-                            f"<body>{svg}</body></html>")
-            return tab.evaluate(_MEASURE)
-        yield measure
-        browser.close()
+    def measure(svg: str) -> dict:
+        tab.set_content(f"<!DOCTYPE html><html><head><style>{fonts} body {{ margin: 0 }}</style></head>"
+                        f"<body>{svg}</body></html>")
+        return tab.evaluate(_MEASURE)
+    yield measure
+    tab.close()
 
 
 def overflowing(measure, svg_text: str) -> dict:
