@@ -122,7 +122,7 @@ INSPECTIONS_RAW := $(call raw,Childrens_social_care_in_England_2023_underlying_d
   LA_Inspection_Outcomes_as_at_March_2024.ods LA_Inspection_Outcomes_as_at_31_March_2025.ods)
 $(eval $(call cleaning,02_inspections,data/processed/inspections.parquet data/processed/ofsted_names.parquet \
   outputs/tables/inspections/disagreements.csv,\
-  $(INSPECTIONS_RAW) data/processed/la_geography.parquet data/processed/la_names.parquet))
+  $(INSPECTIONS_RAW) data/processed/la_geography.parquet data/processed/la_names.parquet data/reviewed_exceptions.csv))
 # [03_workforce]
 $(eval $(call cleaning,03_workforce,data/processed/workforce.parquet,$(DFE_WORKFORCE_RAW)))
 # [04_children]

@@ -34,6 +34,7 @@ WORKFORCE_2025 = "csww_indicators_2017_to_2025.csv"
 WORKFORCE_2024 = "csww_indicators_2017_to_2024.csv"
 CIN = children.CIN_FILE
 OFSTED_2025 = inspections.FILE_2025
+SHEET_2025 = inspections.SHEET_2025
 
 
 # ---- editing a copy the way a maintainer would -----------------------------------------------
@@ -110,6 +111,30 @@ def ods_date(old: str, new: str) -> Callable[[Path], None]:
     return edit
 
 
+def ods_row(sheet: str, council: str, old: str, new: str, repeat: bool) -> Callable[[Path], None]:
+    """In an ODS sheet, the first row naming `council`: change `old` to `new` in it, or (repeat) add a copy of
+    the row, so changed, just below it."""
+    def edit(path: Path) -> None:
+        with zipfile.ZipFile(path) as z:
+            members = [(info, z.read(info.filename)) for info in z.infolist()]
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for info, data in members:
+                if info.filename == "content.xml":
+                    text = data.decode("utf-8")
+                    start = text.index(f'table:name="{sheet}"')
+                    rows = re.finditer(r"<table:table-row[^>]*>.*?</table:table-row>", text[start:], flags=re.S)
+                    row = next(m for m in rows if f"<text:p>{council}</text:p>" in m.group(0))
+                    assert f"<text:p>{old}</text:p>" in row.group(0), f"{old} not in {council}'s row of {sheet}"
+                    changed = row.group(0).replace(f"<text:p>{old}</text:p>", f"<text:p>{new}</text:p>", 1)
+                    at, end = start + row.start(), start + row.end()
+                    text = text[:at] + (row.group(0) + changed if repeat else changed) + text[end:]
+                    data = text.encode("utf-8")
+                z.writestr(info, data)
+        path.write_bytes(out.getvalue())
+    return edit
+
+
 def register_new_release(project: Path, name: str) -> None:
     """What a maintainer does after replacing a raw file: record its sha256 and size in sources.toml."""
     data = (project / "data" / "raw" / name).read_bytes()
@@ -166,6 +191,18 @@ FAULTS = [
           ("council 816 (York)", "appears 2 times", "repeated row")),
     Fault("implausible_date", OFSTED_2025, ods_date("2025-03-24", "2031-03-24"), "inspections",
           ("outside the window",)),
+    # identities: a council's FTE typed ten times too large (or as a headcount's tenth), caught before its rates
+    Fault("fte_times_ten", WORKFORCE_2025, set_cell("2024", "938", "inpost_fte", "4894.0"), "workforce",
+          ("council 938 (West Sussex)", "year 2024", "'fte' 4894 is 9.27 times", "times 'headcount'")),
+    Fault("headcount_a_tenth", WORKFORCE_2025, set_cell("2025", "330", "inpost_headcount", "80"), "workforce",
+          ("council 330 (Birmingham)", "year 2025", "times 'headcount' 80")),
+    # an Ofsted file against itself: one inspection listed twice with two judgements; sheets that disagree
+    Fault("inspection_listed_twice", OFSTED_2025,
+          ods_row(SHEET_2025, "York", "Requires improvement to be good", "Inadequate", repeat=True), "inspections",
+          ("council 816 (York)", "listed 2 times", "overall inadequate", "overall requires_improvement")),
+    Fault("sheets_disagree", OFSTED_2025,
+          ods_row(inspections.AS_AT_SHEET_2025, "Derby", "Good", "Inadequate", repeat=False), "inspections",
+          ("sheet Inspections_as_at_31_March gives council 831 (Derby)", "'inadequate'", "history sheet gives 'good'")),
 ]
 
 BUILDS = {

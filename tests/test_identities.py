@@ -42,3 +42,20 @@ def test_regions_and_missing_counts_are_not_checked_here():
     region = _rows(turnover_rate=14.0, leavers=100.0, fte=800.0).with_columns(geographic_level=pl.lit("regional"))
     identities.check(region, "f.csv")
     identities.check(_rows(turnover_rate=14.0, leavers=None, fte=800.0), "f.csv")
+
+
+def test_fte_far_from_headcount_is_refused_naming_the_council():
+    identities.check_staff(_rows(fte=368.2, headcount=321.0), "f.csv")  # Warwickshire 2020: 1.15, real
+    with pytest.raises(DataError, match=r"f.csv: line 2, council 816 \(York\), year 2024: 'fte' 929.6 is 10.00 times"):
+        identities.check_staff(_rows(fte=929.6, headcount=92.96), "f.csv")
+    with pytest.raises(DataError, match="0.10 times"):
+        identities.check_staff(_rows(fte=9.3, headcount=93.0), "f.csv")
+    identities.check_staff(_rows(fte=2.0, headcount=5.0), "f.csv")  # too few staff to judge
+
+
+def test_every_release_we_hold_passes_the_staff_check():
+    from csc_figures import tables
+
+    workforce = tables.read("workforce")
+    for vintage in workforce["vintage"].unique().to_list():
+        identities.check_staff(workforce.filter(pl.col("vintage") == vintage), f"release {vintage}")

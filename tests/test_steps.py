@@ -87,7 +87,8 @@ def make_database() -> dict[str, set[str]]:
 
 
 def _data_inputs(prereqs: set[str]) -> set[str]:
-    return {p for p in prereqs if p.startswith(("data/raw/", "data/processed/", "data/reported/", "data/claims.csv"))}
+    return {p for p in prereqs if p.startswith(("data/raw/", "data/processed/", "data/reported/", "data/claims.csv",
+                                            "data/reviewed_exceptions.csv"))}
 
 
 @pytest.mark.parametrize("name", sorted(STEPS))

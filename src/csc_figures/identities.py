@@ -1,4 +1,5 @@
-"""A workforce figure checked against what constrains it: each council's rates against their counts and bases.
+"""A workforce figure checked against what constrains it: each council's rates against their counts and bases,
+and its full-time equivalent against its headcount.
 
 DfE publishes a rate beside the counts it is computed from, all rounded: FTE figures to one decimal
 place (so each is within 0.05 of the true value), headcounts and cases as whole numbers, rates to one
@@ -9,6 +10,11 @@ counts-and-rates mix-up, and would otherwise be published.
 Council rows only: DfE's regional rates differ from their own published counts by up to 1.4 points in
 a few years (regions' leavers and FTE are not the councils' sums as published), so regions and England are
 left to the cross-release checks.
+
+Full-time equivalents against heads: a council's FTE social workers in post lie between 0.71 and 1.15 times
+their headcount in every release we hold (2017-2025; above 1 where staff work more than full-time hours), so
+a council with at least 10 staff outside half to one and a half times is refused: an FTE or a headcount
+typed ten times too large or small, or the two columns swapped with another measure, lands there.
 """
 
 from __future__ import annotations
@@ -73,3 +79,22 @@ def check(df: pl.DataFrame, source: str, first_line: int = 2) -> None:
                 f"{source}: line {r['__line']}, council {r['la_code']} ({r['la_name']}), year {r['year']}: "
                 f"{identity.rate!r} is published as {r[identity.rate]:g} but its counts give {r['__value']:.2f} "
                 f"({identity.words()}; rounding allows {r['__tolerance']:.2f}); {broken.height} such row(s)")
+
+FTE_PER_HEAD = (0.5, 1.5)  # DfE's councils: 0.71 to 1.15 in every release 2017-2025
+MIN_HEADS = 10  # below this one part-timer moves the ratio too far to judge
+
+
+def check_staff(df: pl.DataFrame, source: str, first_line: int = 2) -> None:
+    """DataError naming the file, line, council and figures of a council whose FTE cannot go with its headcount."""
+    low, high = FTE_PER_HEAD
+    rows = (df.with_row_index("__line", offset=first_line)
+            .filter(pl.col("geographic_level") == "local_authority")
+            .drop_nulls(["fte", "headcount"]).filter(pl.col("headcount") >= MIN_HEADS)
+            .with_columns(__ratio=pl.col("fte") / pl.col("headcount"))
+            .filter((pl.col("__ratio") < low) | (pl.col("__ratio") > high)))
+    if rows.height:
+        r = rows.row(0, named=True)
+        raise DataError(
+            f"{source}: line {r['__line']}, council {r['la_code']} ({r['la_name']}), year {r['year']}: 'fte' "
+            f"{r['fte']:g} is {r['__ratio']:.2f} times 'headcount' {r['headcount']:g}; councils' FTE lies between "
+            f"{low:g} and {high:g} times their headcount; {rows.height} such row(s)")

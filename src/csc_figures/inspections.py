@@ -37,7 +37,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import geography, judgements, tables
+from . import geography, inspection_checks, judgements, tables
 from .dates import as_date
 from .errors import DataError, UserError
 from .sources import raw_path
@@ -622,6 +622,7 @@ def with_sequence(rows: pl.DataFrame) -> pl.DataFrame:
 def merge(rows: pl.DataFrame, geo: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One row per inspection, plus a table of every value on which files disagree."""
     rows = with_sequence(rows)
+    inspection_checks.refuse_listed_twice(rows, JUDGEMENT_COLUMNS)
     dupes = rows.group_by("source", "la_code", "framework", "__group", "sequence").len().filter(pl.col("len") > 1)
     if dupes.height:
         raise DataError(f"the same inspection appears twice in one file: {dupes.to_dicts()[:3]}")
@@ -682,6 +683,7 @@ def build(geo: pl.DataFrame | None = None, names: pl.DataFrame | None = None) ->
     combined = pl.concat([disagreements, as_at], how="diagonal").join(
         geo.select("la_code", "la_name"), on="la_code", how="left")
     combined = combined.select(DISAGREEMENT_COLUMNS).sort("la_code", "framework", "sequence", "field", "kind")
+    inspection_checks.refuse_self_contradictions(combined.filter(pl.col("as_at_table").is_not_null()))
     return {"inspections": merged, "disagreements": combined, "source_rows": rows,
             "ofsted_names": ofsted_name_variants(geo, names)}
 

@@ -45,6 +45,7 @@ STEPS: dict[str, Step] = {s.name: s for s in (
     # cleaning (0x): raw files -> data/processed/
     Step("01_geography", raw=(*DFE_WORKFORCE, *DFE_CHILDREN, NEIGHBOURS, OFSTED_2025), writes=GEOGRAPHY_TABLES),
     Step("02_inspections", raw=(OFSTED_2023, OFSTED_2024, OFSTED_2025), reads=("la_geography", "la_names"),
+         inputs=("data/reviewed_exceptions.csv",),
          writes=("inspections", "ofsted_names"), outputs=("outputs/tables/inspections/disagreements.csv",)),
     Step("03_workforce", raw=DFE_WORKFORCE, writes=("workforce",)),
     Step("04_children", raw=DFE_CHILDREN, writes=CHILDREN_TABLES),

@@ -274,7 +274,8 @@ def read_release(path: Path, layout: dict[str, str], vintage: int, source: str |
     if df.height != rows_in:
         raise _data_error(source, f"{rows_in} rows in but {df.height} rows out")
     tables.check(df, WORKFORCE, source, first_line=2)  # rows are still the file's, in order: name the line
-    identities.check(df, source, first_line=2)  # each council's rates against their own counts
+    identities.check_staff(df, source, first_line=2)  # each council's FTE against its headcount
+    identities.check(df, source, first_line=2)  # and its rates against their own counts
     return df
 
 
