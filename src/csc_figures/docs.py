@@ -7,7 +7,7 @@ from pathlib import Path
 
 import csc_figures
 
-from . import tables
+from . import atomic, tables
 
 
 def main(target: str) -> int:
@@ -17,10 +17,8 @@ def main(target: str) -> int:
             importlib.import_module(info.name)
     text = tables.dictionary_markdown()
     path = Path(target)
-    if not path.exists() or path.read_text() != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    path.touch()
+    atomic.write_text(path, text)  # rewritten only when its text changes
+    path.touch()  # Make's mark that the dictionary is up to date with its inputs
     return 0
 
 

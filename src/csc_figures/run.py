@@ -82,6 +82,8 @@ def remove_orphan_sockets() -> list[Path]:
 def _remove_own_sockets() -> None:
     for sock in Path(tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}{os.getpid()}-*"):
         sock.unlink(missing_ok=True)
+
+
 RUNS_OUT = paths.OUTPUTS / "runs"
 
 
