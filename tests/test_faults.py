@@ -55,6 +55,29 @@ def _row_of(rows: list[list[str]], year: str, la_code: str) -> int:
                 and r[header.index("old_la_code")] == la_code)
 
 
+def set_area_cell(year: str, level: str, region_code: str, column: str, value: str) -> Callable[[Path], None]:
+    """A cell of England's row (level 'National') or a region's ('Regional' and its code)."""
+    def edit(path: Path) -> None:
+        rows = _read_csv(path)
+        h = rows[0]
+        i = next(i for i, r in enumerate(rows) if r[h.index("time_period")] == year
+                 and r[h.index("geographic_level")] == level and r[h.index("region_code")] == region_code)
+        rows[i][h.index(column)] = value
+        _write_csv(path, rows)
+    return edit
+
+
+def empty_for_councils(year: str, column: str) -> Callable[[Path], None]:
+    def edit(path: Path) -> None:
+        rows = _read_csv(path)
+        h = rows[0]
+        for r in rows[1:]:
+            if r[h.index("time_period")] == year and r[h.index("geographic_level")] == "Local authority":
+                r[h.index(column)] = "x"
+        _write_csv(path, rows)
+    return edit
+
+
 def set_cell(year: str, la_code: str, column: str, value: str) -> Callable[[Path], None]:
     def edit(path: Path) -> None:
         rows = _read_csv(path)
@@ -196,6 +219,14 @@ FAULTS = [
           ("council 938 (West Sussex)", "year 2024", "'fte' 4894 is 9.27 times", "times 'headcount'")),
     Fault("headcount_a_tenth", WORKFORCE_2025, set_cell("2025", "330", "inpost_headcount", "80"), "workforce",
           ("council 330 (Birmingham)", "year 2025", "times 'headcount' 80")),
+    # the newest year against the release's own history: England and a region (councils: the identities)
+    Fault("england_fte_times_ten", WORKFORCE_2025, set_area_cell("2025", "National", "", "inpost_fte", "361863.0"),
+          "workforce", ("England, 'fte' 34328.2 in 2024 and 361863 in 2025", "beyond anything its earlier years show")),
+    Fault("region_headcount_times_ten", WORKFORCE_2025,
+          set_area_cell("2025", "Regional", "E12000001", "inpost_headcount", "24340"), "workforce",
+          ("region North East, 'headcount'", "and 24340 in 2025", "times")),
+    Fault("column_emptied", WORKFORCE_2025, empty_for_councils("2025", "vacancy_rate_fte"), "workforce",
+          ("column 'vacancy_rate' gives no council a figure for 2025",)),
     # an Ofsted file against itself: one inspection listed twice with two judgements; sheets that disagree
     Fault("inspection_listed_twice", OFSTED_2025,
           ods_row(SHEET_2025, "York", "Requires improvement to be good", "Inadequate", repeat=True), "inspections",

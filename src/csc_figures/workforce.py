@@ -37,7 +37,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import dfe_csv, identities, sources, tables
+from . import dfe_csv, identities, plausibility, sources, tables
 from . import releases as release_checks  # completeness and cross-release checks
 from .errors import DataError, UserError
 from .missing import UnknownValueError, split_value_and_flag
@@ -309,6 +309,9 @@ def build() -> pl.DataFrame:
     level_order = {"national": 0, "regional": 1, "local_authority": 2}
     df = pl.concat(frames, how="vertical")
     release_checks.check_all(df, {v: name for v, (name, _) in releases().items()}, list(MEASURES))
+    for vintage, (name, _) in sorted(releases().items()):  # each release's newest year against its history
+        plausibility.check_newest_year(df.filter(pl.col("vintage") == vintage), name, list(COUNT_MEASURES),
+                                       [*PERCENT_MEASURES, "caseload"])
     return df.sort(
         "vintage", "year", pl.col("geographic_level").replace_strict(level_order, return_dtype=pl.Int8),
         "region_code", "la_code", nulls_last=False,
