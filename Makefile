@@ -124,10 +124,12 @@ $(eval $(call cleaning,02_inspections,data/processed/inspections.parquet data/pr
   outputs/tables/inspections/disagreements.csv,\
   $(INSPECTIONS_RAW) data/processed/la_geography.parquet data/processed/la_names.parquet data/reviewed_exceptions.csv))
 # [03_workforce]
-$(eval $(call cleaning,03_workforce,data/processed/workforce.parquet,$(DFE_WORKFORCE_RAW)))
+# 03 and 04 resolve their `council` parameter through the council lookups 01 builds
+COUNCIL_LOOKUPS := data/processed/la_geography.parquet data/processed/la_names.parquet
+$(eval $(call cleaning,03_workforce,data/processed/workforce.parquet,$(DFE_WORKFORCE_RAW) $(COUNCIL_LOOKUPS)))
 # [04_children]
 CHILDREN_TABLES := $(addprefix data/processed/,children_in_need.parquet section_47.parquet children_looked_after.parquet)
-$(eval $(call cleaning,04_children,$(CHILDREN_TABLES),$(DFE_CHILDREN_RAW)))
+$(eval $(call cleaning,04_children,$(CHILDREN_TABLES),$(DFE_CHILDREN_RAW) $(COUNCIL_LOOKUPS)))
 
 # -- stories (1x): processed tables -> outputs/ --
 #   $(NB)/1x_story.ipynb: $(PROCESSED_TABLES-it-reads)     (the pattern rule above runs it)
@@ -228,6 +230,10 @@ check-outputs: ## Fail if a build changed a committed output (an unexplained cha
 	  git --no-pager diff --stat -- outputs docs; echo; \
 	  $(PY) -m csc_figures.regress || echo "(the figure regression report could not be written)"; exit 1; fi; \
 	echo "outputs unchanged"
+
+.PHONY: grid
+grid: all ## Run every notebook over the full parameter grid (years, releases, councils, dates); check each sentence
+	$(PY) -m csc_figures.grid --full
 
 .PHONY: regress accept
 regress: | $(ENV) ## Compare built outputs with git HEAD: a summary, and outputs/regress/index.html when any changed

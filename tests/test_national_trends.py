@@ -131,4 +131,50 @@ def test_article_sentences_use_todays_and_reported_numbers():
     text = " ".join(nt.article_sentences())
     assert "80,780" in text and "first published as 80,850" in text
     assert "up 122.6% from 89,300 in 2009-10 (reported)" in text
-    assert "two years before" in text and "cannot be checked" in text
+    assert "two years before" in text and "the files we hold cannot say" in text
+
+
+# ---- sentences true for any year (issue 30) -------------------------------------------------------
+
+def _series(values: dict[int, float | None], reported: tuple[int, ...] = ()) -> pl.DataFrame:
+    return pl.DataFrame({"year": list(values), "period": [nt.period_label(y) for y in values],
+                         "value": list(values.values()), "is_reported": [y in reported for y in values]})
+
+
+def test_lowest_words_never_says_one_year_and_names_the_year_it_is_lowest_since():
+    s = _series({2019: 31770.0, 2020: 30970.0, 2021: 28470.0, 2022: 31100.0, 2023: 33090.0, 2024: 29000.0})
+    assert nt.lowest_words(s, 2022) == "more than the 28,470 in 2020-21, the year before"
+    assert nt.lowest_words(s, 2024) == "the lowest in three years: 28,470 in 2020-21 was as low or lower"
+    assert nt.lowest_words(s, 2021).startswith("lower than every earlier year we hold (2018-19 onwards)")
+    assert nt.lowest_words(s, 2019) == "the first year we hold, so no earlier year to compare"
+
+
+def test_previous_words_says_when_no_year_before_was_higher():
+    s = _series({2019: 201170.0, 2020: 201000.0, 2021: 198790.0, 2022: 217800.0})
+    assert nt.previous_words(s, 2021) == ("lower than in each of the two years before (2018-19: 201,170, "
+                                          "2019-20: 201,000)")
+    assert nt.previous_words(s, 2020) == "lower than the year before (2018-19: 201,170)"
+    assert nt.previous_words(s, 2022) == "not lower than the 198,790 in 2020-21, the year before"
+    assert nt.previous_words(s, 2019) == "with no figure held for 2017-18, the year before"
+
+
+def test_record_words_follow_the_peak():
+    s = _series({2018: 75370.0, 2019: 78140.0, 2023: 83750.0, 2024: 83530.0})
+    assert nt.record_words(s, 2018) == "the first year we hold (2017-18); the count has since peaked at 83,750 in 2022-23"
+    assert nt.record_words(s, 2023) == "the highest of every year we hold (2017-18 to 2023-24)"
+    assert nt.record_words(s, 2024) == "below the 83,750 of 2022-23"
+
+
+@pytest.mark.parametrize("year", range(2009, 2027))
+def test_article_sentences_hold_for_any_year(year):
+    text = " ".join(nt.article_sentences(year, 2010))
+    for bad in ("None", "nan", "()", " 1 years", "no years", "unavailable"):
+        assert bad not in text, (year, bad, text)
+    assert len(nt.article_sentences(year, 2010)) == 4
+
+
+def test_article_figures_are_compared_only_on_the_article_years():
+    year, base = nt.article_years()
+    assert nt.article_comparison(year, base) is None
+    note = nt.article_comparison(year + 1, base)
+    assert note and nt.period_label(year) in note and nt.period_label(year + 1) in note

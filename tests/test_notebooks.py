@@ -45,3 +45,12 @@ def test_papermill_sees_every_parameter(path):
     assigned = {target.id for node in ast.parse(cell.source).body if isinstance(node, ast.Assign)
                 for target in node.targets if isinstance(target, ast.Name)}
     assert set(pm.inspect_notebook(str(path))) == assigned
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_nbval_markers_are_tags_not_comments(path):
+    # A reader sees a cell's source: nbval's markers go in the cell's tags (nbval-check-output), never in a comment.
+    nb = nbformat.read(path, as_version=4)
+    commented = [c.id for c in nb.cells if c.cell_type == "code" and "NBVAL_" in c.source]
+    assert not commented, f"{path.name}: cells {commented} carry an NBVAL_ comment; tag them instead"
+    assert any("nbval-check-output" in c.metadata.get("tags", []) for c in nb.cells), "no cell is checked"

@@ -36,7 +36,9 @@ def test_every_notebook_is_declared_and_its_cell_is_the_declared_one():
     ("10_ratings_vs_workforce", {"method": "median"}, "method: 'median' is not one of mean, pooled"),
     ("10_ratings_vs_workforce", {"year": None}, "year: None is not accepted (it needs a value)"),
     ("15_revisions", {"top": 0}, "top: 0 is less than 1"),
-    ("03_workforce", {"council": "York"}, "council: 'York' is not a DfE code"),
+    # 03 and 04 take any spelling through the one resolver, with candidates on a typo
+    ("03_workforce", {"council": "Yrok"}, "council: no council matches 'Yrok'; closest: York (DfE 816"),
+    ("04_children", {"council": "999"}, "council: '999' is not a DfE LA code we know"),
     ("12_inspection_judgements", {"named_councils": ["York", "Narnia"]}, "named_councils: no council matches"),
 ])
 def test_bad_values_are_refused_naming_the_parameter(notebook, values, message):

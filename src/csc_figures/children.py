@@ -292,3 +292,78 @@ def suppression_counts(df: pl.DataFrame) -> pl.DataFrame:
     long = df.select(flags).unpivot(variable_name="column", value_name="flag").drop_nulls("flag")
     return long.with_columns(pl.col("column").str.strip_suffix("_flag")).group_by("column", "flag").len("cells") \
         .sort("column", "flag")
+
+
+# One council's activity by year: (table, column) in the order a reader takes them.
+COUNCIL_COLUMNS = (("section_47", "section_47_enquiries"), ("section_47", "icpcs"),
+                   ("children_in_need", "in_need_at_31_march"), ("children_looked_after", "looked_after"),
+                   ("children_looked_after", "starting"))
+
+
+def council_years(built: dict[str, pl.DataFrame], la_code: str) -> pl.DataFrame:
+    """One council's section 47 enquiries, conferences, children in need and looked after, a row per year."""
+    frames = [built[table].filter(pl.col("la_code") == la_code).select("year", "period", column)
+              for table, column in COUNCIL_COLUMNS]
+    out = frames[0]
+    for frame in frames[1:]:
+        out = out.join(frame, on=["year", "period"], how="full", coalesce=True)
+    return out.sort("year").drop("year")
+
+
+def council_words(built: dict[str, pl.DataFrame], la_code: str, name: str) -> list[str]:
+    """The council's latest year in a sentence, or why there is none."""
+    from .formatting import number
+
+    table = council_years(built, la_code)
+    held = table.filter(pl.any_horizontal(pl.col(c).is_not_null() for _, c in COUNCIL_COLUMNS))
+    if held.is_empty():
+        return [f"DfE's children in need and looked after files hold no figures for {name}."]
+    last = held.row(-1, named=True)
+    said = [words.format(number(last[column])) for column, words in _COUNCIL_WORDS if last[column] is not None]
+    missing = [words.format("no figure for") for column, words in _COUNCIL_WORDS if last[column] is None]
+    return [f"In {last['period']}, {name}: " + "; ".join(said) + "."
+            + (f" The files give {'; '.join(missing)} that year." if missing else "")]
+
+
+_COUNCIL_WORDS = (("section_47_enquiries", "{} section 47 enquiries begun"),
+                  ("icpcs", "{} initial child protection conferences"),
+                  ("in_need_at_31_march", "{} children in need at 31 March"),
+                  ("looked_after", "{} children looked after at 31 March"),
+                  ("starting", "{} children starting to be looked after"))
+
+
+_TABLE_WORDS = {"children_in_need": "Children in need", "section_47": "Section 47 enquiries and conferences",
+                "children_looked_after": "Children looked after"}
+_LEVEL_WORDS = {"national": "England", "regional": "regions", "local_authority": "councils"}
+
+
+def table_lines(built: dict[str, pl.DataFrame]) -> list[str]:
+    """What each built table holds, in words: rows, years, and rows for England, regions and councils."""
+    lines = []
+    for name, df in built.items():
+        levels = df.group_by("geographic_level").len().sort("geographic_level")
+        parts = ", ".join(f"{r['len']:,} for {_LEVEL_WORDS.get(r['geographic_level'], r['geographic_level'])}"
+                          for r in levels.iter_rows(named=True))
+        first, last = df["period"].sort()[0], df["period"].sort()[-1]
+        lines.append(f"{_TABLE_WORDS.get(name, name)} (data/processed/{name}.parquet): {df.height:,} rows, "
+                     f"{first} to {last}; {parts}.")
+    return lines
+
+
+def england_words(built: dict[str, pl.DataFrame]) -> list[str]:
+    """England's latest year of section 47 enquiries and of children looked after, in sentences."""
+    from .formatting import number
+
+    s47 = built["section_47"].filter(pl.col("geographic_level") == "national").sort("year")
+    cla = built["children_looked_after"].filter(pl.col("geographic_level") == "national").sort("year")
+    lines = []
+    if s47.height:
+        last = s47.row(-1, named=True)
+        lines.append(f"In {last['period']} councils in England began {number(last['section_47_enquiries'])} section 47 "
+                     f"enquiries and held {number(last['icpcs'])} initial child protection conferences.")
+    if cla.height:
+        last = cla.row(-1, named=True)
+        lines.append(f"At 31 March {last['year']}, {number(last['looked_after'])} children were looked after "
+                     f"({number(last['looked_after_rate'])} per 10,000 children); {number(last['starting'])} "
+                     f"started and {number(last['ceasing'])} ceased to be looked after in {last['period']}.")
+    return lines

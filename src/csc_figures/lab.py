@@ -93,7 +93,8 @@ def copy_table(df, places: dict[str, int] | None = None):
 
 
 def _is_year(name: str) -> bool:
-    return name in ("year", "base_year", "vintage", "release") or name.endswith(("_year", "_release", "_vintage"))
+    return name in ("year", "base_year", "vintage", "release", "previous", "from", "to") \
+        or name.endswith(("_year", "_release", "_vintage"))
 
 
 def _precision(name: str, measures) -> int | None:
@@ -103,10 +104,73 @@ def _precision(name: str, measures) -> int | None:
     return None
 
 
-def show(df, places: dict[str, int] | None = None) -> None:
-    """Print a table as copy: `copy_table`, without the shape line or the dtype row."""
+# Columns a reader meets under other names (measures take their table label from csc_figures.measures).
+COLUMN_WORDS = {
+    "la_code": "DfE code", "ons_code": "ONS code", "la_name": "council", "region_name": "region",
+    "period": "year", "vintage": "release", "release": "release", "from_release": "from release",
+    "to_release": "to release", "rating": "judgement", "judgement": "judgement", "councils": "councils",
+    "geographic_level": "level", "flag": "code", "cells": "cells", "measure": "measure",
+    "section_47_enquiries": "section 47 enquiries", "icpcs": "initial child protection conferences",
+    "in_need_at_31_march": "children in need at 31 March", "looked_after": "children looked after",
+    "looked_after_rate": "looked after per 10,000 children", "starting": "started to be looked after",
+    "ceasing": "ceased to be looked after", "old_value": "was", "new_value": "now", "change": "change",
+}
+# DfE's suppression codes, in words, wherever a table shows them
+FLAG_WORDS = {"c": "c (confidential)", "x": "x (not available)", "z": "z (not applicable)",
+              "u": "u (low reliability)", "low": "low (low reliability)", "not_published": "not in the release"}
+MAX_COLUMNS = 8
+
+
+def column_words(name: str) -> str:
+    """A column's name as a reader reads it: 'turnover_rate' -> 'Turnover rate (%)', 'la_name' -> 'council'."""
+    from . import judgements, measures
+
+    if name in COLUMN_WORDS:
+        return COLUMN_WORDS[name]
+    if name in judgements.JUDGEMENTS:
+        return judgements.words(name)
+    if name in measures.MEASURES:
+        return measures.short_label(name)
+    for suffix, words in (("_change", "change in {}"), ("_flag", "{}: code")):
+        if name.endswith(suffix) and name[: -len(suffix)] in measures.MEASURES:
+            return words.format(measures.words(name[: -len(suffix)]))
+    return name.replace("_", " ")
+
+
+def _pieces(columns: list[str], keep: int, width: int) -> list[list[str]]:
+    """Columns in groups of at most `width`, each starting with the first `keep` (the row labels)."""
+    head, rest = columns[:keep], columns[keep:]
+    step = max(1, width - keep)
+    return [head + rest[i:i + step] for i in range(0, len(rest), step)] or [head]
+
+
+def show(df, caption: str | None = None, places: dict[str, int] | None = None, keep: int = 1,
+         names: dict[str, str] | None = None, max_columns: int = MAX_COLUMNS) -> None:
+    """Print a table as the desk prints it: a caption, reader names for columns, counts with separators,
+    rates to their measure's precision, judgements and suppression codes in words, no shape line or types.
+    A table wider than `max_columns` prints in pieces, each repeating the first `keep` columns."""
     import polars as pl
 
+    text = copy_table(df, places)
+    # a blank cell stays blank (the caption or a sentence says why), never 'unavailable' in every gap
+    text = text.with_columns(pl.when(df[c].is_null()).then(pl.lit("")).otherwise(pl.col(c).cast(pl.String)).alias(c)
+                             for c in text.columns if df[c].null_count() and text.schema[c] == pl.String)
+    if "measure" in text.columns and text.schema["measure"] == pl.String:
+        text = text.with_columns(pl.col("measure").replace_strict(
+            {m: column_words(m) for m in text["measure"].drop_nulls().unique()}, default=pl.col("measure")))
+    flags = [c for c in text.columns if c == "flag" or c.endswith("_flag")]
+    text = text.with_columns(pl.col(c).cast(pl.String).replace(FLAG_WORDS) for c in flags)
+    text = text.with_columns(pl.col(c).fill_null("") for c, t in text.schema.items() if t == pl.String)
+    renamed = {c: (names or {}).get(c, column_words(c)) for c in text.columns}
+    # two columns a reader would read under the same name keep their own names
+    seen: dict[str, int] = {}
+    for _c, words in renamed.items():
+        seen[words] = seen.get(words, 0) + 1
+    renamed = {c: (w if seen[w] == 1 else c.replace("_", " ")) for c, w in renamed.items()}
+    text = text.rename(renamed)
+    pieces = _pieces(text.columns, keep, max_columns)
     with pl.Config(tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True, tbl_rows=-1, tbl_cols=-1,
                    tbl_width_chars=200, fmt_str_lengths=100, tbl_cell_numeric_alignment="RIGHT"):
-        print(copy_table(df, places))
+        for i, columns in enumerate(pieces):
+            label = caption if len(pieces) == 1 else f"{caption or 'Table'} ({i + 1} of {len(pieces)})"
+            print("\n".join(filter(None, [label, str(text.select(columns))])))

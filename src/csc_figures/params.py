@@ -52,9 +52,11 @@ NOTEBOOKS: dict[str, tuple[Param, ...]] = {
     "02_inspections": (
         _p("as_of", "date", "2022-05-06", "YYYY-MM-DD: the judgements in force on this date"),),
     "03_workforce": (
-        _p("council", "dfe_code", "816", "a DfE code (three digits) to show across releases (816 is York)"),),
+        _p("council", "council", "York", "a council to show across releases, as people write it ('Hull', "
+                                         "'City of York'), an ONS or DfE code; York is the published run"),),
     "04_children": (
-        _p("council", "dfe_code", "816", "a DfE code (three digits) to show (816 is York)"),),
+        _p("council", "council", "York", "a council to show, as people write it ('Hull', 'City of York'), an ONS "
+                                         "or DfE code; York is the published run"),),
     "10_ratings_vs_workforce": (
         _p("as_of", "date", "2022-05-06", "YYYY-MM-DD: the judgements in force on this date (the article's publication date)"),
         _p("year", "year", 2021, "DfE reporting year: 2021 is the year to 30 September 2021, the article's 2020-21"),

@@ -47,8 +47,9 @@ STEPS: dict[str, Step] = {s.name: s for s in (
     Step("02_inspections", raw=(OFSTED_2023, OFSTED_2024, OFSTED_2025), reads=("la_geography", "la_names"),
          inputs=("data/reviewed_exceptions.csv",),
          writes=("inspections", "ofsted_names"), outputs=("outputs/tables/inspections/disagreements.csv",)),
-    Step("03_workforce", raw=DFE_WORKFORCE, writes=("workforce",)),
-    Step("04_children", raw=DFE_CHILDREN, writes=CHILDREN_TABLES),
+    # 03 and 04 read the council lookups only to resolve their `council` parameter
+    Step("03_workforce", raw=DFE_WORKFORCE, reads=("la_geography", "la_names"), writes=("workforce",)),
+    Step("04_children", raw=DFE_CHILDREN, reads=("la_geography", "la_names"), writes=CHILDREN_TABLES),
     # stories (1x): processed tables -> outputs/
     Step("10_ratings_vs_workforce", raw=(OFSTED_2025,), reads=("inspections", "la_geography", "workforce"),
          inputs=("data/claims.csv",)),

@@ -373,3 +373,72 @@ def suppression_counts(df: pl.DataFrame | None = None) -> pl.DataFrame:
     long = df.select("vintage", *flags).unpivot(index="vintage", variable_name="column", value_name="flag")
     return (long.drop_nulls("flag").group_by("vintage", "flag").len("cells")
             .sort("vintage", "flag"))
+
+
+def _one_row_a_year(la_code: str, measure: str) -> pl.DataFrame:
+    """The council's rows from every release, one per release and year: where a release files a joint return
+    and an empty row of the council's own (the 2022 release does for Richmond), the row with the figure."""
+    rows = pl.concat([council(la_code, v) for v in vintages()])
+    return (rows.sort("vintage", "year", pl.col(measure).is_null())
+            .group_by("vintage", "year", maintain_order=True).first())
+
+
+def across_releases(la_code: str, measure: str = "vacancy_rate") -> pl.DataFrame:
+    """One council's measure, a row per year and a column per release that holds it ('2022 release', ...)."""
+    if measure not in MEASURES:
+        raise UserError(f"no workforce measure {measure!r}; choose one of {', '.join(MEASURES)}")
+    rows = _one_row_a_year(la_code, measure)
+    if rows.is_empty():
+        return pl.DataFrame({"year": []}, schema={"year": pl.Int64})
+    wide = (rows.with_columns(pl.format("{} release", pl.col("vintage")).alias("release"))
+            .pivot(on="release", index="year", values=measure, sort_columns=True).sort("year"))
+    return wide
+
+
+def revision_words(la_code: str, name: str, measure: str = "vacancy_rate") -> list[str]:
+    """How the releases we hold differ on one council's measure, in sentences."""
+    from . import measures
+    from .formatting import number
+
+    rows = _one_row_a_year(la_code, measure).filter(pl.col(measure).is_not_null())
+    what = measures.words(measure)
+    if rows.is_empty():
+        return [f"No workforce release we hold gives {name}'s {what}."]
+    lines = []  # a joint return is said by the council's own notes (councils.Council.notes)
+    places = measures.measure(measure).precision
+    unit = "%" if measures.measure(measure).unit == "%" else ""
+    revised = 0
+    for (year,), group in rows.sort("vintage").group_by("year", maintain_order=True):
+        first, last = group.row(0, named=True), group.row(-1, named=True)
+        if group.height > 1 and number(first[measure], places) != number(last[measure], places):
+            revised += 1
+            lines.append(f"{name}'s {what} for {year}: {number(first[measure], places)}{unit} in the "
+                         f"{first['vintage']} release, {number(last[measure], places)}{unit} in the {last['vintage']} release.")
+    if not revised:
+        lines.append(f"No release we hold revised {name}'s {what} for a year an earlier release also gives.")
+    return lines
+
+
+def column_map() -> pl.DataFrame:
+    """Each measure: our column, and DfE's column for it in the 2022 layout and in the 2023 layout (blank if none)."""
+    from . import lab
+
+    return pl.DataFrame(
+        [{"figure": lab.column_words(ours), "our column": ours,
+          "2022 release": next((k for k, v in LAYOUT_2022.items() if v == ours), None),
+          "2023 to 2025 releases": next((k for k, v in LAYOUT_2023.items() if v == ours), None)}
+         for ours in MEASURES])
+
+
+def england_words(vintage: int | None = None) -> list[str]:
+    """England's latest year in the release (the latest by default), in a sentence."""
+    from .formatting import number, pct
+
+    eng = england(vintage=vintage).sort("year")
+    if eng.is_empty():
+        return ["The release holds no figures for England."]
+    latest = eng.row(-1, named=True)
+    return [f"In the year to 30 September {latest['year']}, England had {number(latest['fte'])} FTE children and "
+            f"family social workers; turnover {pct(latest['turnover_rate'])}, vacancy rate "
+            f"{pct(latest['vacancy_rate'])}, agency worker rate {pct(latest['agency_rate'])}, average caseload "
+            f"{number(latest['caseload'], 1)} (DfE's {latest['vintage']} release)."]

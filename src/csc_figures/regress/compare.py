@@ -262,6 +262,11 @@ def _short(value: str, width: int = 70, start: int = 0) -> str:
 # ---- executed notebooks ------------------------------------------------------------------------
 
 CHECK_MARK = "NBVAL_CHECK_OUTPUT"
+CHECK_TAG = "nbval-check-output"  # the same marker as a cell tag, kept out of what a reader sees
+
+
+def _is_checked(cell: dict) -> bool:
+    return CHECK_TAG in cell.get("metadata", {}).get("tags", []) or CHECK_MARK in "".join(cell.get("source", ""))
 
 
 def _output_text(cell: dict) -> str:
@@ -310,7 +315,7 @@ def diff_notebook(old: bytes | None, new: bytes | None, sanitise=lambda s: s) ->
         label = next((line for line in source.splitlines() if line.strip() and CHECK_MARK not in line),
                      f"cell {i + 1}")
         a, b = sanitise(_output_text(before)), sanitise(_output_text(cell))
-        if CHECK_MARK in source and a != b:
+        if _is_checked(cell) and a != b:
             lines = difflib.unified_diff(a.splitlines(), b.splitlines(), "committed", "built", lineterm="", n=1)
             result.checked.append(CellDiff(label.strip(), "\n".join(lines)))
         elif _outputs(before) != _outputs(cell):

@@ -8,7 +8,7 @@ import polars as pl
 from ... import charts, style
 from ... import formatting as f
 from .compute import OFFICIAL, period_label, previous_years_higher, reported_credit, value_in
-from .words import _count_word
+from .words import count_word as _count_word
 
 # ---- charts ---------------------------------------------------------------------------------------
 

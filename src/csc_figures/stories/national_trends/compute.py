@@ -191,6 +191,17 @@ PRINTED = {"looked_after": 80850, "starting_lowest_years": 9, "section_47_enquir
            "section_47_change_pct": 126.7, "section_47_lower_years": 2}
 
 
+def article_years() -> tuple[int, int]:
+    """The year the article is about and its base year for the section 47 change, from the claims ledger."""
+    from ...claims import load_claims, parse_args
+
+    rows = load_claims().filter(pl.col("article") == ARTICLE, pl.col("computation") == "national.change_pct")
+    if rows.height != 1:
+        raise DataError(f"data/claims.csv: expected one national.change_pct claim for {ARTICLE}, found {rows.height}")
+    args = parse_args(rows["args"][0], rows["claim_id"][0])
+    return int(args["year"]), int(args["base_year"])
+
+
 def article_figures(year: int = 2021, base_year: int = 2010) -> pl.DataFrame:
     """Each national figure in the article: as printed, as recomputed today, and why they differ."""
     cla, start, cease, s47 = (series(m) for m in ("looked_after", "starting", "ceasing", "section_47_enquiries"))
@@ -202,6 +213,8 @@ def article_figures(year: int = 2021, base_year: int = 2010) -> pl.DataFrame:
     change = change_pct(s47, year, base_year)
     base_row = s47.filter(pl.col("year") == base_year)
     p = PRINTED
+    from .words import lowest_words  # words builds on these functions
+
     implied_base = value_in(s47, year) / (1 + p["section_47_change_pct"] / 100)
     lower = previous_years_higher(s47, year)
     rows = [
@@ -218,9 +231,9 @@ def article_figures(year: int = 2021, base_year: int = 2010) -> pl.DataFrame:
         ("starting_lowest", "children entering care at its lowest in nine years", str(p["starting_lowest_years"]),
          "undetermined" if lowest is None else str(lowest),
          "not reproducible" if lowest is None else ("match" if lowest == p["starting_lowest_years"] else "differs"),
-         f"{period_label(year)} ({f.number(value_in(start, year))}) is the lowest of every year we hold "
-         f"({period_label(first_start)} onwards, earlier years reported from the 2020 release); nine years "
-         f"would need 2011-12 to 2018-19, which no file we hold contains"),
+         f"{period_label(year)} ({f.number(value_in(start, year))}): {lowest_words(start, year)}; nine years "
+         f"would need {period_label(year - 9)} to {period_label(first_start - 1)}, which no file we hold contains"
+         if first_start > year - 9 else f"{period_label(year)}: {lowest_words(start, year)}"),
         ("ceasing_fewer", "fewer children leaving care", "fewer",
          "fewer" if (value_in(cease, year) or 0) < (value_in(cease, year - 1) or 0) else "not fewer",
          "match" if (value_in(cease, year) or 0) < (value_in(cease, year - 1) or 0) else "differs",

@@ -1,0 +1,42 @@
+"""The notebooks' openings and the desk's tables: generated, so they stay true for any parameters."""
+
+import polars as pl
+
+from csc_figures import lab, opening, steps
+
+
+def test_a_story_opening_names_its_article_data_and_run():
+    text = opening.opening_text("13_national_trends", year=2021, base_year=2010)
+    assert "**The article**: “TV investigation aims to highlight trauma" in text and "(Community Care, 16 May 2022)" in text
+    assert "Department for Education, *Children looked after in England including adoptions*: Reporting year 2025" in text
+    assert "uses the declared defaults: the article's figures" in text
+    changed = opening.opening_text("13_national_trends", year=2022, base_year=2010)
+    assert "This run sets `year` = 2022 (not the defaults)" in changed
+
+
+def test_a_data_building_opening_says_what_it_builds_and_who_needs_it():
+    text = opening.opening_text("03_workforce", council="York")
+    readers = [r for r in steps.readers("workforce") if r != "claims"]
+    assert f"needed by {', '.join(readers)} and the claims report" in text
+    assert "The article" not in text and "published run's" in text
+
+
+def test_the_data_leaves_out_council_lookups_but_keeps_each_tables_publisher():
+    lines = opening.data_lines("10_ratings_vs_workforce")
+    assert any(line.startswith("Ofsted, *Local authority inspection outcomes*") for line in lines)
+    assert not any("statistical neighbour" in line for line in lines)
+
+
+def test_a_desk_table_has_reader_names_words_separators_and_at_most_eight_columns(capsys):
+    df = pl.DataFrame({"la_name": ["York"], "year": [2021], "turnover_rate": [16.49322], "requires_improvement": [53],
+                       "rating": ["requires_improvement"], "icpcs": [80850], "vacancy_rate_flag": ["c"],
+                       **{f"extra_{i}": [i] for i in range(4)}})
+    lab.show(df, caption="A caption")
+    out = capsys.readouterr().out
+    assert out.startswith("A caption (1 of 2)\n") and "A caption (2 of 2)" in out
+    header = [line for line in out.splitlines() if line.startswith("│ council")]
+    assert len(header) == 2 and all(line.count("┆") <= 7 for line in header)
+    for cell in ("Turnover rate (%)", "16.5", "requires improvement", "80,850", "c (confidential)",
+                 "initial child protection conferences", "2021"):
+        assert cell in out, cell
+    assert "requires_improvement" not in out and "2,021" not in out and "16.49" not in out
