@@ -213,8 +213,8 @@ def build_la_geography(codes: pl.DataFrame | None = None) -> tuple[pl.DataFrame,
     joint = codes.filter(pl.col("la_code").map_elements(is_joint, return_dtype=pl.Boolean))
     single = codes.filter(~pl.col("la_code").is_in(joint["la_code"].unique().implode()))
     excluded = (joint.group_by("la_code").agg(pl.col("la_name").first(), pl.col("source").unique().sort())
-                .with_columns(reason=pl.lit("joint workforce return of two councils, not a council unit; "
-                                            "see geography.joint_members"))
+                .with_columns(reason=pl.lit("joint workforce return of two councils, not a council unit: each "
+                                            "member council is its own unit"))
                 .sort("la_code"))
 
     name = _most_used(single, "la_name").select("la_code", "la_name")
@@ -478,3 +478,52 @@ def resolve_council(text: str) -> str:
     from .councils import resolve_code
 
     return resolve_code(text)
+
+
+# ---- the notebook's sentences (01_geography) ------------------------------------------------------
+
+def summary_lines(built: dict[str, pl.DataFrame]) -> list[str]:
+    """What the three tables hold, and every unit set aside and why, in sentences."""
+    geo, names, neighbours = built["la_geography"], built["la_names"], built["statistical_neighbours"]
+    lines = [f"Councils and their codes (data/processed/la_geography.parquet): {geo.height} council units, "
+             f"{geo.filter(pl.col('end_date').is_null()).height} of them still existing.",
+             f"Every spelling of each council's name (data/processed/la_names.parquet): {names.height:,} "
+             f"spellings from {names['source'].n_unique()} files.",
+             f"Statistical neighbours (data/processed/statistical_neighbours.parquet): {neighbours.height:,} rows "
+             f"for {neighbours['la_code'].n_unique()} councils."]
+    for row in built["la_geography_excluded"].iter_rows(named=True):
+        lines.append(f"Set aside from the councils: DfE {row['la_code']} ({row['la_name']}): {row['reason']}")
+    for row in built["statistical_neighbours_excluded"].iter_rows(named=True):
+        lines.append(f"Set aside from the neighbour file: row {row['row']}: {row['reason']}")
+    return lines
+
+
+def changed_councils(geo: pl.DataFrame) -> pl.DataFrame:
+    """Councils that were reorganised or whose ONS code changed: codes, dates and what became of them."""
+    return (geo.filter(pl.col("note").is_not_null())
+            .select("la_code", "la_name", "start_date", "end_date",
+                    pl.col("predecessor_codes").list.join(", ").alias("predecessors"),
+                    pl.col("successor_codes").list.join(", ").alias("successors"),
+                    pl.col("ons_codes").list.join(", ").alias("ONS codes")))
+
+
+def region_lines(geo: pl.DataFrame) -> list[str]:
+    """Existing councils per Ofsted region, and the members of each joint workforce return."""
+    lines = ["Existing councils per Ofsted region:"]
+    for region, n in (geo.filter(pl.col("end_date").is_null()).group_by("ofsted_region").len()
+                      .sort("ofsted_region").rows()):
+        lines.append(f"  {region}: {n}")
+    return lines
+
+
+def example_lines(text: str, built: dict[str, pl.DataFrame]) -> list[str]:
+    """How a typed council resolves: its codes, region and every spelling the files use."""
+    from .councils import resolve
+
+    place = resolve(text)
+    geo, names = built["la_geography"], built["la_names"]
+    row = geo.filter(pl.col("la_code") == place.la_code).row(0, named=True)
+    spellings = sorted(set(names.filter(pl.col("la_code") == place.la_code)["name_variant"]))
+    return [f"{text!r} is {row['la_name']} (DfE {place.la_code}, ONS {row['ons_code']}, {row['region']}); the files "
+            f"spell it " + "; ".join(f"“{s}”" for s in spellings) + ".",
+            *[n for n in place.notes() if not n.startswith(repr(place.typed))]]  # the match is said above

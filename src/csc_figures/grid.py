@@ -43,6 +43,8 @@ def quick_grid() -> dict[str, list[dict[str, Any]]]:
     """Cheap enough for every `make test`: the data-building notebooks with awkward councils, and the
     national trends at the first, the article's next and the last year held."""
     return {
+        "01_geography": [{"example_council": "Hull"}, {"example_council": "Northamptonshire"}],
+        "02_inspections": [{"as_of": "2018-03-31"}],
         "03_workforce": [{"council": c} for c in COUNCILS_QUICK[:2]],
         "04_children": [{"council": c} for c in COUNCILS_QUICK],
         "13_national_trends": [{"year": 2018}, {"year": 2022}, {"year": 2025, "base_year": 2015}],
@@ -70,6 +72,7 @@ def full_grid() -> dict[str, list[dict[str, Any]]]:
         "12_inspection_judgements": [{"as_of": d} for d in dates],
         "13_national_trends": [{"year": y} for y in cla_years] + [{"year": 2021, "base_year": b}
                                                                   for b in (2013, 2015, 2020)],
+        "14_reported_figures": [{}],  # its parameters hold one year and one phase: the defaults are the grid
         "15_revisions": [{"top": n} for n in (1, 5, 40)],
         "16_maps": [{"as_of": d} for d in dates] + [{"year": y} for y in years] + [{"vintage": v} for v in releases],
     }
@@ -122,7 +125,7 @@ _ALLOWED = re.compile(r"(\S*/\S*|\S+\.(parquet|csv|ods|ipynb|txt)\b|`[^`]*`|http
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 _JUDGEMENT_CODES = ("requires_improvement", "inadequate_", "outstanding_")
 PROBLEMS = (
-    ("None", re.compile(r"\bNone\b")),
+    ("None", re.compile(r"\bNone\b(?! of)")),  # "None of these ..." is a sentence
     ("nan", re.compile(r"\b(nan|NaN|inf)\b")),
     ("empty brackets", re.compile(r"\(\s*\)|\[\s*\]")),
     ("'1 years'", re.compile(r"\b(1|one) years\b")),

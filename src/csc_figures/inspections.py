@@ -823,3 +823,77 @@ def parse_region(text: str, geo: pl.DataFrame) -> str:
         if region.lower().replace("&", "and") == typed:
             return region
     raise UserError(f"region: {text!r} is not a region; use one of {', '.join(regions)}")
+
+
+# ---- the notebook's sentences (02_inspections) ----------------------------------------------------
+
+# the Ofsted files, as a reader names them (FILE_PRIORITY holds their file names)
+FILE_WORDS = {
+    "Childrens_social_care_in_England_2023_underlying_data": "the 2023 history",
+    "LA_Inspection_Outcomes_as_at_March_2024": "the March 2024 outcomes",
+    "LA_Inspection_Outcomes_as_at_31_March_2025": "the March 2025 outcomes",
+}
+FIELD_WORDS = {"inspection_type": "inspection type", "inspection_start": "inspection start",
+               "inspection_end": "inspection end", "care_leavers": "care leavers judgement",
+               "overall": "overall judgement", "published": "publication date"}
+
+
+def _file_words(name: str) -> str:
+    stem = name.split(".")[0]
+    return FILE_WORDS.get(stem, stem.replace("_", " "))
+
+
+def _value_words(value: str | None) -> str:
+    from . import judgements
+
+    if value is None:
+        return "blank"
+    if value == "(not in file)":
+        return "not in the file"
+    return judgements.words(value, value).replace("_", " ")
+
+
+def summary_lines(built: dict[str, pl.DataFrame]) -> list[str]:
+    """How many rows the Ofsted files gave, how many inspections and councils they merged into, by framework."""
+    from .articles import long_date
+
+    history = built["inspections"]
+    lines = [f"{built['source_rows'].height:,} inspection rows across the three Ofsted files merged into "
+             f"{history.height:,} inspections of {history['la_code'].n_unique()} councils:"]
+    for framework, n in history.group_by("framework").len().sort("framework").rows():
+        lines.append(f"  {framework}: {n:,}")
+    first, last = history["published"].min(), history["published"].max()
+    lines.append(f"Reports published from {long_date(first)} to {long_date(last)}.")
+    return lines
+
+
+def disagreement_lines(disagreements: pl.DataFrame) -> list[str]:
+    """Each disagreement between the Ofsted files, in words: what each file says and which value is kept."""
+    n = disagreements.height
+    lines = [f"{'No' if n == 0 else f'{n:,}'} disagreement{'' if n == 1 else 's'} between the Ofsted files"
+             + (":" if n else ".")]
+    for row in disagreements.iter_rows(named=True):
+        said = [f"{_file_words(f)}: {_value_words(row[f])}" for f in FILE_PRIORITY]
+        if row["as_at_table"]:
+            said.append(f"{_file_words(row['as_at_table'].split('/')[1])} table: {_value_words(row['as_at_value'])}")
+        lines.append(f"  {row['la_name']} (DfE {row['la_code']}), {row['framework']} inspection {row['sequence']}, "
+                     f"{FIELD_WORDS.get(row['field'], row['field'].replace('_', ' '))}: {'; '.join(said)}; "
+                     f"kept {_value_words(row['resolved'])}.")
+    return lines
+
+
+def in_force_lines(as_of: str) -> list[str]:
+    """The judgement in force on a date, council counts by judgement, and who carries a predecessor's."""
+    from . import judgements
+    from .articles import long_date
+
+    day = parse_as_of(as_of)
+    table = rating_at_table(as_of)
+    lines = [f"On {long_date(day)}: {table.height} councils."]
+    for judgement, n in table.group_by("judgement").len().sort("judgement", nulls_last=True).rows():
+        lines.append(f"  {judgements.words(judgement, judgement) if judgement else 'no SIF or ILACS judgement yet'}: {n}")
+    for row in table.filter(pl.col("inherited_from").is_not_null()).iter_rows(named=True):
+        lines.append(f"  {row['la_name']} carries the {judgements.words(row['judgement'], row['judgement'])} judgement "
+                     f"of its predecessor (DfE {row['inherited_from']}; {row['framework']}, published "
+                     f"{long_date(dt.date.fromisoformat(str(row['published'])))}).")
+    return lines

@@ -119,6 +119,7 @@ COLUMN_WORDS = {
 FLAG_WORDS = {"c": "c (confidential)", "x": "x (not available)", "z": "z (not applicable)",
               "u": "u (low reliability)", "low": "low (low reliability)", "not_published": "not in the release"}
 MAX_COLUMNS = 8
+VALUE_WORDS = {"england": "England"}  # a row label that is not a code
 
 
 def column_words(name: str) -> str:
@@ -131,7 +132,8 @@ def column_words(name: str) -> str:
         return judgements.words(name)
     if name in measures.MEASURES:
         return measures.short_label(name)
-    for suffix, words in (("_change", "change in {}"), ("_flag", "{}: code")):
+    for suffix, words in (("_change", "change in {}"), ("_flag", "{}: code"), ("_base", "{}, base year"),
+                          ("_headcount", "{}, headcount")):
         if name.endswith(suffix) and name[: -len(suffix)] in measures.MEASURES:
             return words.format(measures.words(name[: -len(suffix)]))
     return name.replace("_", " ")
@@ -144,6 +146,12 @@ def _pieces(columns: list[str], keep: int, width: int) -> list[list[str]]:
     return [head + rest[i:i + step] for i in range(0, len(rest), step)] or [head]
 
 
+def _long_date(value) -> str:
+    from .articles import long_date
+
+    return long_date(value)
+
+
 def show(df, caption: str | None = None, places: dict[str, int] | None = None, keep: int = 1,
          names: dict[str, str] | None = None, max_columns: int = MAX_COLUMNS) -> None:
     """Print a table as the desk prints it: a caption, reader names for columns, counts with separators,
@@ -151,6 +159,10 @@ def show(df, caption: str | None = None, places: dict[str, int] | None = None, k
     A table wider than `max_columns` prints in pieces, each repeating the first `keep` columns."""
     import polars as pl
 
+    df = df.with_columns([pl.col(c).list.join(", ") for c, t in df.schema.items()
+                          if isinstance(t, pl.List) and t.inner == pl.String]
+                         + [pl.col(c).map_elements(_long_date, return_dtype=pl.String)
+                            for c, t in df.schema.items() if t == pl.Date])
     text = copy_table(df, places)
     # a blank cell stays blank (the caption or a sentence says why), never 'unavailable' in every gap
     text = text.with_columns(pl.when(df[c].is_null()).then(pl.lit("")).otherwise(pl.col(c).cast(pl.String)).alias(c)
@@ -158,6 +170,15 @@ def show(df, caption: str | None = None, places: dict[str, int] | None = None, k
     if "measure" in text.columns and text.schema["measure"] == pl.String:
         text = text.with_columns(pl.col("measure").replace_strict(
             {m: column_words(m) for m in text["measure"].drop_nulls().unique()}, default=pl.col("measure")))
+    # codes a reader would meet as words: judgements (and any other snake_case code, as its words)
+    from . import judgements
+
+    for c, t in text.schema.items():
+        values = text[c].drop_nulls().unique() if t == pl.String and not c.endswith("flag") else None
+        if values is not None and len(values) and values.str.contains(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$|^[a-z]+$").all() \
+                and values.str.contains("_").any():
+            text = text.with_columns(pl.col(c).replace_strict(
+                {v: VALUE_WORDS.get(v, judgements.words(v, v).replace("_", " ")) for v in values}, default=pl.col(c)))
     flags = [c for c in text.columns if c == "flag" or c.endswith("_flag")]
     text = text.with_columns(pl.col(c).cast(pl.String).replace(FLAG_WORDS) for c in flags)
     text = text.with_columns(pl.col(c).fill_null("") for c, t in text.schema.items() if t == pl.String)

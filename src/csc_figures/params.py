@@ -58,11 +58,16 @@ NOTEBOOKS: dict[str, tuple[Param, ...]] = {
         _p("council", "council", "York", "a council to show, as people write it ('Hull', 'City of York'), an ONS "
                                          "or DfE code; York is the published run"),),
     "10_ratings_vs_workforce": (
-        _p("as_of", "date", "2022-05-06", "YYYY-MM-DD: the judgements in force on this date (the article's publication date)"),
-        _p("year", "year", 2021, "DfE reporting year: 2021 is the year to 30 September 2021, the article's 2020-21"),
-        _p("base_year", "year", 2020, "the year compared with, before `year`; None for none", optional=True),
-        _p("vintage", "year", 2022, "DfE release by the last year it holds: 2022 is the earliest we hold (the article "
-                                   "used February 2022's, which we lack); None for the latest", optional=True),
+        _p("year", "year", 2021, "DfE reporting year: 2021 is the year to 30 September 2021, the article's 2020-21 "
+                                 "(2021 reproduces the article)"),
+        _p("base_year", "year", None, "the year compared with; None for the year before `year` (2020 for 2021, "
+                                      "as the article)", optional=True),
+        _p("as_of", "date", None, "YYYY-MM-DD: the judgements in force on this date; None for 6 May after `year` "
+                                  "(for 2021 the article's publication date), or the latest Ofsted file's date if "
+                                  "earlier", optional=True),
+        _p("vintage", "year", None, "DfE release by the last year it holds; None for the earliest we hold with `year` "
+                                    "(for 2021 that is 2022's: the article used February 2022's, which we lack)",
+           optional=True),
         _p("method", "choice", "mean", "mean: simple mean of council rates, as the article; pooled: rates from "
                                        "summed counts", choices=("mean", "pooled")),
         _p("editions_vintage", "year", None, "release for the every-year tables; None for the latest we hold",
@@ -79,14 +84,13 @@ NOTEBOOKS: dict[str, tuple[Param, ...]] = {
         _p("as_of", "date", None, "YYYY-MM-DD: the date for the distribution and share not good; None for the "
                                   "as-at date of the latest Ofsted file", optional=True),
         _p("period_first_year", "year", 2013, "first year of the financial year compared with the Guardian's "
-                                              "\"inspected in 2013-14\""),
-        _p("article_inspected", "integer", 43, "the Guardian's count of councils inspected, as printed"),
-        _p("article_good", "integer", 10, "the Guardian's count rated good"),
-        _p("article_requires_improvement", "integer", 26, "the Guardian's count rated requires improvement"),
-        _p("article_inadequate", "integer", 7, "the Guardian's count rated inadequate"),
-        _p("guardian_piece_date", "date", "2014-12-02", "YYYY-MM-DD: the Guardian piece's date (the claims ledger's)"),
-        _p("opinion_piece_year", "year", 2015, "the year the opinion piece in 000_c5bafff834ed2f31.txt is dated"),
-        _p("analysis_date", "date", "2022-05-06", "YYYY-MM-DD: Community Care's ratings analysis"),
+                                              "\"inspected in 2013-14\"; 2013 reproduces the article"),
+        _p("guardian_piece_date", "date", "2014-12-02", "YYYY-MM-DD: count the first SIF reports published by this "
+                                                        "date; 2014-12-02 is the date we have for the Guardian piece"),
+        _p("opinion_piece_year", "year", 2015, "the year to test \"Ofsted have not awarded this rating to any "
+                                               "council\" in; 2015, the piece's year, reproduces the article"),
+        _p("analysis_date", "date", "2022-05-06", "YYYY-MM-DD: the day to count councils judged inadequate; "
+                                                  "2022-05-06, Community Care's analysis, reproduces the article"),
         _p("named_councils", "councils", ["York", "Derby", "Merton", "West Berkshire", "St Helens"],
            "councils the articles name, each as people write it"),
     ),
@@ -95,8 +99,10 @@ NOTEBOOKS: dict[str, tuple[Param, ...]] = {
         _p("base_year", "year", 2010, "the article's base for the section 47 change (2010 means 2009-10)"),
     ),
     "14_reported_figures": (
-        _p("cohort_table", "text", "fast_track_cohorts_2022", "a data/reported table of starters and graduates"),
-        _p("study_table", "text", "hscws_phase4_2022", "a data/reported table of the workforce study's scores"),
+        _p("cohorts_year", "year", 2022, "the year the fast-track providers' starters and graduates were "
+                                         "published; 2022, the only year held, reproduces the article"),
+        _p("study_phase", "integer", 4, "the Health and Social Care Workforce Study's phase; 4 (2022), the only "
+                                        "phase held, reproduces the article"),
     ),
     "15_revisions": (
         _p("top", "integer", 15, "how many of the largest revisions the chart shows (1 or more)"),),

@@ -23,17 +23,18 @@ from .compute import (GRADED_FRAMEWORKS, JUDGEMENTS, NOT_GOOD, NOT_YET, OLDER_FR
 from .transitions import (SUB_JUDGEMENTS, change_counts, consecutive_inspections, council_history,
     distinct_inspections, history_columns, history_value, inspection_year, judgement_crosstab,
     published_selection, resolve, slac_to_first_sif, transition_in, transition_matrix)
-from .words import (change_sentence)
+from .words import (TABLE_WORDS, change_sentence, holdings_sentence)
 from .chart import (distribution_chart, first_sif_chart, first_sif_split, save, save_table, transitions_chart)
-from .ledger import (claim_count_in_force, claim_count_published, claim_history, claim_share_published)
+from .ledger import (claim_count_in_force, claim_count_published, claim_history, claim_share_published,
+    guardian_counts)
 
 __all__ = [
     "GRADED_FRAMEWORKS", "JUDGEMENTS", "NOT_GOOD", "NOT_YET", "OLDER_FRAMEWORK_COLUMNS", "RANK", "SOURCE",
-    "STORY", "SUB_JUDGEMENTS", "Window", "change_counts", "change_sentence", "claim_count_in_force",
+    "STORY", "SUB_JUDGEMENTS", "TABLE_WORDS", "Window", "holdings_sentence", "change_counts", "change_sentence", "claim_count_in_force",
     "claim_count_published", "claim_history", "claim_share_published", "consecutive_inspections",
     "council_history", "councils_with", "count_of", "cutoff_window", "cutoffs_matching",
     "distinct_inspections", "distribution", "distribution_at", "distribution_chart",
-    "distribution_over_time", "financial_year", "first_sif_chart", "first_sif_split", "first_march_after", "first_published", "framework_start",
+    "distribution_over_time", "financial_year", "first_sif_chart", "first_sif_split", "guardian_counts", "first_march_after", "first_published", "framework_start",
     "history_columns", "history_value", "in_force", "inspection_year", "judgement_counts",
     "judgement_crosstab", "latest_as_of", "latest_publication", "load_inspections", "march_dates",
     "mark_reproduces", "older_judgements_held", "published_in", "published_selection", "resolve",

@@ -156,3 +156,26 @@ def replaced_in(council: str) -> int:
     if row.height != 1 or row["end_date"][0] is None:
         raise UserError(f"{council}: not an abolished council in the geography table")
     return (row["end_date"][0] + dt.timedelta(days=1)).year
+
+
+# The Guardian's account of the first SIF inspections ("Of the 43 services inspected in 2013-14 ..."): its claims
+# count SIF reports published by one date, one judgement each; the counts live in the claims ledger, not here.
+GUARDIAN_ARTICLE = "003_a96f6ca7e5781663.txt"
+
+
+def guardian_counts() -> dict[str, int]:
+    """The Guardian's printed counts, from the claims ledger: inspections, and councils per judgement."""
+    from ...claims import load_claims, parse_args
+
+    claims = load_claims().filter(pl.col("article") == GUARDIAN_ARTICLE,
+                                  pl.col("computation") == "inspections.count_published")
+    counts: dict[str, int] = {}
+    for row in claims.iter_rows(named=True):
+        key = parse_args(row["args"], row["claim_id"]).get("overall", "inspections")
+        value = int(float(row["value"]))
+        if counts.setdefault(key, value) != value:
+            raise UserError(f"data/claims.csv: {row['claim_id']} gives {value} for {key}, another claim {counts[key]}")
+    missing = {"inspections", "good", "requires_improvement", "inadequate"} - set(counts)
+    if missing:
+        raise UserError(f"data/claims.csv: no Guardian count for {', '.join(sorted(missing))} ({GUARDIAN_ARTICLE})")
+    return counts

@@ -42,3 +42,29 @@ def change_sentence(inspections: pl.DataFrame, la_code: str, published: dt.date)
         parts = [f"{c.replace('_', ' ')} {_words(old[c])} -> {_words(new[c])}" for c in subs]
         text += "; " + ", ".join(parts)
     return text + "."
+
+
+# The story's table columns as a reader reads them (csc_figures.lab.show takes them as `names`).
+TABLE_WORDS = {
+    "as_of": "at", "share_of_judged": "share of judged (%)", "not_yet_judged": "not yet judged",
+    "share_not_good": "less than good (%)", "undated": "undated", "reproduces": "reproduces the article",
+    "last_cutoff": "last cut-off", "councils_in_england": "councils in England", "read_from": "read from",
+    "inspection_type": "inspection type", "inspection_start": "inspection start", "inspection_end": "inspection end",
+    "overall": "overall", "slac_safeguarding": "last SLAC safeguarding", "previous_judgement": "previous judgement",
+    "reinspections": "reinspections", "help_and_protection": "help and protection",
+    "children_in_care": "children in care", "care_leavers": "care leavers", "leadership": "leadership",
+    "adoption": "adoption", "label": "judgement", "published": "published", "share": "share (%)",
+}
+
+
+def holdings_sentence(inspections: pl.DataFrame, latest: dt.date, sif_start: dt.date) -> str:
+    """What the inspections table holds and how far the judgements in force are complete, in words."""
+    from ...articles import long_date
+
+    def day(value) -> str:
+        return long_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
+
+    last = inspections["published"].max()
+    return (f"{inspections.height:,} inspections held, published {day(inspections['published'].min())} to "
+            f"{day(last)}; the judgements in force are complete to {day(latest)} (the latest Ofsted file's "
+            f"as-at date); the first SIF report was published on {day(sif_start)}.")

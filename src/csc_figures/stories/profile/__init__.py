@@ -39,13 +39,14 @@ from .chart import indicator_chart, judgement_chart, measure_chart, measure_tabl
 from .compute import (STORY, ProfileData, council_figure, display_name, indicator_table, judgement_table, load_data,
                       nearest_year, profile_figures, rise_streak_start, slug)
 from .ledger import area_series, claim_change, claim_highest_in_years, claim_ratio, claim_trend, claim_value
-from .words import (change_verb, comparison_word, fmt, judgement_change_word, possessive, profile_as_text,
+from .words import (change_verb, comparison_word, fmt, identity_lines, judgement_change_word, possessive, profile_as_text,
                     profile_json, revision_text, sentences)
 
 
 __all__ = [
     "STORY", "ProfileData", "area_series", "change_verb", "claim_change", "claim_highest_in_years", "claim_ratio",
     "claim_trend", "claim_value", "comparison_word", "council_figure", "council_profile", "display_name", "fmt",
+    "identity_lines",
     "indicator_chart", "indicator_table", "judgement_change_word", "judgement_chart", "judgement_table",
     "load_data", "measure_chart", "measure_table", "nearest_year", "possessive", "profile_as_text", "profile_figures", "profile_json",
     "revision_text", "rise_streak_start", "sentences", "slug", "write_measure_chart",

@@ -468,3 +468,25 @@ def profile_as_text(profile: dict) -> str:
 
 def profile_json(profile: dict) -> str:
     return json.dumps(profile, indent=2, default=str, ensure_ascii=False)
+
+
+def identity_lines(profile: dict, note: str | None = None) -> list[str]:
+    """Who the council is, which release and year the sentences use, and any reorganisation, in sentences."""
+    from ...articles import long_date
+
+    def day(value) -> str:
+        return long_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
+
+    lines = [f"{profile['la_name']}: DfE code {profile['la_code']}, ONS code {profile['ons_code']}, {profile['region']}.",
+             f"Workforce figures from DfE's {profile['vintage']} release; sentences for the year to 30 September "
+             f"{profile['year']}."]
+    if note:
+        lines.append(note)
+    if profile["end_date"]:
+        lines.append(f"Existed until {day(profile['end_date'])}; succeeded by "
+                     + " and ".join(s["la_name"] for s in profile["successors"]) + ".")
+    if profile["predecessors"]:
+        lines.append("Took over from " + " and ".join(f"{p['la_name']} (DfE {p['la_code']})"
+                                                      for p in profile["predecessors"])
+                     + (f" on {day(profile['start_date'])}." if profile["start_date"] else "."))
+    return lines

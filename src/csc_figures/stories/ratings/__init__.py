@@ -41,18 +41,19 @@ from .compute import (ARTICLE, BASES, Choices, DATED_BY, FIRST_EDITION_YEAR, JOI
     council_table, counts_table, england_row, exclusions, group_table, judged_by_inspection, load_geography,
     load_judgements, load_workforce, ratings_table, ratings_table_rounded, with_basis, year_end)
 from .reproduce import (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, COUNT_KEY, GROUP_KEYS, LEDGER_ARTICLE, VARIANTS,
-    cells_by_vintage, choice_grid, edition_date, editions, explain_cells, method_choices, published_cells,
+    cells_by_vintage, choice_grid, edition_date, editions, notebook_edition, explain_cells, method_choices, published_cells,
     recompute_cells, reproduce, revisions, robustness, robustness_by_year)
-from .words import (METHOD_WORDS, SOURCE, difference_notes, key_sentences, source_line, year_label)
+from .words import (ARTICLE_NOTES, METHOD_WORDS, SOURCE, TABLE_WORDS, article_note, difference_notes, key_sentences,
+    not_the_article, source_line, table_caption, year_label)
 from .chart import (PANEL_HEIGHT, bars_unlike_article, gap_chart, ordered_measures, relationship_chart)
 from .ledger import (group_change, group_mean, ordered)
 
 __all__ = [
     "ARTICLE", "BASES", "BOOTSTRAP_RESAMPLES", "BOOTSTRAP_SEED", "COUNT_KEY", "Choices", "DATED_BY",
     "FIRST_EDITION_YEAR", "GROUP_KEYS", "JOINT_RULES", "LEDGER_ARTICLE", "MEASURES", "METHODS",
-    "METHOD_WORDS", "PANEL_HEIGHT", "RANK", "RATINGS", "REORGANISED_RULES", "SOURCE", "STORY", "VARIANTS",
+    "ARTICLE_NOTES", "METHOD_WORDS", "TABLE_WORDS", "article_note", "not_the_article", "table_caption", "PANEL_HEIGHT", "RANK", "RATINGS", "REORGANISED_RULES", "SOURCE", "STORY", "VARIANTS",
     "WEIGHTS", "assemble", "base_returns", "build", "flat_councils", "cells_by_vintage", "check_as_of", "choice_grid", "columns",
-    "council_rows", "council_table", "counts_table", "difference_notes", "edition_date", "editions",
+    "council_rows", "council_table", "counts_table", "difference_notes", "edition_date", "editions", "notebook_edition",
     "england_row", "exclusions", "explain_cells", "gap_chart", "group_change", "group_mean", "group_table",
     "judged_by_inspection", "key_sentences", "load_geography", "load_judgements", "load_workforce",
     "method_choices", "ordered", "ordered_measures", "published_cells", "ratings_table",

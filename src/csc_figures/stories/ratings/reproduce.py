@@ -230,6 +230,31 @@ def edition_for(year: int | None = None, base_year: int | None = None, as_of: dt
     return Edition(as_of, year, base_year, vintage, method, tuple(stated))
 
 
+def notebook_edition(year: int, base_year: int | None = None, as_of: dt.date | str | None = None,
+                     vintage: int | None = None, method: str = "mean") -> Edition:
+    """The notebook's run: what is not given follows from the year, as the article's did from its year. The
+    release is the earliest we hold that has the year (the article used the first release with its year; for
+    2021 that is the earliest we hold); the base year the year before; the judgements those in force on
+    `edition_date(year)`. Each choice is stated."""
+    from ...sources import WORKFORCE, releases
+
+    chosen = None
+    if vintage is None:
+        held = sorted(s.vintage for s in releases(WORKFORCE))
+        years = {v: set(load_workforce(v).filter(pl.col("geographic_level") == "local_authority")["year"])
+                 for v in held}
+        having = [v for v in held if year in years[v]]
+        if not having:
+            raise UserError(f"year: no workforce release we hold has {year}; the releases hold "
+                            f"{min(min(y) for y in years.values())} to {max(max(y) for y in years.values())}")
+        vintage = chosen = having[0]
+    edition = edition_for(year=year, base_year=base_year, as_of=as_of, vintage=vintage, method=method)
+    stated = tuple(line.replace(f"vintage {chosen}: as given.", f"vintage {chosen}: the earliest release we hold "
+                                f"with {year}, as the article used the first release with its year.")
+                   if chosen else line for line in edition.stated)
+    return Edition(edition.as_of, edition.year, edition.base_year, edition.vintage, edition.method, stated)
+
+
 def editions(vintage: int | None = None, first_year: int = FIRST_EDITION_YEAR,
              choices: Choices = ARTICLE_CHOICES) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The table for every year the release holds from first_year, each against the year before.

@@ -8,7 +8,8 @@ import polars as pl
 
 from ... import measures
 from ...dates import as_date
-from .compute import ratings_table_rounded
+from ...errors import UserError
+from .compute import ARTICLE, ratings_table_rounded
 
 SOURCE = "Source: DfE, Children's social work workforce; Ofsted, local authority inspection outcomes."
 METHOD_WORDS = {"mean": "Simple mean of council rates.", "pooled": "Rates pooled from the councils' counts."}
@@ -110,3 +111,63 @@ def difference_notes(explained: pl.DataFrame, revised: pl.DataFrame) -> list[str
         + (f" (largest change {f.number(r['largest_revision'], 1)})" if r["figures_revised"] else "")
         for r in totals.iter_rows(named=True)) + ".")
     return out
+
+
+# What the comparison with the article found, for the article's run only: on any other run nothing above it
+# compares cells, so these findings are not printed as if they were about it.
+ARTICLE_NOTES = {
+    "settled": "Settled: **simple mean of council rates, FTE basis, judgement in force from its publication date, a\njoint return under its lead council's judgement (Kingston's), reorganised councils keeping the\njudgement they inherited (North and West Northamptonshire: Northamptonshire's 2019 inadequate), the\n2022 release (the earliest we hold), changes taken between the rounded averages.** Each alternative\nreproduces fewer cells. Pooling from counts and headcount rates reproduce far fewer; dating judgements\nfrom the inspection moves councils inspected before 6 May but reported after it; Richmond's\njudgement for the joint return, or dropping Northamptonshire's inherited one, breaks the outstanding\nor inadequate averages (and the count of 19); later releases revise 2020 and 2021 figures.\n\nCell by cell, under the settled choices:",
+    "differences": "None of these is a rounding edge: each needs the group's council figures to differ, in total, by\nseveral points (printed above). The article was written from DfE's February 2022 release (reporting\nyear 2021), which we do not hold; the earliest we hold is February 2023's. Each release revises\nearlier years (the revisions the 2023 release made to 2020 and 2021 are counted above), so the same\nkind of revision between the February 2022 and February 2023 releases is the likely cause of the\nagency, vacancy and caseload cells that differ. Where a council's figure is suppressed in the release\nwe hold, the value it would need is printed beside its headcount-basis figure, which shows whether the\nsuppression alone could explain the cell. These stay as differences: the code is not bent to meet them.",
+}
+
+
+def article_note(kind: str, is_article: bool) -> None:
+    """Display the finding `kind` (Markdown) on the article's run; on any other run, say why it is absent."""
+    from IPython.display import Markdown, display
+
+    if kind not in ARTICLE_NOTES:
+        raise UserError(f"no article note {kind!r}; notes: {', '.join(ARTICLE_NOTES)}")
+    if is_article:
+        display(Markdown(ARTICLE_NOTES[kind]))
+    elif kind == "settled":  # said once
+        display(Markdown("*The comparison with the article's cells is made on the article's run only (its "
+                         "year, base year and date); this run's tables follow the same settled method.*"))
+
+
+# The notebook's table columns as a reader reads them (csc_figures.lab.show takes them as `names`).
+TABLE_WORDS = {
+    "acquired_after_year_end": "judged after the year's end", "inherited": "inherited",
+    "joint_returns": "joint returns", "base_year_returns": "returns in the base year", "status": "status",
+    "count": "returns", "choice": "choice", "dated_by": "judgement dated by", "joint": "joint return takes",
+    "reorganised": "reorganised councils", "change_from": "change taken from", "cells_matched": "cells matched",
+    "cells": "cells", "claim_id": "claim", "kind": "kind", "published": "published", "recomputed": "recomputed",
+    "recomputed_rounded": "recomputed, rounded", "match": "matches", "value": "article", "gap": "gap",
+    "figures": "council figures", "total_change_needed": "total change needed",
+    "without_figure": "councils without a figure", "missing_value_needed": "value a missing figure would need",
+    "councils_compared": "councils compared", "figures_revised": "figures revised",
+    "largest_revision": "largest revision", "gap_low": "interval from", "gap_high": "interval to",
+    "spearman": "Spearman", "clear": "clear", "as_of": "judgements on", "inherited_from": "inherited from",
+    "judged_via": "judged through", "joint_mixed": "members judged differently", "precision": "decimals",
+    "covered_by_predecessor_returns": "covered by predecessors' returns", "no_figures": "no figures",
+    **{f"vintage_{v}": f"{v} release" for v in range(2017, 2041)},
+}
+
+
+def table_caption(as_of: dt.date, year: int, base_year: int | None, vintage: int, method: str) -> str:
+    """'Judgements in force on 6 May 2022; DfE workforce year to 30 September 2021 against 2020; ...'."""
+    from ...articles import long_date
+
+    return (f"Judgements in force on {long_date(as_of)}; DfE workforce year to 30 September {year}"
+            + (f" against {base_year}" if base_year else "") + f"; DfE release {vintage}; "
+            + METHOD_WORDS.get(method, method).rstrip(".").lower())
+
+
+def not_the_article(as_of: dt.date, year: int, base_year: int | None) -> str:
+    """Why a run other than the article's compares no cells with it."""
+    from ...articles import long_date
+
+    article = ARTICLE
+    return (f"The comparison with the article's cells applies to its run: judgements on "
+            f"{long_date(as_date(article['as_of']))}, the year to 30 September {article['year']} against "
+            f"{article['base_year']}. This run is for the year to 30 September {year}"
+            + (f" against {base_year}" if base_year else "") + f", judgements on {long_date(as_date(as_of))}.")

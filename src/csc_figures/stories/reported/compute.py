@@ -38,6 +38,35 @@ def tables() -> list[str]:
     return sorted(p.stem for p in paths.REPORTED.glob("*.csv") if p.stem not in OTHER_LAYOUTS)
 
 
+def _held(prefix: str, pattern: str) -> dict[int, str]:
+    """{number: table} for the reported tables whose stem matches `prefix` then the number (year or phase)."""
+    import re
+
+    held = {}
+    for table in tables():
+        match = re.fullmatch(prefix + pattern, table)
+        if match:
+            held[int(match[1])] = table
+    return held
+
+
+def cohort_table(year: int) -> str:
+    """The fast-track starters and graduates as published in `year`; UserError naming the years held."""
+    held = _held("fast_track_cohorts_", r"(\d{4})")
+    if year not in held:
+        raise UserError(f"no fast-track cohort figures published in {year}; we hold {', '.join(map(str, sorted(held)))}")
+    return held[year]
+
+
+def study_table(phase: int) -> str:
+    """The Health and Social Care Workforce Study's scores for one phase; UserError naming the phases held."""
+    held = _held("hscws_phase", r"(\d+)_\d{4}")
+    if phase not in held:
+        raise UserError(f"no phase {phase} of the Health and Social Care Workforce Study; we hold phase "
+                        f"{', '.join(map(str, sorted(held)))}")
+    return held[phase]
+
+
 def read(table: str) -> pl.DataFrame:
     """One data/reported table, with value as Float64; a clear error for a missing file or column."""
     path = paths.REPORTED / f"{table}.csv"
