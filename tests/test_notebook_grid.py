@@ -75,3 +75,9 @@ def test_the_quick_grid_passes_on_a_copy(tmp_path):
     runs = sum(len(v) for v in grid.quick_grid().values())
     assert f"{runs} runs, 0 with problems" in done.stdout
     assert len(list((copy / "outputs" / "runs" / "grid").rglob("*.ipynb"))) == runs
+
+
+@pytest.mark.parametrize("path", sorted((paths.OUTPUTS / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_published_notebook_reads_like_copy(path):
+    # the executed notebooks the build commits: the same checks as the grid, on what a reader opens
+    assert grid.problems(grid.reader_lines(nbformat.read(path, as_version=4))) == []
