@@ -134,9 +134,11 @@ $(eval $(call cleaning,04_children,$(CHILDREN_TABLES),$(DFE_CHILDREN_RAW) $(COUN
 # -- stories (1x): processed tables -> outputs/ --
 #   $(NB)/1x_story.ipynb: $(PROCESSED_TABLES-it-reads)     (the pattern rule above runs it)
 #   STORY_NOTEBOOKS += $(NB)/1x_story.ipynb
+# the hex layout is found by its publication in data/sources.toml, like the workforce releases
+HEX_LAYOUT_NAMES := $(shell awk -F'"' '/^\[files\./ {name = $$2} /^publication = "Hex map of upper-tier local authorities"$$/ {print name}' data/sources.toml)
 # [10_ratings_vs_workforce]
 # reads the article's cells from the claims ledger; the editions' dates stop at the 2025 Ofsted file's as-at date
-$(NB)/10_ratings_vs_workforce.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/workforce.parquet data/claims.csv $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods)
+$(NB)/10_ratings_vs_workforce.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/workforce.parquet data/claims.csv $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods $(HEX_LAYOUT_NAMES))
 STORY_NOTEBOOKS += $(NB)/10_ratings_vs_workforce.ipynb
 # [11_council_profile]
 # Default run: York. The other councils the articles name run into outputs/runs/ (not committed); their
@@ -163,7 +165,7 @@ profiles: $(ENV) $(PROFILE_TABLES) ## Only the site's council profiles (pages, C
 # [12_inspection_judgements]
 # as_of defaults to the as-at date of the 2025 Ofsted file, which judgements_in_force reads; a council
 # named in words resolves through la_names
-$(NB)/12_inspection_judgements.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/la_names.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods)
+$(NB)/12_inspection_judgements.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/la_names.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods $(HEX_LAYOUT_NAMES))
 STORY_NOTEBOOKS += $(NB)/12_inspection_judgements.ipynb
 # [13_national_trends]
 $(NB)/13_national_trends.ipynb: data/processed/children_looked_after.parquet data/processed/section_47.parquet data/reported/national_statistics_quoted.csv
@@ -176,8 +178,6 @@ STORY_NOTEBOOKS += $(NB)/14_reported_figures.ipynb
 $(NB)/15_revisions.ipynb: data/processed/workforce.parquet
 STORY_NOTEBOOKS += $(NB)/15_revisions.ipynb
 # [16_maps]
-# the hex layout is found by its publication in data/sources.toml, like the workforce releases
-HEX_LAYOUT_NAMES := $(shell awk -F'"' '/^\[files\./ {name = $$2} /^publication = "Hex map of upper-tier local authorities"$$/ {print name}' data/sources.toml)
 $(NB)/16_maps.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/workforce.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods $(HEX_LAYOUT_NAMES))
 STORY_NOTEBOOKS += $(NB)/16_maps.ipynb
 # [claims]

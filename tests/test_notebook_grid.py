@@ -32,6 +32,7 @@ def _notebook(*texts: str, markdown: str | None = None) -> nbformat.NotebookNode
     ("first published as unavailable", "'unavailable'"),
     ("York was requires_improvement on the day.", "snake_case in prose"),
     ("the in_need_at_31_march figure rose", "snake_case in prose"),
+    ("Ofsted judgements in force on 2022-05-06.", "ISO date in prose"),
 ])
 def test_each_kind_of_bad_sentence_is_caught(sentence, kind):
     found = grid.problems(grid.reader_lines(_notebook(f"{sentence}\n")))

@@ -11,7 +11,7 @@ def test_a_story_opening_names_its_article_data_and_run():
     assert "Department for Education, *Children looked after in England including adoptions*: Reporting year 2025" in text
     assert "uses the declared defaults: the article's figures" in text
     changed = opening.opening_text("13_national_trends", year=2022, base_year=2010)
-    assert "This run sets `year` = 2022 (not the defaults)" in changed
+    assert "This run sets `year = 2022` (not the defaults)" in changed
 
 
 def test_a_data_building_opening_says_what_it_builds_and_who_needs_it():

@@ -24,6 +24,8 @@ Thames with Richmond upon Thames) resolves to itself; `Council.joint_returns` sa
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 from dataclasses import dataclass, field
 
@@ -75,7 +77,9 @@ class Council:
         if self.matched_by not in ("DfE code", "ONS code", "name") or _key(self.typed) != _key(self.name):
             lines.append(f"{self.typed!r} is {self.describe()}.")
         if self.ended:
-            lines.append(f"{self.name} was abolished; it existed until {self.ended}.")
+            from .articles import long_date  # the desk's date style: 31 March 2021
+
+            lines.append(f"{self.name} was abolished; it existed until {long_date(dt.date.fromisoformat(self.ended))}.")
         for joint in self.joint_returns:
             partners = [n for c, n in zip(joint.members, joint.member_names, strict=True) if c != self.la_code]
             years = _year_span(joint.years)

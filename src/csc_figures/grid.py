@@ -132,6 +132,7 @@ PROBLEMS = (
     ("'no years'", re.compile(r"\bno years\b")),
     ("'unavailable' where a figure belongs", re.compile(r"\b(as|of|was|from|to) unavailable\b")),
 )
+_ISO_DATE = re.compile(r"\b\d{4}-\d\d-\d\d\b")  # prose dates read '6 May 2022'; tables may keep ISO
 
 
 def problems(lines: list[tuple[str, str]]) -> list[str]:
@@ -142,6 +143,8 @@ def problems(lines: list[tuple[str, str]]) -> list[str]:
             if pattern.search(line):
                 found.append(f"{label}: {line.strip()[:160]}")
         cleaned = _ALLOWED.sub(" ", line)
+        if kind == "prose" and _ISO_DATE.search(cleaned):
+            found.append(f"ISO date in prose ({_ISO_DATE.search(cleaned)[0]}): {line.strip()[:160]}")
         if kind == "prose" and _SNAKE.search(cleaned):
             found.append(f"snake_case in prose ({_SNAKE.search(cleaned)[0]}): {line.strip()[:160]}")
         elif kind == "header" and _SNAKE.search(cleaned):

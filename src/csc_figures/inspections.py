@@ -850,6 +850,10 @@ def _value_words(value: str | None) -> str:
         return "blank"
     if value == "(not in file)":
         return "not in the file"
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        from .articles import long_date
+
+        return long_date(dt.date.fromisoformat(value))
     return judgements.words(value, value).replace("_", " ")
 
 

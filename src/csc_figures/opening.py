@@ -122,7 +122,7 @@ def run_line(name: str, values: dict[str, Any]) -> str:
     about = "the article's figures" if name in CLAIM_PREFIXES else "the published run's"
     if not given:
         return f"This run uses the declared defaults: {about}."
-    changed = ", ".join(f"`{k}` = {v!r}" for k, v in given.items())  # the parameter's name as typed, in code
+    changed = ", ".join(f"`{k} = {v!r}`" for k, v in given.items())  # as typed in the parameters cell, in code
     return f"This run sets {changed} (not the defaults), so its figures can differ from {about}."
 
 

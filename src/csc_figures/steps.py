@@ -51,10 +51,11 @@ STEPS: dict[str, Step] = {s.name: s for s in (
     Step("03_workforce", raw=DFE_WORKFORCE, reads=("la_geography", "la_names"), writes=("workforce",)),
     Step("04_children", raw=DFE_CHILDREN, reads=("la_geography", "la_names"), writes=CHILDREN_TABLES),
     # stories (1x): processed tables -> outputs/
-    Step("10_ratings_vs_workforce", raw=(OFSTED_2025,), reads=("inspections", "la_geography", "workforce"),
+    # 10 and 12 draw their maps on the hex layout, as 16 does
+    Step("10_ratings_vs_workforce", raw=(OFSTED_2025, *HEX_LAYOUT), reads=("inspections", "la_geography", "workforce"),
          inputs=("data/claims.csv",)),
     Step("11_council_profile", reads=(*GEOGRAPHY_TABLES, "inspections", "workforce")),
-    Step("12_inspection_judgements", raw=(OFSTED_2025,), reads=("inspections", "la_geography", "la_names")),
+    Step("12_inspection_judgements", raw=(OFSTED_2025, *HEX_LAYOUT), reads=("inspections", "la_geography", "la_names")),
     Step("13_national_trends", reads=("children_looked_after", "section_47"),
          inputs=("data/reported/national_statistics_quoted.csv",)),
     Step("14_reported_figures", inputs=("data/reported/*.csv",)),

@@ -9,9 +9,9 @@ from __future__ import annotations
 from .chart import judgement_map, judgement_small_multiples, map_table, measure_map, save
 from .compute import (BINS, NO_FIGURE, NOT_JUDGED, STORY, bin_labels, judgement_counts, judgement_map_table,
                       measure_map_table, regions, with_bins)
-from .words import judgement_description, judgement_title, measure_description, measure_title
+from .words import counts_line, judgement_description, judgement_title, measure_description, measure_title
 
-__all__ = ["BINS", "NOT_JUDGED", "NO_FIGURE", "STORY", "bin_labels", "judgement_counts", "judgement_description",
+__all__ = ["BINS", "NOT_JUDGED", "NO_FIGURE", "STORY", "bin_labels", "counts_line", "judgement_counts", "judgement_description",
            "judgement_map", "judgement_map_table", "judgement_small_multiples", "judgement_title", "map_table",
            "measure_description", "measure_map", "measure_map_table", "measure_title", "regions", "save",
            "with_bins"]

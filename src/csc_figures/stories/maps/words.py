@@ -97,3 +97,12 @@ def measure_description(table: pl.DataFrame, groups: list[str]) -> str:
     if missing:
         text += f" No figure for {_councils(len(missing))}: {_names(missing)}."
     return text
+
+
+def counts_line(table: pl.DataFrame) -> str:
+    """'31 March 2014: outstanding 0, good 5, ...': councils per judgement on a map's date."""
+    from .compute import judgement_counts
+
+    day = table["as_of"][0]
+    day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+    return f"{long_date(day)}: " + ", ".join(f"{label.lower()} {n}" for label, n in judgement_counts(table).items())

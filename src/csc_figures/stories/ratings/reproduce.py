@@ -249,9 +249,12 @@ def notebook_edition(year: int, base_year: int | None = None, as_of: dt.date | s
                             f"{min(min(y) for y in years.values())} to {max(max(y) for y in years.values())}")
         vintage = chosen = having[0]
     edition = edition_for(year=year, base_year=base_year, as_of=as_of, vintage=vintage, method=method)
+    from ...articles import long_date
+
     stated = tuple(line.replace(f"vintage {chosen}: as given.", f"vintage {chosen}: the earliest release we hold "
                                 f"with {year}, as the article used the first release with its year.")
-                   if chosen else line for line in edition.stated)
+                   .replace(f"in force on {edition.as_of.isoformat()}", f"in force on {long_date(edition.as_of)}")
+                   for line in edition.stated)
     return Edition(edition.as_of, edition.year, edition.base_year, edition.vintage, edition.method, stated)
 
 
