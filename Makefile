@@ -235,6 +235,10 @@ check-outputs: ## Fail if a build changed a committed output (an unexplained cha
 grid: all ## Run every notebook over the full parameter grid (years, releases, councils, dates); check each sentence
 	$(PY) -m csc_figures.grid --full
 
+.PHONY: audit
+audit: site ## The browser suite (axe, reflow at 320/375 px, text sizes, no requests) over EVERY council's profile
+	CSC_FIGURES_AUDIT=all $(PY) -m pytest -p no:cacheprovider tests/test_site.py tests/test_site_profiles.py -k "axe or light"
+
 .PHONY: regress accept
 regress: | $(ENV) ## Compare built outputs with git HEAD: a summary, and outputs/regress/index.html when any changed
 	$(PY) -m csc_figures.regress

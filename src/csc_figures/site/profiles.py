@@ -20,7 +20,8 @@ from ..stories.profile.assemble import council_profile
 from ..stories.profile.compute import ProfileData, SOURCE_OFSTED, SOURCE_WORKFORCE, indicator_table, load_data, slug
 from ..stories.profile.words import _area_label, _flag_words, _long_date, _value, fmt, revision_text
 from .profile_charts import DATA, TEMPLATES_SCRIPT, Charts, _jsonable, assemble
-from .render import render, write
+from . import finder
+from .render import render, static, write
 
 __all__ = ["DATA", "TEMPLATES_SCRIPT", "Charts", "SiteProfiles", "assemble", "page_name", "profile_page",
            "sample_councils", "write_all"]
@@ -176,7 +177,8 @@ def profile_page(profile: dict, shared: SiteProfiles, up: str, csv_name: str) ->
 def _index_row(profile: dict, page: str) -> dict:
     rated = [j for j in profile["judgements"] if judgements.is_judgement(j["overall"])]
     year = profile["year"]
-    return {"page": page, "name": profile["name"], "code": profile["la_code"], "cells": [
+    return {"page": page, "name": profile["name"], "code": profile["la_code"], "region": profile["region"] or "",
+            "until": _long_date(profile["end_date"]) if profile["end_date"] else "", "cells": [
         profile["name"], profile["la_code"], profile["region"] or "",
         _long_date(profile["end_date"]) if profile["end_date"] else "",
         f"{judgements.words(rated[-1]['overall'])} ({rated[-1]['published'][:4]})" if rated else "–",
@@ -201,6 +203,8 @@ def write_all(site: Path, map_day: dt.date | None = None, map_page: str | None =
         write(folder / page, profile_page(profile, shared, up, csv_name))
         index.append(_index_row(profile, page))
     write(site / "assets" / TEMPLATES_SCRIPT, shared.charts.script())
+    write(site / "assets" / finder.SCRIPT, finder.script(index, FOLDER))
+    write(site / "assets" / "finder.js", static("finder.js"))
     index.sort(key=lambda r: (r["name"].lower(), r["code"]))
     release = shared.data.workforce["vintage"].max() if vintage is None else vintage
     write(folder / "index.html", render(
@@ -215,7 +219,7 @@ def sample_councils(geo: pl.DataFrame, workforce: pl.DataFrame) -> list[str]:
 
     One council of each joint workforce return; the abolished council with the most successors; the council
     with the most predecessors; the newest council; the first county that became a unitary council (its ONS
-    code changed from E10 to E06); the two longest names.
+    code changed from E10 to E06); the three longest names.
     """
     picks: list[str] = []
 
@@ -237,6 +241,6 @@ def sample_councils(geo: pl.DataFrame, workforce: pl.DataFrame) -> list[str]:
     unitary = ranked.filter(pl.col("ons_code").str.starts_with("E06")
                             & pl.col("ons_codes").list.eval(pl.element().str.starts_with("E10")).list.any())
     add(unitary.sort("la_code")["la_code"][0] if unitary.height else None)
-    for code in ranked.sort(["length", "la_code"], descending=[True, False])["la_code"].head(2).to_list():
+    for code in ranked.sort(["length", "la_code"], descending=[True, False])["la_code"].head(3).to_list():
         add(code)
     return picks
