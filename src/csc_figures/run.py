@@ -58,22 +58,12 @@ def _local_kernel() -> Config:
     return Config({"KernelManager": {"transport": "ipc", "ip": str(_socket_prefix(os.getpid()))}})
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def remove_orphan_sockets() -> list[Path]:
     """Delete kernel socket files left by runs that were killed (their process is gone)."""
     removed = []
     for sock in Path(tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}*"):
         pid_text = sock.name[len(SOCKET_PREFIX):].split("-")[0]
-        if pid_text.isdigit() and int(pid_text) != os.getpid() and not _pid_alive(int(pid_text)):
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and not undo.pid_alive(int(pid_text)):
             sock.unlink(missing_ok=True)
             removed.append(sock)
     return removed

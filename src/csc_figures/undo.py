@@ -91,7 +91,8 @@ def journal(label: str) -> Iterator[Path]:
             os.environ[JOURNAL_VARIABLE] = previous
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Is a process still running? (journals here, kernel sockets in run.py)"""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -108,7 +109,7 @@ def unfinished() -> list[Path]:
     left = []
     for folder in sorted(JOURNALS.iterdir()):
         pid = folder.name.split("-")[0]
-        if folder.is_dir() and pid.isdigit() and not _pid_alive(int(pid)):
+        if folder.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
             left.append(folder)
     return left
 
