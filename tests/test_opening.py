@@ -40,3 +40,27 @@ def test_a_desk_table_has_reader_names_words_separators_and_at_most_eight_column
                  "initial child protection conferences", "2021"):
         assert cell in out, cell
     assert "requires_improvement" not in out and "2,021" not in out and "16.49" not in out
+
+
+def test_every_story_notebook_opens_with_its_question_and_method_then_the_generated_opening():
+    # the fixed part of an opening says what does not change with a parameter; the rest is generated
+    import nbformat
+
+    from csc_figures import paths
+
+    for path in sorted(paths.NOTEBOOKS.glob("1*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        first = nb.cells[0]
+        assert first.cell_type == "markdown", path.name
+        assert "**The question**" in first.source and "**The method**" in first.source, path.name
+        assert any(c.cell_type == "code" and f'opening("{path.stem}", globals())' in c.source for c in nb.cells[:4]), \
+            path.name
+
+
+def test_a_story_held_in_two_article_files_is_named_once():
+    # York's downgrade is in the author's feed and in its own page (data/articles.csv has both rows)
+    from csc_figures.opening import article_lines
+
+    lines = article_lines("12_inspection_judgements")
+    assert len(lines) == len(set(lines))
+    assert sum("Inspectors downgrade council" in line for line in lines) == 1

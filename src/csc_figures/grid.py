@@ -35,8 +35,24 @@ COUNCILS_FULL = ("York", "Hull", "Kingston upon Thames", "Richmond upon Thames",
 
 
 def _dates_full() -> list[str]:
-    """Several as-at dates: before the ILACS framework, the articles' dates, each 31 March the files reach."""
-    return ["2014-12-02", "2018-03-31", "2022-05-06", "2023-03-31", "2024-03-31", "2025-03-31"]
+    """Several as-at dates, all from the data: the day before the first SIF report (nothing graded yet), the
+    first, a middle and the last 31 March the Ofsted files reach, the earliest and latest dated article, and
+    the latest Ofsted file's as-at date. A new Ofsted file or article moves them with no code change."""
+    from .articles import articles
+    from .stories import inspection_judgements as ij
+
+    inspections = ij.load_inspections()
+    latest = ij.latest_as_of()
+    sif_start = ij.framework_start(inspections, "SIF")
+    marches = ij.march_dates(ij.first_march_after(sif_start).year, latest)
+    published = articles()["published"].drop_nulls()
+    days = {sif_start - dt.timedelta(days=1), marches[0], marches[len(marches) // 2], marches[-1], latest}
+    days |= {_as_day(published.min()), _as_day(published.max())}
+    return sorted(d.isoformat() for d in days)
+
+
+def _as_day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def quick_grid() -> dict[str, list[dict[str, Any]]]:
@@ -53,11 +69,18 @@ def quick_grid() -> dict[str, list[dict[str, Any]]]:
 
 def full_grid() -> dict[str, list[dict[str, Any]]]:
     """Every year and release held, every council of COUNCILS_FULL, several as-at dates."""
+    from . import params as declared
     from . import workforce
     from .stories import national_trends as nt
 
     releases = workforce.vintages()
     cla_years = nt.series("looked_after")["year"].to_list()
+    # base years for the section 47 change against the article's year: the first, second and a middle year held,
+    # and the year before the article's (each other than the default)
+    article_year = declared.defaults("13_national_trends")["year"]
+    s47_years = [y for y in nt.series("section_47_enquiries")["year"].to_list() if y < article_year]
+    base_years = sorted({s47_years[0], s47_years[1], s47_years[len(s47_years) // 2], s47_years[-1]}
+                        - {declared.defaults("13_national_trends")["base_year"]})
     years = sorted(set(workforce.panel(releases[-1])["year"]))
     dates = _dates_full()
     return {
@@ -66,15 +89,19 @@ def full_grid() -> dict[str, list[dict[str, Any]]]:
         "03_workforce": [{"council": c} for c in COUNCILS_FULL],
         "04_children": [{"council": c} for c in COUNCILS_FULL],
         "10_ratings_vs_workforce": [{"year": y, "base_year": y - 1, "vintage": None} for y in years[1:]]
-        + [{"vintage": v} for v in releases],
+        + [{"vintage": v} for v in releases] + [{"as_of": d} for d in dates] + [{"method": "pooled"}],
         "11_council_profile": [{"council": c} for c in COUNCILS_FULL] + [{"year": y} for y in years]
         + [{"vintage": v} for v in releases],
-        "12_inspection_judgements": [{"as_of": d} for d in dates],
-        "13_national_trends": [{"year": y} for y in cla_years] + [{"year": 2021, "base_year": b}
-                                                                  for b in (2013, 2015, 2020)],
+        "12_inspection_judgements": [{"as_of": d} for d in dates] + [{"analysis_date": d} for d in dates[::2]]
+        + [{"period_first_year": y} for y in sorted({int(dates[0][:4]), int(dates[-1][:4]) - 1})]
+        + [{"opinion_piece_year": y} for y in sorted({int(d[:4]) for d in dates})]
+        + [{"named_councils": list(COUNCILS_FULL)}],
+        "13_national_trends": [{"year": y} for y in cla_years] + [{"base_year": b} for b in base_years],
         "14_reported_figures": [{}],  # its parameters hold one year and one phase: the defaults are the grid
         "15_revisions": [{"top": n} for n in (1, 5, 40)],
-        "16_maps": [{"as_of": d} for d in dates] + [{"year": y} for y in years] + [{"vintage": v} for v in releases],
+        "16_maps": [{"as_of": d} for d in dates] + [{"year": y} for y in years] + [{"vintage": v} for v in releases]
+        + [{"measure": m} for p in declared.declared("16_maps") if p.name == "measure" for m in p.choices
+           if m != p.default],
     }
 
 
@@ -86,7 +113,7 @@ _BORDER = re.compile(r"^\s*[┌╞├└╔╚]")
 
 def reader_lines(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
     """(kind, line) for every line a reader sees in the outputs: 'prose' for sentences and Markdown,
-    'header' for a table's column names. Table bodies are data (codes and names as published) and skipped."""
+    'header' for a table's column names, 'body' for its rows (read for codes and gaps a reader would trip over)."""
     lines: list[tuple[str, str]] = []
     for cell in nb.cells:
         if cell.cell_type != "code" or "injected-parameters" in cell.metadata.get("tags", []):
@@ -109,8 +136,8 @@ def reader_lines(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
             for line in text.splitlines():
                 if _TABLE_LINE.match(line):
                     # the row after a top border holds the column names
-                    if previous_border and line.lstrip().startswith("│"):
-                        lines.append(("header", line))
+                    if line.lstrip().startswith("│"):
+                        lines.append(("header" if previous_border else "body", line))
                     previous_border = bool(_BORDER.match(line)) and line.lstrip().startswith("┌")
                     continue
                 previous_border = False
@@ -149,6 +176,8 @@ def problems(lines: list[tuple[str, str]]) -> list[str]:
             found.append(f"snake_case in prose ({_SNAKE.search(cleaned)[0]}): {line.strip()[:160]}")
         elif kind == "header" and _SNAKE.search(cleaned):
             found.append(f"snake_case column name ({_SNAKE.search(cleaned)[0]}): {line.strip()[:160]}")
+        elif kind == "body" and _SNAKE.search(cleaned):
+            found.append(f"raw code or snake_case in a table ({_SNAKE.search(cleaned)[0]}): {line.strip()[:160]}")
     return found
 
 

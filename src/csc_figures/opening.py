@@ -71,6 +71,29 @@ def data_lines(name: str) -> list[str]:
     return lines
 
 
+def _document_date(text: str) -> str:
+    """A cited document's date as the desk writes it: '2022-05-20' -> '20 May 2022', '2022-05' -> 'May 2022'."""
+    text = str(text).strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        return _long_date(text)
+    if len(text) == 7 and text[4] == "-" and text[5:].isdigit():
+        return dt.date(int(text[:4]), int(text[5:]), 1).strftime("%B %Y")
+    return text
+
+
+def reported_lines(name: str, values: dict[str, Any]) -> list[str]:
+    """The documents the notebook's charts read from data/reported/, for the parameters given:
+    '*Document* (publisher, 20 May 2022)'. Only notebook 14 draws its charts from reported tables."""
+    if name != "14_reported_figures":
+        return []
+    from .stories import reported
+
+    docs = reported.documents(reported.cohort_table(values["cohorts_year"]), reported.study_table(values["study_phase"]),
+                              reported.LONGITUDINAL)
+    return [f"*{row['document']}* ({row['publisher'].replace('; ', ', ')}, {_document_date(row['date'])})"
+            for row in docs.iter_rows(named=True)]
+
+
 def _long_date(value: Any) -> str:
     from .articles import long_date
 
@@ -87,7 +110,8 @@ def article_lines(name: str) -> list[str]:
     claims = claim_stories().join(_claims().select("claim_id", "computation"), on="claim_id")
     claims = claims.filter(pl.any_horizontal(pl.col("computation").str.starts_with(p) for p in prefixes))
     stories = (articles().join(claims.select("article", "story").unique(), on=["article", "story"])
-               .sort("published", "headline", descending=[True, False], nulls_last=True))
+               .sort("published", "headline", descending=[True, False], nulls_last=True)
+               .unique("story", keep="first", maintain_order=True))  # one story kept in two files is one story
     lines = []
     for row in stories.iter_rows(named=True):
         said = [row["publisher"]] if row["publisher"] else []
@@ -135,7 +159,11 @@ def opening_text(name: str, **values: Any) -> str:
     built = builds_lines(name)
     if built:
         parts.append("**Builds**: " + "; ".join(built) + ".")
-    parts.append("**The data**: " + "; ".join(data_lines(name)) + ".")
+    data = data_lines(name)
+    documents = reported_lines(name, values)
+    if documents:
+        data.append(f"the charts are drawn from {'; '.join(documents)}")
+    parts.append("**The data**: " + "; ".join(data) + ".")
     parts.append(run_line(name, values))
     return "\n\n".join(parts)
 

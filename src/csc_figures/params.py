@@ -35,7 +35,7 @@ _NONE_WORDS = ("none", "null", "")
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # date, year, integer, text, council, councils, dfe_code, choice
+    kind: str  # date, year, integer, text, council, councils, choice
     default: Any
     accepts: str  # what a reader may give, in words (the parameters cell's comment)
     optional: bool = False  # None accepted (it means what `accepts` says)
@@ -85,8 +85,6 @@ NOTEBOOKS: dict[str, tuple[Param, ...]] = {
                                   "as-at date of the latest Ofsted file", optional=True),
         _p("period_first_year", "year", 2013, "first year of the financial year compared with the Guardian's "
                                               "\"inspected in 2013-14\"; 2013 reproduces the article"),
-        _p("guardian_piece_date", "date", "2014-12-02", "YYYY-MM-DD: count the first SIF reports published by this "
-                                                        "date; 2014-12-02 is the date we have for the Guardian piece"),
         _p("opinion_piece_year", "year", 2015, "the year to test \"Ofsted have not awarded this rating to any "
                                                "council\" in; 2015, the piece's year, reproduces the article"),
         _p("analysis_date", "date", "2022-05-06", "YYYY-MM-DD: the day to count councils judged inadequate; "
@@ -174,11 +172,6 @@ def check_value(p: Param, value: Any) -> Any:
         return value
     if p.kind == "council":
         return _council(p, value)
-    if p.kind == "dfe_code":
-        text = str(value).strip()
-        if not re.fullmatch(r"\d{3}", text):
-            raise _refuse(p, value, "is not a DfE code")
-        return text
     if p.kind == "councils":
         items = json.loads(value) if isinstance(value, str) and value.strip().startswith("[") else value
         if isinstance(items, str):

@@ -420,13 +420,17 @@ def revision_words(la_code: str, name: str, measure: str = "vacancy_rate") -> li
 
 
 def column_map() -> pl.DataFrame:
-    """Each measure: our column, and DfE's column for it in the 2022 layout and in the 2023 layout (blank if none)."""
+    """Each measure: our column, and DfE's column for it in the 2022 layout and in the 2023 layout (blank if none).
+    Column names are in backticks, as code: a table shows them exactly as spelt, never turned into words."""
     from . import lab
 
+    def code(name: str | None) -> str | None:
+        return f"`{name}`" if name else None
+
     return pl.DataFrame(
-        [{"figure": lab.column_words(ours), "our column": ours,
-          "2022 release": next((k for k, v in LAYOUT_2022.items() if v == ours), None),
-          "2023 to 2025 releases": next((k for k, v in LAYOUT_2023.items() if v == ours), None)}
+        [{"figure": lab.column_words(ours), "our column": code(ours),
+          "2022 release": code(next((k for k, v in LAYOUT_2022.items() if v == ours), None)),
+          "2023 to 2025 releases": code(next((k for k, v in LAYOUT_2023.items() if v == ours), None))}
          for ours in MEASURES])
 
 

@@ -17,14 +17,17 @@ from __future__ import annotations
 from .compute import (GRADED_FRAMEWORKS, JUDGEMENTS, NOT_GOOD, NOT_YET, OLDER_FRAMEWORK_COLUMNS, RANK,
     SOURCE, STORY, Window, councils_with, count_of, cutoff_window, cutoffs_matching, distribution,
     distribution_at, distribution_over_time, financial_year, first_march_after, first_published,
-    framework_start, in_force, judgement_counts, latest_as_of, latest_publication, load_inspections,
-    march_dates, mark_reproduces, older_judgements_held, published_in, running_counts, share_not_good,
+    framework_start, in_force, in_year, judgement_counts, year_ends, latest_as_of, latest_publication, load_inspections,
+    march_dates, mark_reproduces, older_judgements_held, over_time_table, published_in, running_counts, share_not_good,
     share_not_good_counts, window_counts, windows_for_year)
 from .transitions import (SUB_JUDGEMENTS, change_counts, consecutive_inspections, council_history,
-    distinct_inspections, history_columns, history_value, inspection_year, judgement_crosstab,
-    published_selection, resolve, slac_to_first_sif, transition_in, transition_matrix)
-from .words import (TABLE_WORDS, change_sentence, holdings_sentence)
-from .chart import (distribution_chart, first_sif_chart, first_sif_split, save, save_table, transitions_chart)
+    distinct_inspections, good_then_not_good, history_columns, history_value, inspection_year, judgement_crosstab,
+    published_selection, resolve, slac_to_first_sif, transition_in, transition_matrix, transition_table)
+from .words import (TABLE_WORDS, change_sentence, cutoff_sentences, first_outstanding_sentence, holdings_sentence,
+    inadequate_sentences, not_good_during_sentence, not_good_sentence, older_outstanding_sentence,
+    published_by_sentence, squeezed_sentence, windows_sentences)
+from .chart import (distribution_chart, first_sif_chart, first_sif_split, report_date, save, save_table,
+    transitions_chart)
 from .ledger import (claim_count_in_force, claim_count_published, claim_history, claim_share_published,
     guardian_counts)
 
@@ -40,4 +43,7 @@ __all__ = [
     "mark_reproduces", "older_judgements_held", "published_in", "published_selection", "resolve",
     "running_counts", "save", "save_table", "share_not_good", "share_not_good_counts", "slac_to_first_sif",
     "transition_in", "transition_matrix", "transitions_chart", "window_counts", "windows_for_year",
+    "in_year", "year_ends", "over_time_table", "good_then_not_good", "transition_table", "report_date", "cutoff_sentences",
+    "first_outstanding_sentence", "inadequate_sentences", "not_good_during_sentence", "not_good_sentence",
+    "older_outstanding_sentence", "published_by_sentence", "squeezed_sentence", "windows_sentences",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 
 import altair as alt
 import polars as pl
@@ -132,6 +134,20 @@ def first_sif_split(table: str = GUARDIAN_TABLE) -> pl.DataFrame:
             .with_columns(pl.lit(england, pl.Int64).alias("councils_in_england"))
             .select("judgement", "label", "councils", "share", "councils_in_england", "period", "published", "quote",
                     "document", "publisher", "date", "read_from", "read_from_url", "source_kind"))
+
+
+def report_date(table: str = GUARDIAN_TABLE) -> tuple[dt.date, str]:
+    """(date, document) of the report the Guardian's 2013-14 counts come from, as data/reported cites it."""
+    from ..reported.compute import read
+
+    rows = read(table).filter(pl.col("measure").is_in(["sif_inspections", "sif_judgements"]))
+    cited = rows.select("date", "document").unique()
+    if cited.height != 1 or cited["date"][0] is None:
+        raise DataError(f"data/reported/{table}.csv: the SIF counts need one date and document, "
+                        f"found {cited.height}")
+    day = cited["date"][0]
+    document = re.sub(r"\s*\(published [^)]*\)$", "", cited["document"][0])  # the date is said apart
+    return (day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))), document
 
 
 def first_sif_chart(split: pl.DataFrame):

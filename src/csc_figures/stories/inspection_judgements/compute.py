@@ -304,3 +304,23 @@ def share_not_good_counts(counts: dict[str, int]) -> float | None:
     """Percentage less than good among judged inspections, from judgement_counts()."""
     judged = sum(counts[j] for j in JUDGEMENTS)
     return None if judged == 0 else (counts["requires_improvement"] + counts["inadequate"]) / judged * 100
+
+
+def over_time_table(over_time: pl.DataFrame) -> pl.DataFrame:
+    """Councils by judgement at each date (one row per date), with the share less than good to one place."""
+    from ...rounding import round_half_up
+
+    wide = over_time.pivot(on="judgement", index="as_of", values="councils", sort_columns=False)
+    shares = [share_not_good(over_time.filter(pl.col("as_of") == day)) for day in wide["as_of"]]
+    return wide.with_columns(pl.Series("share_not_good", [None if s is None else round_half_up(s, 1) for s in shares],
+                                       dtype=pl.Float64))
+
+
+def in_year(running: pl.DataFrame, year: int) -> pl.DataFrame:
+    """The running counts on the publication dates of one calendar year."""
+    return running.filter(pl.col("published").dt.year() == year)
+
+
+def year_ends(year: int) -> tuple[dt.date, dt.date]:
+    """1 January and 31 December of a year."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)

@@ -8,7 +8,7 @@ import polars as pl
 
 from ...dates import as_date
 from ...errors import DataError, UserError
-from .compute import GRADED_FRAMEWORKS, JUDGEMENTS, RANK, Window, _check_judgements, financial_year, published_in
+from .compute import GRADED_FRAMEWORKS, JUDGEMENTS, NOT_GOOD, RANK, Window, _check_judgements, financial_year, published_in
 
 # ---- upgrades and downgrades ----------------------------------------------------------------
 
@@ -221,3 +221,15 @@ def history_value(inspections: pl.DataFrame, la_code: str, before: dt.date, fiel
     if field not in (*SUB_JUDGEMENTS, "overall"):
         raise UserError(f"field={field!r}: expected overall, year, years_since or one of {SUB_JUDGEMENTS}")
     return row[field]
+
+
+def transition_table(matrix: pl.DataFrame) -> pl.DataFrame:
+    """The transition matrix as a table: previous judgement (rows) against the next (columns)."""
+    return matrix.pivot(on="judgement", index="previous_judgement", values="inspections", sort_columns=False)
+
+
+def good_then_not_good(squeezed: pl.DataFrame) -> tuple[int, int]:
+    """(councils whose last SLAC safeguarding judgement was good, how many of them had a first SIF judgement
+    less than good)."""
+    were_good = squeezed.filter(pl.col("slac_safeguarding") == "good")
+    return were_good.height, were_good.filter(pl.col("sif_overall").is_in(list(NOT_GOOD))).height

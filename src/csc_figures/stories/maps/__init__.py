@@ -7,11 +7,11 @@ Split by concern like every story: `compute` (the map's table: councils, hexagon
 from __future__ import annotations
 
 from .chart import judgement_map, judgement_small_multiples, map_table, measure_map, save
-from .compute import (BINS, NO_FIGURE, NOT_JUDGED, STORY, bin_labels, judgement_counts, judgement_map_table,
-                      measure_map_table, regions, with_bins)
+from .compute import (BINS, NO_FIGURE, NOT_JUDGED, STORY, bin_labels, every_march, filled, judgement_counts,
+                      judgement_map_table, measure_map_table, regions, with_bins)
 from .words import counts_line, judgement_description, judgement_title, measure_description, measure_title
 
 __all__ = ["BINS", "NOT_JUDGED", "NO_FIGURE", "STORY", "bin_labels", "counts_line", "judgement_counts", "judgement_description",
            "judgement_map", "judgement_map_table", "judgement_small_multiples", "judgement_title", "map_table",
            "measure_description", "measure_map", "measure_map_table", "measure_title", "regions", "save",
-           "with_bins"]
+           "with_bins", "every_march", "filled"]

@@ -143,3 +143,37 @@ def regions(table: pl.DataFrame) -> pl.DataFrame:
     """Each region's label position: the centre of its councils' hexagons."""
     return (table.group_by("region").agg(x=pl.col("x").mean(), y=pl.col("y").mean(), councils=pl.len())
             .sort("region"))
+
+
+def filled(as_of: dt.date | str | None, year: int | None, vintage: int | None) -> tuple[dt.date, int, int, list[str]]:
+    """The notebook's parameters with what was left open filled in (the latest Ofsted file's as-at date, the
+    latest release, the latest year it holds), and a sentence for each saying where it came from."""
+    from ...articles import long_date
+
+    stated = []
+    if as_of is None:
+        as_of = inspections.coverage()[1]
+        stated.append(f"Judgements in force on {long_date(as_of)}: the latest Ofsted file's as-at date.")
+    else:
+        as_of = inspections.parse_as_of(str(as_of))
+        stated.append(f"Judgements in force on {long_date(as_of)}: as given.")
+    if vintage is None:
+        vintage = max(workforce.vintages())
+        stated.append(f"Workforce figures from DfE's {vintage} release: the latest we hold.")
+    else:
+        stated.append(f"Workforce figures from DfE's {vintage} release: as given.")
+    if year is None:
+        year = int(workforce.panel(vintage)["year"].max())
+        stated.append(f"Workforce year to 30 September {year}: the latest the release holds.")
+    else:
+        stated.append(f"Workforce year to 30 September {year}: as given.")
+    return as_of, int(year), int(vintage), stated
+
+
+def every_march(last: dt.date) -> list[pl.DataFrame]:
+    """The judgement map's table at each 31 March from the first after the single inspection framework began
+    to `last`."""
+    from ..inspection_judgements import first_march_after, framework_start, load_inspections, march_dates
+
+    return [judgement_map_table(day) for day in march_dates(first_march_after(framework_start(load_inspections())).year,
+                                                            last)]

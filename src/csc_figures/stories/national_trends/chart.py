@@ -47,9 +47,10 @@ def looked_after_chart(cla: pl.DataFrame, first_published: pl.DataFrame):
     if first_published.height:  # a year whose first-published figures we hold as reported
         rep_latest = first_published.sort("year").row(-1, named=True)
         today = value_in(cla.filter(~pl.col("is_reported")), rep_latest["year"])
-        subtitle = [f"{subtitle[0][:-1]}. DfE first published {f.number(rep_latest['value'])} for "
-                    f"{rep_latest['period']},",
-                    f"revised to {f.number(today)} in later releases. Dashed: figures as first published (reported)."]
+        # one sentence per line: a line is never broken mid-sentence, however narrow the chart re-wraps it
+        subtitle = [subtitle[0], f"DfE first published {f.number(rep_latest['value'])} for {rep_latest['period']}, "
+                    f"revised to {f.number(today)} in later releases.",
+                    "Dashed: figures as first published (reported)."]
         alt_text += (f" {rep_latest['period']} was first published as {f.number(rep_latest['value'])}, "
                      f"revised to {f.number(today)}.")
     source = ("Source: DfE, Children looked after in England including adoptions, 2025 release; figures as first "

@@ -35,7 +35,8 @@ from __future__ import annotations
 
 from . import ledger  # noqa: F401 - registers the profile.* computations with the claims ledger
 from .assemble import council_profile
-from .chart import indicator_chart, judgement_chart, measure_chart, measure_table, write_measure_chart
+from .chart import (indicator_chart, indicator_tables, judgement_chart, measure_chart, measure_table, revisions_table,
+                    write_measure_chart)
 from .compute import (STORY, ProfileData, council_figure, display_name, indicator_table, judgement_table, load_data,
                       nearest_year, profile_figures, rise_streak_start, slug)
 from .ledger import area_series, claim_change, claim_highest_in_years, claim_ratio, claim_trend, claim_value
@@ -49,5 +50,6 @@ __all__ = [
     "identity_lines",
     "indicator_chart", "indicator_table", "judgement_change_word", "judgement_chart", "judgement_table",
     "load_data", "measure_chart", "measure_table", "nearest_year", "possessive", "profile_as_text", "profile_figures", "profile_json",
-    "revision_text", "rise_streak_start", "sentences", "slug", "write_measure_chart",
+    "revision_text", "rise_streak_start", "sentences", "slug", "write_measure_chart", "indicator_tables",
+    "revisions_table",
 ]

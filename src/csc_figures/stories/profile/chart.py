@@ -206,3 +206,24 @@ def write_measure_chart(council, measure: str, vintage: int | None = None, out_d
     where = f"{STORY}/{slug(profile['name'])}/measures"
     return charts.save_chart(chart, where, measure, table, folder=paths.FIGURES / where,
                              table_folder=paths.TABLES / where)
+
+
+def indicator_tables(table: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The workforce chart's table, one table per measure (in the profile's order): a row per year, a column per
+    series (the council, England, the region, the neighbours), each figure rounded to one place."""
+    from ... import rounding
+
+    wide = (table.with_columns(rounding.round_column("value", 1))
+            .pivot(on="series", index=["measure", "year"], values="value").sort("measure", "year"))
+    held = set(wide["measure"])
+    order = [m for m in measures.PROFILED if m in held] + sorted(held - set(measures.PROFILED))
+    return {m: wide.filter(pl.col("measure") == m).drop("measure") for m in order}
+
+
+def revisions_table(profile: dict) -> pl.DataFrame:
+    """The figures of the profile a later release revised: year, measure in words, each release's value."""
+    from .words import revision_text
+
+    return pl.DataFrame(
+        [{"year": r["year"], "measure": measures.words(r["measure"]), "values": revision_text(r)}
+         for r in profile["revisions"]], schema={"year": pl.Int64, "measure": pl.String, "values": pl.String})

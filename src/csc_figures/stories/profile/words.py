@@ -348,10 +348,11 @@ def indicator_words(profile: dict) -> dict:
                  f"in {y1}, {word} the national average")
     else:
         title = f"{possessive(name)} social work workforce against England, its region and its neighbours"
+    # one sentence per line: a line is never broken mid-sentence, however narrow the chart re-wraps it
     subtitle = [f"Years to 30 September, DfE {profile['vintage']} release; rates and caseloads counted in "
-                f"full-time equivalents (FTE). Compared with England,",
-                f"the {profile['region']} average and the mean of its statistical neighbours. Social workers in "
-                f"post: neighbours only, as England’s and the region’s are totals"]
+                f"full-time equivalents (FTE)",
+                f"Compared with England, the {profile['region']} average and the mean of its statistical neighbours",
+                "Social workers in post: neighbours only, as England’s and the region’s are totals"]
     if any(profile["unavailable"].values()):
         subtitle.append("Gaps are figures DfE suppressed or did not publish")
     if profile["predecessors"]:

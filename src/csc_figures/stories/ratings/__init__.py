@@ -39,12 +39,14 @@ from __future__ import annotations
 from .compute import (ARTICLE, BASES, Choices, DATED_BY, FIRST_EDITION_YEAR, JOINT_RULES, MEASURES, METHODS,
     RANK, RATINGS, REORGANISED_RULES, STORY, WEIGHTS, assemble, base_returns, build, flat_councils, check_as_of, columns, council_rows,
     council_table, counts_table, england_row, exclusions, group_table, judged_by_inspection, load_geography,
-    load_judgements, load_workforce, ratings_table, ratings_table_rounded, with_basis, year_end)
+    load_judgements, load_workforce, ratings_table, ratings_table_rounded, special_councils, statuses_by_year, with_basis, year_end,
+    is_article_edition)
 from .reproduce import (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, COUNT_KEY, GROUP_KEYS, LEDGER_ARTICLE, VARIANTS,
     cells_by_vintage, choice_grid, edition_date, editions, notebook_edition, explain_cells, method_choices, published_cells,
-    recompute_cells, reproduce, revisions, robustness, robustness_by_year)
+    recompute_cells, reproduce, revisions, robustness, robustness_by_year, missing_figure_rows, every_year_table,
+    next_release)
 from .words import (ARTICLE_NOTES, METHOD_WORDS, SOURCE, TABLE_WORDS, article_note, difference_notes, key_sentences,
-    not_the_article, source_line, table_caption, year_label)
+    not_the_article, source_line, table_caption, year_label, robustness_sentences, editions_note)
 from .chart import (PANEL_HEIGHT, bars_unlike_article, gap_chart, ordered_measures, relationship_chart)
 from .ledger import (group_change, group_mean, ordered)
 
@@ -58,5 +60,7 @@ __all__ = [
     "judged_by_inspection", "key_sentences", "load_geography", "load_judgements", "load_workforce",
     "method_choices", "ordered", "ordered_measures", "published_cells", "ratings_table",
     "ratings_table_rounded", "recompute_cells", "relationship_chart", "bars_unlike_article", "reproduce", "revisions", "robustness",
-    "robustness_by_year", "source_line", "with_basis", "year_end", "year_label",
+    "robustness_by_year", "source_line", "with_basis", "year_end", "year_label", "special_councils",
+    "statuses_by_year", "missing_figure_rows", "every_year_table", "next_release", "robustness_sentences",
+    "editions_note", "is_article_edition",
 ]

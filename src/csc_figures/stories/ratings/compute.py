@@ -427,3 +427,23 @@ def check_as_of(as_of: dt.date) -> None:
     if as_of > last:
         raise UserError(f"as_of {as_of}: after {last}, the as-at date of the latest Ofsted file we hold; "
                         f"judgements published later are missing")
+
+
+def special_councils(councils: pl.DataFrame) -> pl.DataFrame:
+    """The returns and councils a rule touches: joint returns, judgements inherited from a predecessor, and
+    councils judged through another council's inspection (so a reader sees each by name)."""
+    touched = (pl.col("inherited_from").is_not_null() | pl.col("judged_via").is_not_null()
+               | (pl.col("joint_codes").list.len() > 1))
+    return councils.filter(touched).select("la_code", "la_name", "status", "judgement", "published",
+                                           "inherited_from", "judged_via", "joint_mixed")
+
+
+def statuses_by_year(councils_by_year: pl.DataFrame) -> pl.DataFrame:
+    """How many returns and councils each status holds, one row per year (editions' council tables)."""
+    return (councils_by_year.group_by("year", "status").len().sort("year", "status")
+            .pivot(on="status", index="year", values="len"))
+
+
+def is_article_edition(as_of: dt.date, year: int, base_year: int | None) -> bool:
+    """True for the article's date, year and base year (whatever the release or method)."""
+    return (as_of.isoformat(), year, base_year) == (ARTICLE["as_of"], ARTICLE["year"], ARTICLE["base_year"])

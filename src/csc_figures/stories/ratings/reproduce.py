@@ -11,7 +11,7 @@ import polars as pl
 
 from ... import rounding
 from ...errors import DataError, UserError
-from .compute import ARTICLE_CHOICES, ARTICLE, ARTICLE_VINTAGE, BASES, Choices, DATED_BY, FIRST_EDITION_YEAR, JOINT_RULES, MEASURES, METHODS, RANK, RATINGS, REORGANISED_RULES, build, counts_table, load_workforce
+from .compute import ARTICLE_CHOICES, ARTICLE, ARTICLE_VINTAGE, BASES, Choices, DATED_BY, FIRST_EDITION_YEAR, JOINT_RULES, MEASURES, METHODS, RANK, RATINGS, REORGANISED_RULES, build, counts_table, load_workforce, ratings_table_rounded
 
 # ---- the article's published cells, from the claims ledger --------------------------------------
 
@@ -326,11 +326,13 @@ def robustness_by_year(councils_by_year: pl.DataFrame) -> pl.DataFrame:
 
 # ---- why a cell differs --------------------------------------------------------------------------------
 
-def cells_by_vintage(cells: pl.DataFrame, vintages: tuple[int, ...] = (2022, 2023, 2024, 2025),
+def cells_by_vintage(cells: pl.DataFrame, vintages: tuple[int, ...] | None = None,
                      choices: Choices = ARTICLE_CHOICES) -> pl.DataFrame:
     """Each published cell recomputed from every release we hold (does a later revision move it?)."""
+    from ...sources import WORKFORCE, releases
+
     out = cells.select("claim_id", "kind", "rating", "measure", "year", "value")
-    for vintage in vintages:
+    for vintage in vintages or sorted(s.vintage for s in releases(WORKFORCE)):
         hit = reproduce(cells, vintage, choices)
         out = out.join(hit.select("claim_id", pl.col("recomputed").alias(f"vintage_{vintage}")), on="claim_id")
     return out
@@ -381,3 +383,30 @@ def revisions(vintage_from: int, vintage_to: int, years: tuple[int, ...]) -> pl.
                         "largest_revision": changed.select((pl.col(f"{measure}_later") - pl.col(measure)).abs().max())
                         .item() if changed.height else 0.0})
     return pl.DataFrame(out)
+
+
+def missing_figure_rows(explained: pl.DataFrame, vintage: int, years: tuple[int, ...]) -> pl.DataFrame:
+    """The councils whose figure is missing from an average that differs, as DfE publishes them (agency rate,
+    its code, the headcount rate and the counts behind it), for the years compared."""
+    missing = sorted({name for names in explained["without_figure"].drop_nulls() for name in names.split("; ")})
+    return (load_workforce(vintage)
+            .filter(pl.col("la_name").is_in(missing), pl.col("year").is_in(list(years)))
+            .select("year", "la_name", "agency_rate", "agency_rate_flag", "agency_rate_headcount", "agency_fte",
+                    "agency_fte_flag", "agency_headcount")
+            .sort("year", "la_name"))
+
+
+def every_year_table(edition_tables: pl.DataFrame) -> pl.DataFrame:
+    """The editions' tables rounded as the article rounds, one row per year and judgement: year, as-at date,
+    judgement, councils, each measure and its change."""
+    rounded = ratings_table_rounded(edition_tables.drop("year", "base_year", "as_of"))
+    return rounded.with_columns(edition_tables.select("year", "as_of")).select(
+        "year", "as_of", "rating", "councils", *MEASURES, *[f"{m}_change" for m in MEASURES])
+
+
+def next_release(vintage: int) -> int | None:
+    """The release after `vintage` among those we hold, or None for the latest."""
+    from ...sources import WORKFORCE, releases
+
+    later = sorted(s.vintage for s in releases(WORKFORCE) if s.vintage > vintage)
+    return later[0] if later else None

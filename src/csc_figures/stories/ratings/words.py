@@ -171,3 +171,40 @@ def not_the_article(as_of: dt.date, year: int, base_year: int | None) -> str:
             f"{long_date(as_date(article['as_of']))}, the year to 30 September {article['year']} against "
             f"{article['base_year']}. This run is for the year to 30 September {year}"
             + (f" against {base_year}" if base_year else "") + f", judgements on {long_date(as_date(as_of))}.")
+
+
+def robustness_sentences(robust: pl.DataFrame, year: int) -> list[str]:
+    """For each measure in a year: the gap between inadequate and outstanding councils with its interval, and
+    Spearman's correlation, in words."""
+    from ...formatting import number
+
+    rows = robust.filter(pl.col("year") == year)
+    if rows.is_empty():
+        return [f"The every-year tables do not reach {year_label(year)}, so they give no gap for it."]
+    return [f"{year_label(row['year'])}, {measures.short_label(row['measure'])}: inadequate minus outstanding "
+            f"{number(row['gap'], 1)} (95% interval {number(row['gap_low'], 1)} to {number(row['gap_high'], 1)}), "
+            f"Spearman {number(row['spearman'], 2)}: {'a clear' if row['clear'] else 'no clear'} relationship."
+            for row in rows.iter_rows(named=True)]
+
+
+def editions_note(edition_tables: pl.DataFrame, vintage: int | None) -> str:
+    """What the every-year tables hold: the years, the date of each year's judgements, the release (None: the
+    latest we hold)."""
+    from ...inspections import coverage
+    from ...sources import WORKFORCE, releases
+
+    vintage = vintage or max(s.vintage for s in releases(WORKFORCE))
+    years = sorted(edition_tables["year"].unique())
+    latest = coverage()[1]
+    capped = sorted(edition_tables.filter(pl.col("as_of") < pl.date(pl.col("year") + 1, 5, 6))["year"].unique())
+    text = (f"The same table for every workforce year from {year_label(years[0])} to {year_label(years[-1])}, each "
+            f"against the year before, with the judgements in force on 6 May after the year (as the article, some "
+            f"weeks after DfE's February release)")
+    if capped:
+        text += (f"; the latest Ofsted file we hold is as at {_date_words(latest)}, so "
+                 f"{_listing([year_label(y) for y in capped])} {'uses' if len(capped) == 1 else 'use'} that date")
+    return text + f". Figures from DfE's {vintage} release."
+
+
+def _listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -190,3 +190,9 @@ def by_rating(table: str = LONGITUDINAL) -> pl.DataFrame:
               .select("measure", "measure_label", "group", "group_label", pl.col("value").alias("share"), "period",
                       "published", "quote", "document", "publisher", "date", "read_from", "read_from_url",
                       "source_kind"))
+
+
+def documents(*tables_: str) -> pl.DataFrame:
+    """The documents behind some reported tables: publisher, document, date, one row each."""
+    keys = ["publisher", "document", "date"]
+    return pl.concat([read(t).select(keys) for t in tables_]).unique(maintain_order=True)

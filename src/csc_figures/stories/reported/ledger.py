@@ -64,3 +64,12 @@ def lowest_completion() -> str:
         rows = df.filter(pl.col("route") == route).sort("intake").tail(3)
         rates[route] = rows["graduates"].sum() / rows["starters"].sum()
     return min(rates, key=rates.get)
+
+
+def claims_by_result() -> pl.DataFrame:
+    """The claims ledger's reported.* claims, each recomputed, counted by kind and result."""
+    from ...claims import check_claim, load_claims
+
+    mine = load_claims().filter(pl.col("computation").str.starts_with("reported."))
+    checked = pl.DataFrame([check_claim(r) | {"kind": r["kind"]} for r in mine.iter_rows(named=True)])
+    return checked.group_by("kind", "status").len("claims").sort("kind", "status")
