@@ -41,10 +41,16 @@ ifneq ($(wildcard $(PY)),)
 _REPAIRED := $(shell $(PY) -m csc_figures.written)
 endif
 endif
-RAW_NAMES := $(shell sed -n 's/^\[files\."\(.*\)"\]$$/\1/p' data/sources.toml)
+# The step graph (src/csc_figures/steps.py, files found by role in data/sources.toml) as Make variables:
+# STEP_INPUTS_<step>, STEP_TABLES_<step>, STEP_OUTPUTS_<step>, CLEANING_STEPS, STORY_STEPS, RAW_NAMES.
+# Make remakes the file when either changes, then reads it again. Standard library only: no .venv needed.
+STEPS_MK := build/steps.mk
+$(STEPS_MK): src/csc_figures/steps.py src/csc_figures/sources.py data/sources.toml
+	@mkdir -p $(@D)
+	PYTHONPATH=src python3 -m csc_figures.steps > $@.tmp && mv $@.tmp $@
+include $(STEPS_MK)
 RAW := $(addprefix data/raw/,$(RAW_NAMES))
 NB := outputs/notebooks
-raw = $(addprefix data/raw/,$(1))
 # Each cleaning rule adds its tables, each story its executed notebook.
 PROCESSED_TABLES :=
 STORY_NOTEBOOKS :=
@@ -107,82 +113,37 @@ endef
 .PHONY: FORCE
 FORCE:
 
-# Each rule's inputs are those its step declares in src/csc_figures/steps.py (tests/test_steps.py checks).
-# Every workforce release listed in data/sources.toml (a new release is one entry there).
-WORKFORCE_RAW_NAMES := $(shell awk -F'"' '/^\[files\./ {name = $$2} /^publication = "Children.s social work workforce"$$/ {print name}' data/sources.toml)
-DFE_WORKFORCE_RAW := $(call raw,$(WORKFORCE_RAW_NAMES))
-DFE_CHILDREN_RAW := $(call raw,b1_children_in_need_2013_to_2025.csv \
-  c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv cla_number_and_rate_per_10k_children.csv)
-# [01_geography] councils, codes and name spellings from the files that code them
-GEOGRAPHY_TABLES := $(addprefix data/processed/,la_geography.parquet la_names.parquet statistical_neighbours.parquet)
-$(eval $(call cleaning,01_geography,$(GEOGRAPHY_TABLES),$(DFE_WORKFORCE_RAW) $(DFE_CHILDREN_RAW) \
-  $(call raw,New_Statistical_Neighbour_Groupings_April_2021.csv LA_Inspection_Outcomes_as_at_31_March_2025.ods)))
-# [02_inspections]
-INSPECTIONS_RAW := $(call raw,Childrens_social_care_in_England_2023_underlying_data.ods \
-  LA_Inspection_Outcomes_as_at_March_2024.ods LA_Inspection_Outcomes_as_at_31_March_2025.ods)
-$(eval $(call cleaning,02_inspections,data/processed/inspections.parquet data/processed/ofsted_names.parquet \
-  outputs/tables/inspections/disagreements.csv,\
-  $(INSPECTIONS_RAW) data/processed/la_geography.parquet data/processed/la_names.parquet data/reviewed_exceptions.csv))
-# [03_workforce]
-# 03 and 04 resolve their `council` parameter through the council lookups 01 builds
-COUNCIL_LOOKUPS := data/processed/la_geography.parquet data/processed/la_names.parquet
-$(eval $(call cleaning,03_workforce,data/processed/workforce.parquet,$(DFE_WORKFORCE_RAW) $(COUNCIL_LOOKUPS)))
-# [04_children]
-CHILDREN_TABLES := $(addprefix data/processed/,children_in_need.parquet section_47.parquet children_looked_after.parquet)
-$(eval $(call cleaning,04_children,$(CHILDREN_TABLES),$(DFE_CHILDREN_RAW) $(COUNCIL_LOOKUPS)))
+# Each cleaning step's rule, its inputs and tables from the step graph.
+$(foreach step,$(CLEANING_STEPS),$(eval $(call cleaning,$(step),$(STEP_TABLES_$(step)) $(STEP_OUTPUTS_$(step)),$(STEP_INPUTS_$(step)))))
 
 # -- stories (1x): processed tables -> outputs/ --
-#   $(NB)/1x_story.ipynb: $(PROCESSED_TABLES-it-reads)     (the pattern rule above runs it)
-#   STORY_NOTEBOOKS += $(NB)/1x_story.ipynb
-# the hex layout is found by its publication in data/sources.toml, like the workforce releases
-HEX_LAYOUT_NAMES := $(shell awk -F'"' '/^\[files\./ {name = $$2} /^publication = "Hex map of upper-tier local authorities"$$/ {print name}' data/sources.toml)
-# [10_ratings_vs_workforce]
-# reads the article's cells from the claims ledger; the editions' dates stop at the 2025 Ofsted file's as-at date
-$(NB)/10_ratings_vs_workforce.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/workforce.parquet data/claims.csv $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods $(HEX_LAYOUT_NAMES))
-STORY_NOTEBOOKS += $(NB)/10_ratings_vs_workforce.ipynb
+# Each story's executed notebook depends on its step's inputs (the pattern rule above runs it).
+$(foreach step,$(STORY_STEPS),$(eval $(NB)/$(step).ipynb: $(STEP_INPUTS_$(step))))
+STORY_NOTEBOOKS += $(foreach step,$(STORY_STEPS),$(NB)/$(step).ipynb)
 # [11_council_profile]
 # Default run: York. The other councils the articles name run into outputs/runs/ (not committed); their
 # figures and tables go to outputs/figures|tables/council_profile/<council>/ (committed). DfE codes: Merton,
 # Derby, Herefordshire, St Helens, West Berkshire, Gloucestershire, Bournemouth Christchurch and Poole with
 # its predecessors Bournemouth and Poole, Northamptonshire with its successors North and West Northamptonshire.
-PROFILE_TABLES := $(addprefix data/processed/,la_geography.parquet la_names.parquet statistical_neighbours.parquet inspections.parquet workforce.parquet)
+PROFILE_TABLES := $(STEP_INPUTS_11_council_profile)
 PROFILE_COUNCILS_1 := 315 831 884 342 869 916
 PROFILE_COUNCILS_2 := 839 837 836 928 940 941
 profile_runs = $(foreach c,$(1),outputs/runs/11_council_profile/council-$(c)/11_council_profile.ipynb)
 PROFILE_RUNS := $(call profile_runs,$(PROFILE_COUNCILS_1) $(PROFILE_COUNCILS_2))
-$(NB)/11_council_profile.ipynb: $(PROFILE_TABLES)
 # Each half shares one kernel (run.execute_each): a kernel start and the imports once, not six times;
 # two halves so that make -j2 keeps both cores busy.
 $(call profile_runs,$(PROFILE_COUNCILS_1)) &: notebooks/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
 	$(RUN) 11_council_profile --each $(addprefix council=,$(PROFILE_COUNCILS_1))
 $(call profile_runs,$(PROFILE_COUNCILS_2)) &: notebooks/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
 	$(RUN) 11_council_profile --each $(addprefix council=,$(PROFILE_COUNCILS_2))
-STORY_NOTEBOOKS += $(NB)/11_council_profile.ipynb $(PROFILE_RUNS)
+STORY_NOTEBOOKS += $(PROFILE_RUNS)
 .PHONY: profiles
 profiles: $(ENV) $(PROFILE_TABLES) ## Only the site's council profiles (pages, CSVs): outputs/site/councils/
 	rm -rf outputs/profiles outputs/site/councils  # pages from an earlier naming must not linger
 	$(PY) -m csc_figures.stories.profile --all --out outputs/site
-# [12_inspection_judgements]
-# as_of defaults to the as-at date of the 2025 Ofsted file, which judgements_in_force reads; a council
-# named in words resolves through la_names
-$(NB)/12_inspection_judgements.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/la_names.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods $(HEX_LAYOUT_NAMES))
-STORY_NOTEBOOKS += $(NB)/12_inspection_judgements.ipynb
-# [13_national_trends]
-$(NB)/13_national_trends.ipynb: data/processed/children_looked_after.parquet data/processed/section_47.parquet data/reported/national_statistics_quoted.csv
-STORY_NOTEBOOKS += $(NB)/13_national_trends.ipynb
-# [14_reported_figures]
-$(NB)/14_reported_figures.ipynb: $(wildcard data/reported/*.csv)
-STORY_NOTEBOOKS += $(NB)/14_reported_figures.ipynb
-# [15_revisions]
-# every pair of consecutive workforce releases: the figures each release changed
-$(NB)/15_revisions.ipynb: data/processed/workforce.parquet
-STORY_NOTEBOOKS += $(NB)/15_revisions.ipynb
-# [16_maps]
-$(NB)/16_maps.ipynb: data/processed/inspections.parquet data/processed/la_geography.parquet data/processed/workforce.parquet $(call raw,LA_Inspection_Outcomes_as_at_31_March_2025.ods $(HEX_LAYOUT_NAMES))
-STORY_NOTEBOOKS += $(NB)/16_maps.ipynb
 # [claims]
-CLAIMS_REPORT := outputs/claims_report.csv outputs/claims_by_vintage.csv
-$(CLAIMS_REPORT) &: data/claims.csv $(wildcard data/reported/*.csv) $(SRC) $(PROCESSED_TABLES) | $(ENV)
+CLAIMS_REPORT := $(STEP_OUTPUTS_claims)
+$(CLAIMS_REPORT) &: $(STEP_INPUTS_claims) $(SRC) | $(ENV)
 	$(PY) -m csc_figures.claims
 .PHONY: claims
 claims: $(CLAIMS_REPORT) ## Check every figure in the articles: outputs/claims_report.csv (the page is in make site)

@@ -11,6 +11,8 @@ CLI then refuses to answer from the table the refused file should have rebuilt.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import csv
 import hashlib
 import io
@@ -33,8 +35,10 @@ ROOT = paths.ROOT
 WORKFORCE_2025 = "csww_indicators_2017_to_2025.csv"
 WORKFORCE_2024 = "csww_indicators_2017_to_2024.csv"
 CIN = children.CIN_FILE
-OFSTED_2025 = inspections.FILE_2025
-SHEET_2025 = inspections.SHEET_2025
+# The Ofsted file the faults were written against, pinned by its as-at date.
+_OFSTED_2025 = inspections.file_as_at(dt.date(2025, 3, 31))
+OFSTED_2025 = _OFSTED_2025.name
+SHEET_2025 = _OFSTED_2025.layout.history_sheet
 
 
 # ---- editing a copy the way a maintainer would -----------------------------------------------

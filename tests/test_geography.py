@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from csc_figures import geography
+from csc_figures import geography, ofsted_layouts
 from csc_figures.errors import DataError, UserError
 from csc_figures.inspections import load_sheet, split_tables
 
@@ -41,17 +41,16 @@ def test_every_dfe_code_in_every_file_is_a_council_or_a_joint_return_of_councils
 
 def test_council_count_matches_ofsteds_as_at_tables(geo):
     # Ofsted's "as at 31 March" tables list every council that existed on that date.
-    for file, sheet, day in [
-        ("LA_Inspection_Outcomes_as_at_31_March_2025.ods", "Inspections_as_at_31_March", dt.date(2025, 3, 31)),
-        ("LA_Inspection_Outcomes_as_at_March_2024.ods", "Inspections_31_March_2024", dt.date(2024, 3, 31)),
-    ]:
+    files = [(f.name, f.layout.as_at_sheet, f.as_at) for f in ofsted_layouts.OFSTED_FILES if f.layout.as_at_sheet]
+    assert len(files) >= 2
+    for file, sheet, day in files:
         existing = geo.filter(geography.exists_on(day)).height
         assert existing == _as_at_councils(file, sheet), file
 
 
 def test_ofsted_region_matches_ofsteds_own_file(geo):
-    ofsted = geography.read_ofsted_2025_names()  # name and ONS code; regions read separately below
-    raw = load_sheet(geography.OFSTED_2025_FILE, geography.OFSTED_2025_HISTORY_SHEET)
+    ofsted = geography.read_ofsted_names()  # name and ONS code; regions read separately below
+    raw = load_sheet(geography.OFSTED_NAMES_FILE, geography.OFSTED_NAMES_SHEET)
     [(_, header, body)] = split_tables(raw, "Local authority area code", 1, "2025 history")
     regions = body.select(pl.col(body.columns[header.index("Local authority area code") + 1]).alias("ons_code"),
                           pl.col(body.columns[header.index("Ofsted region") + 1]).alias("file_region")).unique()

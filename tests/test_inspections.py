@@ -11,6 +11,9 @@ from csc_figures import geography, inspections, tables
 from csc_figures.errors import DataError
 
 JUDGEMENT_COLUMNS = list(inspections.JUDGEMENT_COLUMNS)
+# The files these tests were written against, pinned by their as-at dates (a newer file may join them).
+FILE_2024 = inspections.file_as_at(dt.date(2024, 3, 31))
+FILE_2025 = inspections.file_as_at(dt.date(2025, 3, 31))
 
 
 @pytest.fixture(scope="module")
@@ -63,23 +66,23 @@ def test_rows_in_equal_rows_out(built):
     rows, merged = built["source_rows"], built["inspections"]
     assert merged.height == inspections.with_sequence(rows).select(
         "la_code", "framework", "__group", "sequence").unique().height
-    # every inspection in the 2025 file appears once, with its ILACS count per council kept
-    per_file = rows.filter(pl.col("source") == inspections.FILE_2025).group_by("la_code").len()
+    # every inspection in the newest long history appears once, with its ILACS count per council kept
+    per_file = rows.filter(pl.col("source") == inspections.HISTORY_FILES[-1].name).group_by("la_code").len()
     per_merged = merged.filter(pl.col("framework") == "ILACS").group_by("la_code").len()
     check = per_file.join(per_merged, on="la_code", suffix="_merged")
     assert (check["len"] <= check["len_merged"]).all()
 
 
-def test_every_ilacs_is_in_the_2025_history_and_typed(history):
-    # The 2025 sheet lists every ILACS since 2018, councils since abolished included.
+def test_every_ilacs_is_in_the_newest_history_and_typed(history):
+    # The newest long history lists every ILACS since 2018, councils since abolished included.
     ilacs = history.filter(pl.col("framework") == "ILACS")
-    assert ilacs["sources"].list.contains(inspections.FILE_2025).all()
+    assert ilacs["sources"].list.contains(inspections.HISTORY_FILES[-1].name).all()
     assert history["inspection_type"].null_count() == 0
 
 
 def test_sources_list_the_files(history):
     counts = history.filter(pl.col("framework") == "ILACS")["sources"].list.len()
-    assert counts.min() >= 1 and counts.max() == 3
+    assert counts.min() >= 1 and counts.max() == len(inspections.FILE_PRIORITY)
     assert history.filter(pl.col("framework") == "SIF")["sources"].list.len().max() == 1
 
 
@@ -196,15 +199,14 @@ def test_ofsteds_as_at_tables_agree_with_the_history_except_where_reported(histo
 
 
 def test_as_at_check_reports_a_changed_judgement(history, geo, names):
-    raw = inspections.load_sheet(inspections.FILE_2025, inspections.AS_AT_SHEET_2025)
+    raw = inspections.load_sheet(FILE_2025.name, FILE_2025.layout.as_at_sheet)
     york_row = next(i for i, r in enumerate(raw.rows()) if r[2] == "York")
     changed = raw.with_row_index("i").with_columns(
         pl.when(pl.col("i") == york_row).then(pl.lit("Inadequate")).otherwise(pl.col(raw.columns[6]))
         .alias(raw.columns[6])).drop("i")
-    other_where = f"{inspections.FILE_2024} sheet Inspections_31_March_2024"
-    found = inspections.check_as_at_tables(history, geo, names, tables_raw={
-        f"{inspections.FILE_2025} sheet {inspections.AS_AT_SHEET_2025}": changed,
-        other_where: inspections.load_sheet(inspections.FILE_2024, "Inspections_31_March_2024")})
+    tables_raw = {f"{file} sheet {sheet}": inspections.load_sheet(file, sheet) for file, sheet in inspections.AS_AT_TABLES}
+    tables_raw[f"{FILE_2025.name} sheet {FILE_2025.layout.as_at_sheet}"] = changed
+    found = inspections.check_as_at_tables(history, geo, names, tables_raw=tables_raw)
     york = found.filter((pl.col("la_code") == "816") & (pl.col("field") == "overall"))
     assert york.select("as_at_value", "resolved").rows() == [("inadequate", "outstanding")]
 
@@ -323,7 +325,7 @@ def _fixture_sheet(tmp_path, rows) -> pl.DataFrame:
 
 
 def _spec_2024() -> inspections.WideSheet:
-    return next(s for s in inspections.WIDE_SHEETS if s.file == inspections.FILE_2024)
+    return next(s for s in inspections.WIDE_SHEETS if s.file == FILE_2024.name)
 
 
 def test_tiny_ods_fixture_parses(tmp_path, geo, names):
@@ -375,13 +377,13 @@ def test_judgement_without_publication_date_is_an_error(tmp_path, geo, names):
 
 
 def test_2025_history_unknown_ons_code_is_an_error(geo):
-    header = ["Web link", *inspections._HISTORY_2025]
+    header = ["Web link", *inspections._HISTORY_COLUMNS]
     row = ["link", "E06999999", "Atlantis", "Current", "London", "2022-01-01T00:00:00", "2022-02-01T00:00:00",
            "ILACS Standard Inspection", "Good", "Good", "Good", "Good", None]
     title = ["ILACS inspection history"] + [None] * (len(header) - 1)
     raw = pl.DataFrame({f"c{i}": [t, h, r] for i, (t, h, r) in enumerate(zip(title, header, row, strict=True))})
     with pytest.raises(DataError, match="E06999999"):
-        inspections.parse_history_2025(raw, geo)
+        inspections.parse_history(raw, geo, FILE_2025)
 
 
 def test_ilacs_without_inspection_type_is_an_error(tmp_path, geo, names):

@@ -64,12 +64,16 @@ def test_json_format():
     assert cumberland["inherited_from"] == "909" and cumberland["judgement"] == "requires_improvement"
 
 
+# The day after the newest Ofsted file's as-at date: the first day the data cannot answer.
+AFTER_THE_DATA = (inspections.NEWEST_FILE.as_at + dt.timedelta(days=1)).isoformat()
+
+
 @pytest.mark.parametrize("text, message", [
     ("2022-5-6", "YYYY-MM-DD"),
     ("06/05/2022", "YYYY-MM-DD"),
     ("yesterday", "YYYY-MM-DD"),
     ("2022-02-30", "not a real date"),
-    ("2025-04-01", "outside the data"),
+    (AFTER_THE_DATA, "outside the data"),
     ("2008-12-31", "outside the data"),
 ])
 def test_bad_dates_exit_non_zero_with_a_message(text, message):
@@ -80,8 +84,8 @@ def test_bad_dates_exit_non_zero_with_a_message(text, message):
 
 
 def test_function_contract():
-    table = inspections.rating_at_table("2025-03-31")
+    table = inspections.rating_at_table(inspections.NEWEST_FILE.as_at.isoformat())
     assert table.columns == HEADER.split(",")
     assert table.schema["published"] == pl.String
     with pytest.raises(UserError, match="outside the data"):
-        inspections.rating_at_table("2025-04-01")
+        inspections.rating_at_table(AFTER_THE_DATA)

@@ -121,5 +121,6 @@ def test_make_takes_the_workforce_releases_from_the_manifest():
     """The Makefile's inputs for 03_workforce are the manifest's workforce entries, not a list of its own."""
     dump = subprocess.run(["make", "-pn", "--no-print-directory", "help"], cwd=paths.ROOT, capture_output=True,
                           text=True, env=ENV).stdout
-    line = next(x for x in dump.splitlines() if x.startswith("WORKFORCE_RAW_NAMES :="))
-    assert line.split(":=", 1)[1].split() == [s.name for s in sources.releases(sources.WORKFORCE)]
+    line = next(x for x in dump.splitlines() if x.startswith("STEP_INPUTS_03_workforce :="))
+    raw = [p.removeprefix("data/raw/") for p in line.split(":=", 1)[1].split() if p.startswith("data/raw/")]
+    assert raw == [s.name for s in sources.releases(sources.WORKFORCE)]

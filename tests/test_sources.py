@@ -162,6 +162,7 @@ bytes = 10
 publisher = "p"
 publication = "p"
 release = "r"
+role = "hex_layout"
 page = "https://example.org"
 licence = "Open Government Licence v3.0"
 confirmed = false
@@ -178,6 +179,16 @@ established = "a test"
     (VALID_ENTRY.replace('licence =', 'license ='), r"unknown field 'license'"),
     (VALID_ENTRY.replace("46889430c2b5", "zz"), r"field 'sha256' should be 64 lower-case hex digits"),
     ("[file]\n", r"no \[files"),
+    (VALID_ENTRY.replace('role = "hex_layout"', 'role = "hexes"'), r"role 'hexes' is not one of workforce, "),
+    (VALID_ENTRY.replace('role = "hex_layout"', 'role = "workforce"'), r"role 'workforce' .* needs 'vintage'"),
+    (VALID_ENTRY.replace('role = "hex_layout"', 'role = "ofsted_outcomes"'), r"needs 'as_at'"),
+    (VALID_ENTRY.replace('role = "hex_layout"', 'role = "ofsted_outcomes"\nas_at = "2025-03-31"'),
+     r"field 'as_at' should be date, got str"),
+    (VALID_ENTRY + VALID_ENTRY.replace("x.csv", "y.csv"), r"2 entries have role 'hex_layout' .*: x.csv, y.csv; .*"
+                                                          r"a new release replaces the old entry"),
+    (VALID_ENTRY.replace('role = "hex_layout"', 'role = "ofsted_outcomes"\nas_at = 2025-03-31')
+     + VALID_ENTRY.replace("x.csv", "y.csv").replace('role = "hex_layout"', 'role = "ofsted_outcomes"\nas_at = 2025-03-31'),
+     r"two entries with role 'ofsted_outcomes' have as_at 2025-03-31"),
 ])
 def test_malformed_manifest_is_refused_naming_file_entry_and_field(tmp_path, text, expected):
     path = tmp_path / "sources.toml"

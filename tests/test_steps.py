@@ -190,3 +190,35 @@ def test_the_council_resolver_reads_la_names_declared_by_12(monkeypatch):
     monkeypatch.setenv(steps.STEP_VARIABLE, "10_ratings_vs_workforce")  # declares la_geography, not la_names
     with pytest.raises(steps.UndeclaredRead, match="10_ratings_vs_workforce read processed table 'la_names'"):
         ij.resolve("York")
+
+
+# ---- a new release is one manifest entry ---------------------------------------------------------------
+
+def _steps_mk(root: Path) -> dict[str, list[str]]:
+    """build/steps.mk as `python3 -m csc_figures.steps` writes it for a project at `root`."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "CSC_FIGURES_ROOT": str(root)}
+    out = subprocess.run(["python3", "-m", "csc_figures.steps"], env=env, capture_output=True, text=True, check=True)
+    return {name.strip(): value.split() for name, _, value in
+            (line.partition(":=") for line in out.stdout.splitlines() if ":=" in line)}
+
+
+def test_a_new_ofsted_file_is_one_manifest_entry(tmp_path):
+    """An entry with role ofsted_outcomes joins 02's inputs, and the stories take their as-at date from it."""
+    (tmp_path / "data").mkdir()
+    manifest = (ROOT / "data/sources.toml").read_text(encoding="utf-8")
+    newest = steps.OFSTED[-1]
+    entry = manifest.split(f'[files."{newest}"]', 1)[1].split("\n[files.", 1)[0]
+    entry = re.sub(r"(?m)^as_at = .*$", "as_at = 2099-03-31", entry)
+    entry = re.sub(r"(?m)^layout = .*\n", "", entry)  # no layout: the newest
+    (tmp_path / "data/sources.toml").write_text(manifest + f'\n[files."Outcomes_2099.ods"]{entry}', encoding="utf-8")
+    found = _steps_mk(tmp_path)
+    assert found["STEP_INPUTS_02_inspections"][:len(steps.OFSTED) + 1] == [
+        f"data/raw/{n}" for n in (*steps.OFSTED, "Outcomes_2099.ods")]
+    for story in ("10_ratings_vs_workforce", "12_inspection_judgements", "16_maps", "01_geography"):
+        ofsted = [p for p in found[f"STEP_INPUTS_{story}"] if p.endswith(".ods")]
+        assert ofsted == ["data/raw/Outcomes_2099.ods"], story
+
+
+def test_the_generated_graph_is_what_make_reads():
+    assert (ROOT / "build/steps.mk").read_text(encoding="utf-8") == steps.makefile(), \
+        "build/steps.mk is stale: Make remakes it from steps.py and the manifest"

@@ -31,9 +31,10 @@ from .missing import UnknownValueError, check_text_column, split_value_and_flag
 ID_COLUMNS = list(dfe_csv.ID_COLUMNS)
 GEOGRAPHIC_LEVELS = dfe_csv.GEOGRAPHIC_LEVELS
 
-CIN_FILE = "b1_children_in_need_2013_to_2025.csv"
-S47_FILE = "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv"
-CLA_FILE = "cla_number_and_rate_per_10k_children.csv"
+# Each file found by its role in data/sources.toml: a new release replaces the entry there.
+CIN_FILE = sources.one("children_in_need").name
+S47_FILE = sources.one("section_47").name
+CLA_FILE = sources.one("children_looked_after").name
 
 # source column -> (our column, what it holds)
 CIN_MEASURES = {

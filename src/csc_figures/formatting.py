@@ -9,6 +9,14 @@ from __future__ import annotations
 from .rounding import _missing, fixed, round_half_up
 
 
+_COUNT_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def count_word(n: int) -> str:
+    """3 -> 'three'; 12 -> '12' (the house style spells out one to ten)."""
+    return _COUNT_WORDS[n] if 0 <= n < len(_COUNT_WORDS) else f"{n:,}"
+
+
 def pct(value: float | None, places: int = 1) -> str:
     """16.06 -> '16.1%', 0.35 -> '0.4%'. Rates are held as percentages, not fractions."""
     return "unavailable" if _missing(value) else f"{fixed(value, places)}%"

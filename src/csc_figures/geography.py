@@ -24,15 +24,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from . import dfe_csv, steps, tables
+from . import dfe_csv, ofsted_layouts, steps, tables
 from .errors import DataError, UserError
 from .sources import raw_path
 
 # DfE files whose LA rows give DfE code, ONS code, name and region: the raw files the step declares.
 DFE_FILES = (*steps.DFE_WORKFORCE, *steps.DFE_CHILDREN)
-NEIGHBOURS_FILE = steps.NEIGHBOURS
-OFSTED_2025_FILE = steps.OFSTED_2025
-OFSTED_2025_HISTORY_SHEET = "ILACS_inspection_history"
+[NEIGHBOURS_FILE] = steps.NEIGHBOURS
+# Ofsted's spellings with ONS codes: the newest Ofsted file with one row per inspection.
+OFSTED_NAMES_FILE = ofsted_layouts.NAMES_FILE.name
+OFSTED_NAMES_SHEET = ofsted_layouts.NAMES_FILE.layout.history_sheet
 DFE_CODE_COLUMNS = ("time_period", "geographic_level", "old_la_code", "new_la_code", "la_name", "region_name")
 
 OFSTED_MERGED_REGION = "North East, Yorkshire and the Humber"
@@ -107,7 +108,7 @@ LA_NAMES = tables.declare(tables.TableSpec(
     key=("name_variant", "la_code", "source"),
     patterns={"la_code": r"^\d{3}$"},
     required=("name_variant", "normalised", "la_code", "source"),
-    inputs=(*DFE_FILES, NEIGHBOURS_FILE, OFSTED_2025_FILE),
+    inputs=(*DFE_FILES, NEIGHBOURS_FILE, OFSTED_NAMES_FILE),
 ))
 
 STATISTICAL_NEIGHBOURS = tables.declare(tables.TableSpec(
@@ -358,19 +359,19 @@ def build_statistical_neighbours(geo: pl.DataFrame) -> tuple[pl.DataFrame, pl.Da
 
 # ---- names ---------------------------------------------------------------------------------
 
-def read_ofsted_2025_names() -> pl.DataFrame:
-    """Ofsted's spellings with their ONS codes, from the 2025 ILACS history (the one Ofsted sheet with codes)."""
+def read_ofsted_names() -> pl.DataFrame:
+    """Ofsted's spellings with their ONS codes, from the newest long ILACS history (the Ofsted sheet with codes)."""
     import fastexcel
 
-    raw = fastexcel.read_excel(raw_path(OFSTED_2025_FILE)).load_sheet(
-        OFSTED_2025_HISTORY_SHEET, header_row=None, dtypes="string").to_polars()
-    header_at = find_header_row(raw, "Local authority area code", f"{OFSTED_2025_FILE}/{OFSTED_2025_HISTORY_SHEET}")
+    raw = fastexcel.read_excel(raw_path(OFSTED_NAMES_FILE)).load_sheet(
+        OFSTED_NAMES_SHEET, header_row=None, dtypes="string").to_polars()
+    header_at = find_header_row(raw, "Local authority area code", f"{OFSTED_NAMES_FILE}/{OFSTED_NAMES_SHEET}")
     header = [(v or "").strip() for v in raw.row(header_at)]
     code_col = raw.columns[header.index("Local authority area code")]
     name_col = raw.columns[header.index("Local authority name")]
     body = raw.slice(header_at + 1).select(pl.col(code_col).alias("ons"), pl.col(name_col).alias("name_variant"))
     return body.filter(pl.col("ons").is_not_null()).unique().with_columns(
-        source=pl.lit(f"{OFSTED_2025_FILE}/{OFSTED_2025_HISTORY_SHEET}"))
+        source=pl.lit(f"{OFSTED_NAMES_FILE}/{OFSTED_NAMES_SHEET}"))
 
 
 def find_header_row(raw: pl.DataFrame, first_text: str, source: str) -> int:
@@ -383,16 +384,16 @@ def find_header_row(raw: pl.DataFrame, first_text: str, source: str) -> int:
 
 
 def build_la_names(geo: pl.DataFrame, dfe_codes: pl.DataFrame, neighbours_raw: pl.DataFrame,
-                   ofsted_2025: pl.DataFrame) -> pl.DataFrame:
-    """Every spelling with its code: DfE and neighbour files carry DfE codes, Ofsted 2025 ONS codes."""
+                   ofsted: pl.DataFrame) -> pl.DataFrame:
+    """Every spelling with its code: DfE and neighbour files carry DfE codes, Ofsted's history ONS codes."""
     dfe = dfe_codes.filter(~pl.col("old_la_code").map_elements(is_joint, return_dtype=pl.Boolean)).select(
         pl.col("la_name").alias("name_variant"), pl.col("old_la_code").alias("la_code"), "source")
     sn = neighbour_names(neighbours_raw).select("name_variant", "la_code", "source")
     ons_to_code = ons_lookup(geo)
-    ofsted = ofsted_2025.join(ons_to_code, left_on="ons", right_on="ons_code", how="left")
+    ofsted = ofsted.join(ons_to_code, left_on="ons", right_on="ons_code", how="left")
     unmatched = ofsted.filter(pl.col("la_code").is_null())
     if unmatched.height:
-        raise DataError(f"{OFSTED_2025_FILE}: ONS code(s) in no DfE file: "
+        raise DataError(f"{OFSTED_NAMES_FILE}: ONS code(s) in no DfE file: "
                         f"{unmatched.select('ons', 'name_variant').unique().sort('ons').rows()}")
     names = pl.concat([dfe, sn, ofsted.select("name_variant", "la_code", "source")])
     return with_normalised(names)
@@ -462,7 +463,7 @@ def build_all() -> dict[str, pl.DataFrame]:
     neighbours, sn_excluded = build_statistical_neighbours(geo)
     # Coded sources only: a spelling matched without a code (Ofsted's other sheets) adds no name-to-code
     # pair, so it belongs to the inspections step that matches it (its `ofsted_names` table).
-    names = build_la_names(geo, codes, sn_raw, read_ofsted_2025_names())
+    names = build_la_names(geo, codes, sn_raw, read_ofsted_names())
     return {"la_geography": geo, "la_geography_excluded": excluded, "la_names": names,
             "statistical_neighbours": neighbours, "statistical_neighbours_excluded": sn_excluded}
 

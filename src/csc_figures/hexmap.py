@@ -31,7 +31,6 @@ import polars as pl
 from . import geography, sources, tables
 from .errors import DataError
 
-PUBLICATION = sources.HEX_LAYOUT
 
 # Odd-r offset neighbours (column, row) for even and odd rows; rows count north, so +1 is north.
 # Order: east, north-east, north-west, west, south-west, south-east (the rule's tie-break).
@@ -42,11 +41,8 @@ _NEIGHBOURS = {
 
 
 def layout_source() -> sources.Source:
-    """The manifest entry of the hex layout (found by its publication, never by a file name)."""
-    found = [s for s in sources.load_manifest().values() if s.publication == PUBLICATION]
-    if len(found) != 1:
-        raise DataError(f"data/sources.toml: expected one entry of publication {PUBLICATION!r}, found {len(found)}")
-    return found[0]
+    """The manifest entry of the hex layout (found by its role, never by a file name)."""
+    return sources.one("hex_layout")
 
 
 def parse_layout(text: str, where: str) -> pl.DataFrame:

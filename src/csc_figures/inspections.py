@@ -1,12 +1,17 @@
 """Ofsted inspections of councils' children's services, 2009 onwards, and the judgement in force.
 
-Three Ofsted files hold the history:
-- the 2023 underlying data, sheet LA_inspections_2009-2023: one wide row per council
-  (SLAC, CPI, TLAC, SIF first and re-inspection, ILACS first and second), and a second
-  table of councils abolished in a restructure;
-- the outcomes as at March 2024, sheet ILACS_inspections_2018-2024 (same idea, ILACS only);
-- the outcomes as at 31 March 2025, sheet ILACS_inspection_history: one row per ILACS
-  inspection with ONS codes and inspection dates.
+Ofsted's files hold the history. They are found by their role in data/sources.toml
+(`role = "ofsted_outcomes"`, ordered by `as_at`), each following one of three layouts (LAYOUTS):
+- `underlying-2023` (the 2023 underlying data), sheet LA_inspections_2009-2023: one wide row
+  per council (SLAC, CPI, TLAC, SIF first and re-inspection, ILACS first and second), and a
+  second table of councils abolished in a restructure;
+- `outcomes-2024` (outcomes as at March 2024), sheet ILACS_inspections_2018-2024: the same
+  idea, ILACS only, with an 'as at' table;
+- `outcomes-2025` (outcomes as at 31 March 2025, and the newest layout: a file with no layout
+  in the manifest follows it), sheet ILACS_inspection_history: one row per ILACS inspection
+  with ONS codes and inspection dates, with an 'as at' table.
+A new outcomes file is one more entry in the manifest: it joins the others, and where files
+disagree the newest wins (below).
 
 Rules (each one tested):
 - Judgements become outstanding / good / requires_improvement / inadequate; "-" means
@@ -31,26 +36,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 
-from . import geography, inspection_checks, judgements, tables
+from . import geography, inspection_checks, judgements, steps, tables
 from .dates import as_date
 from .errors import DataError, UserError
+from .ofsted_layouts import (FILE_PRIORITY, HISTORY_FILES, LAYOUTS, NEWEST_FILE, OFSTED_FILES, WIDE_SHEETS,  # noqa: F401
+                             OfstedFile, TableLayout, WideSheet, file_as_at, ofsted_files)
 from .sources import raw_path
-
-WIDE_FILE = "Childrens_social_care_in_England_2023_underlying_data.ods"
-WIDE_SHEET = "LA_inspections_2009-2023"
-FILE_2024 = "LA_Inspection_Outcomes_as_at_March_2024.ods"
-SHEET_2024 = "ILACS_inspections_2018-2024"
-FILE_2025 = "LA_Inspection_Outcomes_as_at_31_March_2025.ods"
-SHEET_2025 = "ILACS_inspection_history"
-AS_AT_SHEET_2025 = "Inspections_as_at_31_March"
-# Oldest first: where files disagree the later one wins.
-FILE_PRIORITY = (WIDE_FILE, FILE_2024, FILE_2025)
 
 FIRST_PUBLISHED = dt.date(2009, 1, 1)
 MAX_DAYS_TO_PUBLISH = 365
@@ -134,8 +130,8 @@ INSPECTIONS = tables.declare(tables.TableSpec(
         tables.Rule("fieldwork ends between its start and the report", pl.col("inspection_end").is_between(
             pl.col("inspection_start"), pl.col("published")), ("inspection_start", "inspection_end", "published")),
     ),
-    inputs=FILE_PRIORITY,
-    source_of=lambda row: " and ".join(row.get("sources") or FILE_PRIORITY),
+    inputs=steps.OFSTED,
+    source_of=lambda row: " and ".join(row.get("sources") or steps.OFSTED),
     more_checks=("Also checked when the table is built: no inspection starts after the as-at date of the latest "
                  "Ofsted file, and no report is published more than a year after it."),
 ))
@@ -175,102 +171,6 @@ def _clean_header(value: str | None) -> str:
 
 
 # ---- reading the wide sheets ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Event:
-    """One inspection's columns in a wide sheet."""
-    framework: str
-    date_header: str
-    fields: dict[str, str]  # our column -> header text
-    inspection_type: str | None = None  # fixed type; else read from type_header
-    type_header: str | None = None
-
-    @property
-    def headers(self) -> list[str]:
-        return [self.date_header, *self.fields.values(), *([self.type_header] if self.type_header else [])]
-
-
-_SIF_FIELDS = {
-    "overall": "Overall Judgement (OE)",
-    "help_and_protection": "children who need help and protection",
-    "children_in_care": "children looked after and achieving permanence",
-    "adoption": "CLA Sub: Adoption Performance",
-    "care_leavers": "CLA Sub: Experiences and progress of care leavers",
-    "leadership": "leadership, management and governance",
-}
-
-
-def _ilacs_event(prefix: str, combined_care: bool, care_leavers: bool) -> Event:
-    """ILACS columns: the 2023 sheet writes 'First ILACS framework ...', the 2024 'First ILACS ...'."""
-    fields = {
-        "overall": f"{prefix} overall effectiveness",
-        "leadership": f"{prefix} impact of leaders",
-        "help_and_protection": f"{prefix} experiences and progress of children who need help and protection",
-        "children_in_care": f"{prefix} experiences and progress of children in care"
-                            + (" and care leavers" if combined_care else ""),
-    }
-    if care_leavers:
-        fields["care_leavers"] = f"{prefix} experiences and progress of care leavers"
-    return Event("ILACS", f"{prefix} publication date", fields, type_header=f"{prefix} inspection type")
-
-
-_PRE_ILACS_EVENTS = (
-    Event("SLAC", "Safeguarding & Looked After Children (SLAC) Inspection publication date",
-          {"safeguarding": "SLAC Safeguarding Overall effectiveness (OE)",
-           "looked_after_children": "SLAC Looked After Children Overall Effectiveness (OE)"}, "first"),
-    Event("SLAC", "SLAC re-inspection of Safeguarding publication date",
-          {"safeguarding": "SLAC re-inspection Safeguarding OE"}, "reinspection_safeguarding"),
-    Event("SLAC", "SLAC re-inspection of services for Children Looked After publication date",
-          {"looked_after_children": "SLAC re-inspection of services Children Looked After OE"},
-          "reinspection_looked_after"),
-    Event("CPI", "Child Protection Inspections (CPI) publication date",
-          {"child_protection": "CPI Overall Effectiveness (OE)"}, "first"),
-    Event("CPI", "Child Protection Re-Inspection (CPRI) publication date",
-          {"child_protection": "CPRI Overall Effectiveness (OE)"}, "reinspection"),
-    Event("TLAC", "Targeted Looked After Children (TLAC) inspection publication date",
-          {"looked_after_children": "TLAC Overall Effectiveness (OE)"}, "first"),
-    Event("SIF", "Single Inspection of LA Children's Services (SIF) First SIF publication date",
-          {**{k: f"First SIF {v}" for k, v in _SIF_FIELDS.items()}, "lscb": "LSCB Overall Effectiveness"}, "first"),
-    Event("SIF", "Single Inspection of LA Children's Services (SIF) SIF Re-inspection publication date",
-          {k: f"SIF Re-inspection {v}" for k, v in _SIF_FIELDS.items()}, "reinspection"),
-)
-
-
-@dataclass(frozen=True)
-class TableLayout:
-    """What one table of a wide sheet must hold."""
-    events: tuple[Event, ...]
-    ended_councils: bool  # the table of councils abolished in a restructure
-    other_headers: tuple[str, ...] = ("Web link", "Local authority name", "LA region", "LA Authority Type")
-    name_header: str = "Local authority name"
-
-    def known_headers(self) -> set[str]:
-        return {h for e in self.events for h in e.headers} | set(self.other_headers)
-
-
-@dataclass(frozen=True)
-class WideSheet:
-    file: str
-    sheet: str
-    as_at: dt.date  # the file's reference date (31 March of its year): its main table's councils existed then
-    layouts: tuple[TableLayout, ...]  # one per table, in order
-
-
-WIDE_SHEETS = (
-    WideSheet(WIDE_FILE, WIDE_SHEET, dt.date(2023, 3, 31), (
-        TableLayout(_PRE_ILACS_EVENTS + (
-            _ilacs_event("First ILACS framework", combined_care=True, care_leavers=False),
-            _ilacs_event("Second ILACS framework", combined_care=False, care_leavers=True)), False),
-        TableLayout(_PRE_ILACS_EVENTS + (
-            _ilacs_event("ILACS framework", combined_care=True, care_leavers=False),), True),
-    )),
-    WideSheet(FILE_2024, SHEET_2024, dt.date(2024, 3, 31), (
-        TableLayout((_ilacs_event("First ILACS", combined_care=False, care_leavers=True),
-                     _ilacs_event("Second ILACS", combined_care=False, care_leavers=True)), False),
-        TableLayout((_ilacs_event("ILACS framework", combined_care=True, care_leavers=False),), True),
-    )),
-)
-
 
 def load_sheet(file: str, sheet: str) -> pl.DataFrame:
     """Every cell of a raw file's sheet as text, no header (rows as in the file)."""
@@ -435,9 +335,9 @@ def ofsted_name_variants(geo: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame
     return pl.concat(frames).unique().sort("name_variant", "la_code", "source")
 
 
-# ---- the 2025 long sheet -------------------------------------------------------------------
+# ---- the long history sheet (one row per inspection) -------------------------------------------
 
-_HISTORY_2025 = {
+_HISTORY_COLUMNS = {
     "Local authority area code": "ons_code",
     "Local authority name": "la_name_source",
     "Local authority status": "status",
@@ -453,15 +353,16 @@ _HISTORY_2025 = {
 }
 
 
-def parse_history_2025(raw: pl.DataFrame, geo: pl.DataFrame, where: str = f"{FILE_2025} sheet {SHEET_2025}") -> pl.DataFrame:
-    """The 2025 ILACS history (one row per inspection, ONS codes) as long rows with DfE codes."""
+def parse_history(raw: pl.DataFrame, geo: pl.DataFrame, file: OfstedFile) -> pl.DataFrame:
+    """A long ILACS history (one row per inspection, ONS codes) as long rows with DfE codes."""
+    where = file.where
     [(header_row, header, body)] = split_tables(raw, "Local authority area code", 1, where)
     present = [h for h in header if h]
-    unknown = [h for h in present if h not in _HISTORY_2025 and h != "Web link"]
-    missing = [h for h in _HISTORY_2025 if h not in present]
+    unknown = [h for h in present if h not in _HISTORY_COLUMNS and h != "Web link"]
+    missing = [h for h in _HISTORY_COLUMNS if h not in present]
     if unknown or missing:
         raise DataError(f"{where}: unknown column(s) {unknown}, missing column(s) {missing}")
-    body = body.select("row", *[pl.col(body.columns[header.index(h) + 1]).alias(c) for h, c in _HISTORY_2025.items()])
+    body = body.select("row", *[pl.col(body.columns[header.index(h) + 1]).alias(c) for h, c in _HISTORY_COLUMNS.items()])
     rows = []
     for rec in body.iter_rows(named=True):
         at = f"{where}, row {rec['row']}"
@@ -477,7 +378,7 @@ def parse_history_2025(raw: pl.DataFrame, geo: pl.DataFrame, where: str = f"{FIL
                "row": rec["row"]}
         if out["published"] is None:
             raise DataError(f"{at}: no publication date")
-        for h, c in _HISTORY_2025.items():
+        for h, c in _HISTORY_COLUMNS.items():
             if c in JUDGEMENT_COLUMNS:
                 out[c] = normalise_judgement(rec[c], f"{at}, column {h!r}")
         if out["overall"] is None:
@@ -490,11 +391,11 @@ def parse_history_2025(raw: pl.DataFrame, geo: pl.DataFrame, where: str = f"{FIL
     if unmatched.height:
         raise DataError(f"{where}: ONS code(s) matching no council: "
                         f"{unmatched.select('ons_code', 'la_name_source').unique().rows()}")
-    return long.drop("ons_code").with_columns(source=pl.lit(FILE_2025))
+    return long.drop("ons_code").with_columns(source=pl.lit(file.name))
 
 
-def read_history_2025(geo: pl.DataFrame) -> pl.DataFrame:
-    return parse_history_2025(load_sheet(FILE_2025, SHEET_2025), geo)
+def read_history(file: OfstedFile, geo: pl.DataFrame) -> pl.DataFrame:
+    return parse_history(load_sheet(file.name, file.layout.history_sheet), geo, file)
 
 
 def as_at_date(raw: pl.DataFrame, where: str) -> dt.date:
@@ -505,15 +406,28 @@ def as_at_date(raw: pl.DataFrame, where: str) -> dt.date:
     raise DataError(f"{where}: no 'as at <date>' in the title row")
 
 
+def checked_as_at(file: OfstedFile, raw: pl.DataFrame) -> dt.date:
+    """The date a file's 'as at' table gives in its title, which must be the manifest's `as_at`."""
+    where = f"{file.name} sheet {file.layout.as_at_sheet}"
+    day = as_at_date(raw, where)
+    if day != file.as_at:
+        raise DataError(f'{where}: the title says as at {day}, but data/sources.toml gives [files."{file.name}"] '
+                        f"as_at = {file.as_at}; correct the manifest (or the file is not the one named)")
+    return day
+
+
 @cache
-def as_at_date_2025() -> dt.date:
-    """The date the latest file covers (its as-at table's title)."""
-    return as_at_date(load_sheet(FILE_2025, AS_AT_SHEET_2025), f"{FILE_2025} sheet {AS_AT_SHEET_2025}")
+def latest_as_at() -> dt.date:
+    """The date the newest Ofsted file covers (its as-at table's title, checked against the manifest)."""
+    file = NEWEST_FILE
+    if not file.layout.as_at_sheet:
+        return file.as_at
+    return checked_as_at(file, load_sheet(file.name, file.layout.as_at_sheet))
 
 
 # Ofsted's 'as at 31 March' tables: each council's latest inspection by inspection date. They are
 # not history, but they repeat judgements the history holds, so they are checked against it.
-AS_AT_TABLES = ((FILE_2024, "Inspections_31_March_2024"), (FILE_2025, AS_AT_SHEET_2025))
+AS_AT_TABLES = tuple((f.name, f.layout.as_at_sheet) for f in OFSTED_FILES if f.layout.as_at_sheet)
 _AS_AT_COLUMNS = {
     "Local authority area code": "ons_code",
     "Local authority name": "la_name_source",
@@ -577,7 +491,7 @@ def check_as_at_tables(merged: pl.DataFrame, geo: pl.DataFrame, names: pl.DataFr
         where = f"{file} sheet {sheet}"
         raw = load_sheet(file, sheet) if tables_raw is None else tables_raw[where]
         table = read_as_at_table(raw, geo, names, where)
-        day = table["as_at"][0]
+        day = checked_as_at(next(f for f in OFSTED_FILES if f.name == file), raw)
         started = (merged.filter((pl.col("framework") == "ILACS") & (pl.col("inspection_start") <= day))
                    .sort("inspection_start").group_by("la_code").last())
         joined = table.join(started, on="la_code", how="left", suffix="_history")
@@ -606,7 +520,7 @@ def check_as_at_tables(merged: pl.DataFrame, geo: pl.DataFrame, names: pl.DataFr
 def source_rows(geo: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
     """Every inspection row from every file, before merging."""
     frames = [read_wide_sheet(spec, geo, names) for spec in WIDE_SHEETS]
-    frames.append(read_history_2025(geo))
+    frames += [read_history(file, geo) for file in HISTORY_FILES]
     return pl.concat(frames, how="diagonal_relaxed")
 
 
@@ -655,7 +569,8 @@ def _disagreements(rows: pl.DataFrame, key: list[str], compared: list[str]) -> p
             by_source = dict(zip(grp["source"], grp[column], strict=True))
             present = [v for v in grp[column] if v is not None]  # newest file first
             distinct = set(present)
-            gaps = column != "inspection_start" and None in by_source.values()  # only 2025 gives starts
+            # only the long histories give starts
+            gaps = column != "inspection_start" and None in by_source.values()
             if len(distinct) > 1 or (distinct and gaps):
                 out.append({
                     "la_code": la_code, "framework": framework, "sequence": sequence, "field": column,
@@ -678,7 +593,7 @@ def build(geo: pl.DataFrame | None = None, names: pl.DataFrame | None = None) ->
     merged, disagreements = merge(rows, geo)
     if missing := sorted(set(rows["la_code"]) - set(merged["la_code"])):
         raise DataError(f"inspections: council(s) {missing} lost in the merge")
-    check_dates_window(merged, as_at_date_2025())
+    check_dates_window(merged, latest_as_at())
     as_at = _with_history_values(check_as_at_tables(merged, geo, names), with_sequence(rows))
     combined = pl.concat([disagreements, as_at], how="diagonal").join(
         geo.select("la_code", "la_name"), on="la_code", how="left")
@@ -729,7 +644,7 @@ def coverage() -> tuple[dt.date, dt.date]:
     """First and last dates a judgement in force can be asked for: 1 January of the year of the
     first publication in the history (2009) and the as-at date of the latest Ofsted file."""
     first = tables.read("inspections")["published"].min()
-    return dt.date(first.year, 1, 1), as_at_date_2025()
+    return dt.date(first.year, 1, 1), latest_as_at()
 
 
 def judgements_in_force(as_of: dt.date, history: pl.DataFrame | None = None,
@@ -827,12 +742,14 @@ def parse_region(text: str, geo: pl.DataFrame) -> str:
 
 # ---- the notebook's sentences (02_inspections) ----------------------------------------------------
 
-# the Ofsted files, as a reader names them (FILE_PRIORITY holds their file names)
-FILE_WORDS = {
-    "Childrens_social_care_in_England_2023_underlying_data": "the 2023 history",
-    "LA_Inspection_Outcomes_as_at_March_2024": "the March 2024 outcomes",
-    "LA_Inspection_Outcomes_as_at_31_March_2025": "the March 2025 outcomes",
-}
+def _words_for(file: OfstedFile) -> str:
+    """An Ofsted file as a reader names it: 'the 2023 history', 'the March 2025 outcomes'."""
+    if not file.layout.as_at_sheet:
+        return f"the {file.as_at.year} history"
+    return f"the {file.as_at.strftime('%B')} {file.as_at.year} outcomes"
+
+
+FILE_WORDS = {f.name.split(".")[0]: _words_for(f) for f in OFSTED_FILES}
 FIELD_WORDS = {"inspection_type": "inspection type", "inspection_start": "inspection start",
                "inspection_end": "inspection end", "care_leavers": "care leavers judgement",
                "overall": "overall judgement", "published": "publication date"}
@@ -862,7 +779,10 @@ def summary_lines(built: dict[str, pl.DataFrame]) -> list[str]:
     from .articles import long_date
 
     history = built["inspections"]
-    lines = [f"{built['source_rows'].height:,} inspection rows across the three Ofsted files merged into "
+    from .formatting import count_word
+
+    lines = [f"{built['source_rows'].height:,} inspection rows across the {count_word(len(FILE_PRIORITY))} Ofsted "
+             f"files merged into "
              f"{history.height:,} inspections of {history['la_code'].n_unique()} councils:"]
     for framework, n in history.group_by("framework").len().sort("framework").rows():
         lines.append(f"  {framework}: {n:,}")

@@ -14,6 +14,7 @@ FILE=NAME) downloads one file from its recorded url even if a copy is present.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import http.client
 import os
@@ -54,15 +55,38 @@ class Source:
     licence: str = ""
     holds: str = ""
     vintage: int | None = None
-    layout: str = ""  # workforce releases: the column map (workforce.LAYOUTS); newest when empty
+    role: str = ""  # what the build uses the file for (ROLES): code finds files by role, never by name
+    layout: str = ""  # the column map or sheet layout the file follows (workforce.LAYOUTS, inspections.LAYOUTS)
+    as_at: dt.date | None = None  # Ofsted outcomes: the date the file's judgements are as at
     confirmed: bool = False  # true once `url` was downloaded and its hash matched
     established: str = ""  # how `page` and `url` were found
     licence_file: str = ""  # a licence text that must travel with the file, beside it in data/raw/
 
 
 # Fields every entry must give, non-empty; the others may be left out.
-REQUIRED = ("sha256", "bytes", "publisher", "publication", "release", "page", "licence", "confirmed", "established")
-_TYPES = {"bytes": int, "vintage": int, "confirmed": bool}
+REQUIRED = ("sha256", "bytes", "publisher", "publication", "release", "role", "page", "licence", "confirmed",
+            "established")
+_TYPES = {"bytes": int, "vintage": int, "confirmed": bool, "as_at": dt.date}
+
+
+@dataclass(frozen=True)
+class Role:
+    words: str  # what a file of this role is, for messages and docs
+    many: bool = False  # several files (releases) at once, ordered by `order_by`; else exactly one
+    order_by: str = ""  # the field that orders a role's files, oldest first (required of each)
+
+
+# Every role a raw file can play. A new release of a one-file role replaces the old entry; a new
+# release of a many-file role is one more entry (see docs/UPDATING.md).
+ROLES = {
+    "workforce": Role("a DfE children's social work workforce release", many=True, order_by="vintage"),
+    "children_in_need": Role("DfE's children in need counts (table B1)"),
+    "section_47": Role("DfE's section 47 enquiries and child protection conferences (table C4)"),
+    "children_looked_after": Role("DfE's children looked after, starting and ceasing"),
+    "statistical_neighbours": Role("DfE's statistical neighbour groupings"),
+    "ofsted_outcomes": Role("an Ofsted file of councils' inspection judgements", many=True, order_by="as_at"),
+    "hex_layout": Role("the hex map layout of upper-tier councils"),
+}
 
 
 def _check_entry(path: Path, name: str, entry: object) -> dict:
@@ -80,7 +104,8 @@ def _check_entry(path: Path, name: str, entry: object) -> dict:
     for field, value in entry.items():
         want = _TYPES.get(field, str)
         # bool is an int in Python; a count or a year given as true/false is still the wrong type.
-        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)) \
+                or (want is dt.date and isinstance(value, dt.datetime)):
             raise SourceError(f"{where}: field {field!r} should be {want.__name__}, "
                               f"got {type(value).__name__} {value!r}")
         if field in REQUIRED and want is str and not value.strip():
@@ -90,6 +115,11 @@ def _check_entry(path: Path, name: str, entry: object) -> dict:
         raise SourceError(f"{where}: field 'sha256' should be 64 lower-case hex digits, got {sha!r}")
     if entry["bytes"] <= 0:
         raise SourceError(f"{where}: field 'bytes' should be positive, got {entry['bytes']}")
+    role = ROLES.get(entry["role"])
+    if role is None:
+        raise SourceError(f"{where}: role {entry['role']!r} is not one of {', '.join(ROLES)}")
+    if role.order_by and role.order_by not in entry:
+        raise SourceError(f"{where}: a file of role {entry['role']!r} ({role.words}) needs {role.order_by!r}")
     return entry
 
 
@@ -109,26 +139,38 @@ def load_manifest(path: Path | None = None) -> dict[str, Source]:
     unknown = sorted(set(table) - {"files"})
     if unknown:
         raise SourceError(f"{path}: unknown top-level key {unknown[0]!r} (entries go under [files.\"<name>\"])")
-    return {name: Source(name=name, **_check_entry(path, name, entry)) for name, entry in files.items()}
+    manifest = {name: Source(name=name, **_check_entry(path, name, entry)) for name, entry in files.items()}
+    for role_name, role in ROLES.items():
+        found = [s for s in manifest.values() if s.role == role_name]
+        if not role.many and len(found) > 1:
+            raise SourceError(f"{path}: {len(found)} entries have role {role_name!r} ({role.words}): "
+                              f"{', '.join(s.name for s in found)}; a role with one file takes one: a new "
+                              f"release replaces the old entry")
+        keys = [getattr(s, role.order_by) for s in found] if role.many else []
+        if twice := sorted({k for k in keys if keys.count(k) > 1}):
+            raise SourceError(f"{path}: two entries with role {role_name!r} have {role.order_by} {twice[0]}")
+    return manifest
 
 
-WORKFORCE = "Children's social work workforce"
-HEX_LAYOUT = "Hex map of upper-tier local authorities"
+WORKFORCE = "workforce"
+OFSTED_OUTCOMES = "ofsted_outcomes"
 
 
-def releases(publication: str, manifest: dict[str, Source] | None = None) -> list[Source]:
-    """The manifest's entries for one publication, oldest vintage first (each must have a vintage)."""
+def releases(role: str, manifest: dict[str, Source] | None = None) -> list[Source]:
+    """The manifest's files of one role, oldest first (by vintage or as-at date)."""
     manifest = load_manifest() if manifest is None else manifest
-    found = [s for s in manifest.values() if s.publication == publication]
-    for s in found:
-        if s.vintage is None:
-            raise SourceError(f'{paths.SOURCES_TOML}: entry [files."{s.name}"] is a {publication} release '
-                              f"but has no 'vintage' (the last reporting year it holds)")
-    vintages = [s.vintage for s in found]
-    for s in found:
-        if vintages.count(s.vintage) > 1:
-            raise SourceError(f"{paths.SOURCES_TOML}: two {publication} entries have vintage {s.vintage}")
-    return sorted(found, key=lambda s: s.vintage)
+    found = [s for s in manifest.values() if s.role == role]
+    if role not in ROLES:
+        raise KeyError(f"no role {role!r} in sources.ROLES")
+    return sorted(found, key=lambda s: getattr(s, ROLES[role].order_by)) if ROLES[role].many else found
+
+
+def one(role: str, manifest: dict[str, Source] | None = None) -> Source:
+    """The one file of a one-file role (load_manifest has checked there is at most one)."""
+    found = releases(role, manifest)
+    if not found:
+        raise SourceError(f"{paths.SOURCES_TOML}: no entry has role {role!r} ({ROLES[role].words})")
+    return found[0]
 
 
 def sha256_of(path: Path) -> str:

@@ -2,14 +2,20 @@
 
 A step is a notebook (or the claims report). It reads raw files (data/raw/), processed tables
 (data/processed/<name>.parquet) and other committed inputs, and writes processed tables and
-outputs. The Makefile's rules must list the same inputs (tests/test_steps.py proves it and that
-touching a table re-runs exactly the steps that read it), and while a step runs under the
-runner `tables.read` refuses a table the step did not declare (`check_read`).
+outputs. Raw files are found by their role in data/sources.toml, never by name, so a new
+release is an entry there. The Makefile's rules take their inputs from this graph:
+`python3 -m csc_figures.steps` writes them to build/steps.mk, which the Makefile includes and
+remakes when this file or the manifest changes. While a step runs under the runner,
+`tables.read` refuses a table the step did not declare (`check_read`).
+
+This module imports nothing outside the standard library and `sources`, so Make can run it
+before the environment exists.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 
 from . import sources
@@ -17,15 +23,18 @@ from . import sources
 # Set by the runner (csc_figures.run, csc_figures.claims) for the step it runs; unset in JupyterLab.
 STEP_VARIABLE = "CSC_FIGURES_STEP"
 
-# Every workforce release listed in data/sources.toml: a new release is one entry there.
-DFE_WORKFORCE = tuple(source.name for source in sources.releases(sources.WORKFORCE))
-DFE_CHILDREN = ("b1_children_in_need_2013_to_2025.csv", "c4_children_in_need_section_47s_and_icpcs_2013_to_2025.csv",
-                "cla_number_and_rate_per_10k_children.csv")
-NEIGHBOURS = "New_Statistical_Neighbour_Groupings_April_2021.csv"
-OFSTED_2023 = "Childrens_social_care_in_England_2023_underlying_data.ods"
-OFSTED_2024 = "LA_Inspection_Outcomes_as_at_March_2024.ods"
-OFSTED_2025 = "LA_Inspection_Outcomes_as_at_31_March_2025.ods"
-HEX_LAYOUT = tuple(s.name for s in sources.load_manifest().values() if s.publication == sources.HEX_LAYOUT)
+
+def _names(role: str) -> tuple[str, ...]:
+    return tuple(s.name for s in sources.releases(role))
+
+
+# Raw files by role (data/sources.toml): every workforce release and every Ofsted outcomes file, oldest first.
+DFE_WORKFORCE = _names(sources.WORKFORCE)
+DFE_CHILDREN = (*_names("children_in_need"), *_names("section_47"), *_names("children_looked_after"))
+NEIGHBOURS = _names("statistical_neighbours")
+OFSTED = _names(sources.OFSTED_OUTCOMES)
+OFSTED_NEWEST = OFSTED[-1:]  # as-at dates and ONS codes come from the newest Ofsted file
+HEX_LAYOUT = _names("hex_layout")
 
 GEOGRAPHY_TABLES = ("la_geography", "la_names", "statistical_neighbours")
 CHILDREN_TABLES = ("children_in_need", "section_47", "children_looked_after")
@@ -43,8 +52,8 @@ class Step:
 
 STEPS: dict[str, Step] = {s.name: s for s in (
     # cleaning (0x): raw files -> data/processed/
-    Step("01_geography", raw=(*DFE_WORKFORCE, *DFE_CHILDREN, NEIGHBOURS, OFSTED_2025), writes=GEOGRAPHY_TABLES),
-    Step("02_inspections", raw=(OFSTED_2023, OFSTED_2024, OFSTED_2025), reads=("la_geography", "la_names"),
+    Step("01_geography", raw=(*DFE_WORKFORCE, *DFE_CHILDREN, *NEIGHBOURS, *OFSTED_NEWEST), writes=GEOGRAPHY_TABLES),
+    Step("02_inspections", raw=OFSTED, reads=("la_geography", "la_names"),
          inputs=("data/reviewed_exceptions.csv",),
          writes=("inspections", "ofsted_names"), outputs=("outputs/tables/inspections/disagreements.csv",)),
     # 03 and 04 read the council lookups only to resolve their `council` parameter
@@ -52,15 +61,15 @@ STEPS: dict[str, Step] = {s.name: s for s in (
     Step("04_children", raw=DFE_CHILDREN, reads=("la_geography", "la_names"), writes=CHILDREN_TABLES),
     # stories (1x): processed tables -> outputs/
     # 10 and 12 draw their maps on the hex layout, as 16 does
-    Step("10_ratings_vs_workforce", raw=(OFSTED_2025, *HEX_LAYOUT), reads=("inspections", "la_geography", "workforce"),
+    Step("10_ratings_vs_workforce", raw=(*OFSTED_NEWEST, *HEX_LAYOUT), reads=("inspections", "la_geography", "workforce"),
          inputs=("data/claims.csv",)),
     Step("11_council_profile", reads=(*GEOGRAPHY_TABLES, "inspections", "workforce")),
-    Step("12_inspection_judgements", raw=(OFSTED_2025, *HEX_LAYOUT), reads=("inspections", "la_geography", "la_names")),
+    Step("12_inspection_judgements", raw=(*OFSTED_NEWEST, *HEX_LAYOUT), reads=("inspections", "la_geography", "la_names")),
     Step("13_national_trends", reads=("children_looked_after", "section_47"),
          inputs=("data/reported/national_statistics_quoted.csv",)),
     Step("14_reported_figures", inputs=("data/reported/*.csv",)),
     Step("15_revisions", reads=("workforce",)),
-    Step("16_maps", raw=(OFSTED_2025, *HEX_LAYOUT), reads=("inspections", "la_geography", "workforce")),
+    Step("16_maps", raw=(*OFSTED_NEWEST, *HEX_LAYOUT), reads=("inspections", "la_geography", "workforce")),
     # every figure in the articles, recomputed from every table
     Step("claims", reads=(*GEOGRAPHY_TABLES, "inspections", "ofsted_names", "workforce", *CHILDREN_TABLES),
          inputs=("data/claims.csv", "data/reported/*.csv"),
@@ -95,3 +104,30 @@ def check_read(table: str) -> None:
     if table not in step.reads and table not in step.writes:
         raise UndeclaredRead(f"step {name} read processed table {table!r}, which it does not declare; "
                              f"add it to its reads in src/csc_figures/steps.py (and the Makefile rule)")
+
+
+# ---- the Makefile's half: build/steps.mk ----------------------------------------------------------
+
+def _paths(step: Step) -> list[str]:
+    """Every file a step's Make rule lists, relative to the root; a glob stays a glob for Make to expand."""
+    found = [f"data/raw/{name}" for name in step.raw] + [f"data/processed/{t}.parquet" for t in step.reads]
+    return found + [f"$(wildcard {p})" if "*" in p else p for p in step.inputs]
+
+
+def makefile() -> str:
+    """Make variables for every step: STEP_INPUTS_<name> (what its rule lists), STEP_TABLES_<name> (the
+    processed tables it writes), STEP_OUTPUTS_<name>; CLEANING_STEPS and STORY_STEPS name the steps."""
+    lines = ["# Generated from src/csc_figures/steps.py and data/sources.toml by `python3 -m csc_figures.steps`.",
+             "# Do not edit: the Makefile remakes it when either changes."]
+    for step in STEPS.values():
+        lines.append(f"STEP_INPUTS_{step.name} := {' '.join(_paths(step))}")
+        lines.append(f"STEP_TABLES_{step.name} := {' '.join(f'data/processed/{t}.parquet' for t in step.writes)}")
+        lines.append(f"STEP_OUTPUTS_{step.name} := {' '.join(step.outputs)}")
+    lines.append(f"CLEANING_STEPS := {' '.join(s for s in STEPS if s.startswith('0'))}")
+    lines.append(f"STORY_STEPS := {' '.join(s for s in STEPS if s.startswith('1'))}")
+    lines.append(f"RAW_NAMES := {' '.join(sorted(sources.load_manifest()))}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(makefile())

@@ -9,16 +9,9 @@ from __future__ import annotations
 import polars as pl
 
 from ... import formatting as f
+from ...formatting import count_word
 from .compute import (MEASURES, change_pct, is_record_high, period_label, previous_years_higher, reported_series, series,
                       value_in, years_lowest)
-
-_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-
-
-def count_word(n: int) -> str:
-    """3 -> 'three'; 12 -> '12' (the house style spells out one to ten)."""
-    return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
-
 
 def _held(df: pl.DataFrame) -> pl.DataFrame:
     return df.filter(pl.col("value").is_not_null()).sort("year")

@@ -195,7 +195,7 @@ def edition_for(year: int | None = None, base_year: int | None = None, as_of: dt
     if int(vintage) not in held:
         raise UserError(f"vintage: no workforce release {vintage!r}; we hold {', '.join(map(str, sorted(held)))}")
     vintage = int(vintage)
-    stated.append(f"Release: DfE {WORKFORCE}, {held[vintage].release}, vintage {vintage}: {why}.")
+    stated.append(f"Release: DfE {held[vintage].publication}, {held[vintage].release}, vintage {vintage}: {why}.")
     years = sorted(load_workforce(vintage).filter(pl.col("geographic_level") == "local_authority")["year"].unique())
     if year is None:
         year = ARTICLE["year"] if article else years[-1]
