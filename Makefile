@@ -192,6 +192,10 @@ check-outputs: ## Fail if a build changed a committed output (an unexplained cha
 	  $(PY) -m csc_figures.regress || echo "(the figure regression report could not be written)"; exit 1; fi; \
 	echo "outputs unchanged"
 
+.PHONY: drill
+drill: | $(ENV) ## Rehearse a new release: a scratch clone gains a synthetic workforce release and Ofsted file, then make test
+	$(PY) -m csc_figures.drill
+
 .PHONY: grid
 grid: all ## Run every notebook over the full parameter grid (years, releases, councils, dates); check each sentence
 	$(PY) -m csc_figures.grid --full

@@ -18,6 +18,7 @@ def test_a_second_make_all_waits_for_the_first(tmp_path):
     for name in ("Makefile", "pyproject.toml", "requirements.lock"):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(ROOT / "src", tmp_path / "src")  # Make includes the step graph written from src/
     shutil.copytree(ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("raw", "processed"))
     env = {k: v for k, v in os.environ.items() if k not in ("CSC_FIGURES_LOCKED", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     with open(tmp_path / ".make.lock", "w") as lock:

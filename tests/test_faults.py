@@ -236,7 +236,7 @@ FAULTS = [
           ods_row(SHEET_2025, "York", "Requires improvement to be good", "Inadequate", repeat=True), "inspections",
           ("council 816 (York)", "listed 2 times", "overall inadequate", "overall requires_improvement")),
     Fault("sheets_disagree", OFSTED_2025,
-          ods_row(inspections.AS_AT_SHEET_2025, "Derby", "Good", "Inadequate", repeat=False), "inspections",
+          ods_row(_OFSTED_2025.layout.as_at_sheet, "Derby", "Good", "Inadequate", repeat=False), "inspections",
           ("sheet Inspections_as_at_31_March gives council 831 (Derby)", "'inadequate'", "history sheet gives 'good'")),
 ]
 

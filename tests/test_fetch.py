@@ -193,6 +193,7 @@ bytes = {len(CONTENT)}
 publisher = "p"
 publication = "p"
 release = "r"
+role = "hex_layout"
 page = "https://example.org/page"
 url = "{server}/release/files"
 member = "data/x.csv"

@@ -4,6 +4,7 @@ import polars as pl
 import pytest
 
 from csc_figures import revisions, workforce
+from csc_figures.errors import UserError
 from csc_figures.revisions import between
 
 
@@ -93,9 +94,38 @@ def test_real_panel_every_consecutive_pair_and_a_stable_order():
 
 
 def test_largest_revisions_are_headline_rates_sorted_by_size():
-    top = revisions.largest(revisions.revisions(), 10)
-    assert top.height == 10 and set(top["measure"]) <= set(revisions.CHART_MEASURES)
+    table = revisions.revisions()
+    top = revisions.largest(table, 10)
+    newest = table.filter(pl.col("to_release") == workforce.vintages()[-1], pl.col("status") == "revised",
+                          pl.col("measure").is_in(revisions.CHART_MEASURES))
+    assert top.height == min(10, newest.height) > 0 and set(top["measure"]) <= set(revisions.CHART_MEASURES)
+    # the newest release's revisions, by default
+    held = workforce.vintages()
+    assert set(top["to_release"]) == {held[-1]} and set(top["from_release"]) == {held[-2]}
     sizes = top["change"].abs().to_list()
     assert sizes == sorted(sizes, reverse=True)
     chart = revisions.largest_chart(top).to_dict()
     assert "percentage points" in " ".join(chart["title"]["text"]) and chart["description"].startswith("Bar chart.")
+
+
+def test_largest_revisions_of_any_release_and_a_release_with_none_before_it():
+    held = workforce.vintages()
+    table = revisions.revisions()
+    top = revisions.largest(table, 5, release=held[1])
+    assert set(top["to_release"]) == {held[1]} and set(top["from_release"]) == {held[0]}
+    with pytest.raises(UserError, match=f"release {held[0]}: no release before it"):
+        revisions.largest(table, 5, release=held[0])
+
+
+def test_a_release_that_revised_nothing_still_gets_its_sentence_and_chart():
+    held = workforce.vintages()
+    table = revisions.revisions()
+    quiet = table.filter(pl.col("to_release") != held[-1])  # as if the newest release changed nothing
+    said = revisions.sentences(quiet)
+    assert len(said) == len(held) - 1
+    assert said[-1] == (f"The {held[-1]} release revised no council figure published in the {held[-2]} release, "
+                        "and none of England's figures.")
+    top = revisions.largest(quiet)
+    assert top.height == 0
+    chart = revisions.largest_chart(top).to_dict()
+    assert f"The {held[-1]} release revised none of the rates" in " ".join(chart["title"]["text"])

@@ -22,6 +22,7 @@ import altair as alt
 import polars as pl
 
 from . import charts, formatting, style, workforce
+from .errors import UserError
 
 STORY = "revisions"
 LEVELS = ("national", "local_authority")  # England and councils; regions are sums of councils
@@ -115,18 +116,28 @@ def summary(table: pl.DataFrame) -> pl.DataFrame:
             .sort("from_release", "geographic_level", "_order").drop("_order"))
 
 
-def sentences(table: pl.DataFrame) -> list[str]:
+def pairs(table: pl.DataFrame, vintages: list[int] | None = None) -> list[tuple[int, int]]:
+    """Every pair of consecutive releases held (from the manifest unless `vintages` says), even one whose
+    newer release changed nothing (it has no rows in `table`)."""
+    held = sorted(vintages if vintages is not None else workforce.vintages())
+    return list(zip(held, held[1:], strict=False))
+
+
+def sentences(table: pl.DataFrame, vintages: list[int] | None = None) -> list[str]:
     """One sentence per pair of releases: how many council and England figures it changed."""
     out = []
-    for (old, new), pair in table.group_by("from_release", "to_release", maintain_order=True):
+    for old, new in pairs(table, vintages):
+        pair = table.filter(pl.col("from_release") == old, pl.col("to_release") == new)
         councils = pair.filter(pl.col("geographic_level") == "local_authority")
         counts = {s: councils.filter(pl.col("status") == s).height for s in STATUSES}
         revised = councils.filter(pl.col("status") == "revised")
         national = pair.filter(pl.col("geographic_level") == "national", pl.col("status") == "revised").height
         if counts["revised"]:
-            text = (f"The {new} release revised {formatting.number(counts['revised'])} council figures published "
-                    f"in the {old} release, for {revised['la_code'].n_unique()} councils and years "
-                    f"{revised['year'].min()}-{revised['year'].max()}")
+            first, last = revised["year"].min(), revised["year"].max()
+            text = (f"The {new} release revised {formatting.number(counts['revised'])} council figure"
+                    f"{'s' if counts['revised'] != 1 else ''} published in the {old} release, for "
+                    f"{revised['la_code'].n_unique()} council{'s' if revised['la_code'].n_unique() != 1 else ''} "
+                    f"and {f'years {first}-{last}' if first != last else f'the year {first}'}")
         else:
             text = f"The {new} release revised no council figure published in the {old} release"
         extra = [f"{formatting.number(n)} {s}" for s, n in counts.items() if s != "revised" and n]
@@ -141,35 +152,50 @@ def england(table: pl.DataFrame) -> pl.DataFrame:
     return table.filter(pl.col("geographic_level") == "national").drop("la_code", "joint_codes")
 
 
-def largest(table: pl.DataFrame, n: int = 15) -> pl.DataFrame:
-    """The n largest revisions of the headline rates (percentage points), councils and England."""
-    rates = table.filter(pl.col("status") == "revised", pl.col("measure").is_in(CHART_MEASURES))
+def largest(table: pl.DataFrame, n: int = 15, release: int | None = None,
+            vintages: list[int] | None = None) -> pl.DataFrame:
+    """The n largest revisions of the headline rates (percentage points), councils and England, that one
+    release made to the release before it: the newest release unless `release` says."""
+    held = pairs(table, vintages)
+    if not held:
+        raise UserError("revisions need two workforce releases; data/sources.toml lists fewer")
+    newer = {new: old for old, new in held}
+    release = max(newer) if release is None else release
+    if release not in newer:
+        raise UserError(f"release {release}: no release before it to compare with; use one of "
+                        f"{', '.join(map(str, sorted(newer)))}")
+    rates = table.filter(pl.col("status") == "revised", pl.col("measure").is_in(CHART_MEASURES),
+                         pl.col("to_release") == release)
     rates = rates.with_columns(pl.col("change").abs().alias("size"))
     # Ties broken by a stable key, so the same data always gives the same chart.
-    top = rates.sort(["size", "from_release", "la_code", "year", "measure"],
-                     descending=[True, False, False, False, False]).head(n)
+    top = rates.sort(["size", "la_code", "year", "measure"], descending=[True, False, False, False]).head(n)
     short = pl.col("measure").map_elements(lambda m: measure_label(m).removesuffix(", FTE"), return_dtype=pl.String)
     return top.with_columns(
         pl.col("measure").map_elements(measure_label, return_dtype=pl.String).alias("measure_label"),
-        pl.format("{} {}, {}", pl.col("la_name"), pl.col("year"), short).alias("figure"),
+        pl.format("{} {}, {}", pl.col("la_name").fill_null("England"), pl.col("year"), short).alias("figure"),
         pl.format("{} to {}", pl.col("from_release"), pl.col("to_release")).alias("releases"),
+        pl.lit(newer[release]).alias("from_release"), pl.lit(release).alias("to_release"),
     ).drop("size")
 
 
-def largest_chart(top: pl.DataFrame):
-    """Bar chart of the largest revisions: how far each published rate moved, in points."""
-    biggest = top.row(0, named=True)
-    pairs = sorted(set(top["releases"].to_list()))
-    releases = sorted(set(top["from_release"].to_list()) | set(top["to_release"].to_list()))
-    title = ("Later DfE releases revised some councils' published rates by up to "
-             f"{formatting.points(abs(biggest['change']))}")
-    subtitle = [f"The {top.height} largest revisions of a council's turnover, agency, vacancy or sickness absence",
-                f"rate (FTE) between consecutive releases; all {top.height} from the "
-                f"{' and '.join(pairs)} release{'s' if len(pairs) > 1 else ''}." if len(pairs) == 1 else
-                f"rate (FTE) between consecutive releases ({', '.join(pairs)}).",
-                "Change from one release's figure to the next's, in percentage points."]
-    words = "; ".join(f"{r['figure']}, {r['releases']} release: {formatting.pct(r['old_value'])} to "
-                      f"{formatting.pct(r['new_value'])}" for r in top.iter_rows(named=True))
+def largest_chart(top: pl.DataFrame, release: int | None = None, vintages: list[int] | None = None):
+    """Bar chart of the largest revisions one release made: how far each published rate moved, in points."""
+    newer = {new: old for old, new in pairs(top, vintages)}
+    new = top["to_release"][0] if top.height else (max(newer) if release is None else release)
+    old = newer[new]
+    rates = "turnover, agency, vacancy or sickness absence rates (FTE), councils' and England's"
+    if top.height:
+        biggest = top.row(0, named=True)
+        title = (f"The {new} release revised published rates by up to "
+                 f"{formatting.points(abs(biggest['change']))}")
+        subtitle = [f"The {top.height} largest revision{'s' if top.height != 1 else ''} the {new} release made to "
+                    f"{rates}, as the {old} release published them.",
+                    f"Change from the {old} release's figure to the {new} release's, in percentage points."]
+    else:
+        title = f"The {new} release revised none of the rates the {old} release published"
+        subtitle = [f"No revision of {rates}."]
+    words = "; ".join(f"{r['figure']}: {formatting.pct(r['old_value'])} to {formatting.pct(r['new_value'])}"
+                      for r in top.iter_rows(named=True)) or "no bars"
     bars = (
         alt.Chart(top.select("figure", "releases", "change", "old_value", "new_value"))
         .mark_bar(color=style.ROLE_COLOURS["other"])
@@ -180,7 +206,7 @@ def largest_chart(top: pl.DataFrame):
         )
         .properties(width=220, height=alt.Step(18))
     )
-    source = "Source: DfE, Children's social work workforce, releases " + ", ".join(map(str, releases))
+    source = f"Source: DfE, Children's social work workforce, releases {old} and {new}"
     return charts.titled(bars, title, subtitle, source, f"Bar chart. {title}. {words}.")
 
 
