@@ -89,3 +89,21 @@ def test_function_contract():
     assert table.schema["published"] == pl.String
     with pytest.raises(UserError, match="outside the data"):
         inspections.rating_at_table(AFTER_THE_DATA)
+
+
+def test_ofsteds_basis_counts_as_its_outcome_files_do():
+    """`--basis ofsted`: 31 March 2024 as Ofsted's file counts it (91 of 151 good or outstanding, 60%)."""
+    records = json.loads(run("2024-03-31", "--basis", "ofsted", "--format", "json").stdout)
+    judged = [r for r in records if r["judgement"] is not None]
+    good = [r for r in judged if r["judgement"] in ("good", "outstanding")]
+    assert (len(records), len(judged), len(good)) == (153, 151, 91)
+    assert all(r["inherited_from"] is None for r in records)
+    in_force = json.loads(run("2024-03-31", "--format", "json").stdout)
+    assert sum(r["judgement"] in ("good", "outstanding") for r in in_force) == 91 and len(in_force) == 153
+    table = run("2024-03-31", "--basis", "ofsted", "--format", "table")
+    assert "2 not yet inspected" in table.stdout and "Ofsted's basis" in table.stdout
+
+
+def test_an_unknown_basis_exits_non_zero_with_the_choices():
+    result = run("2024-03-31", "--basis", "ofstead")
+    assert result.returncode != 0 and "invalid choice: 'ofstead'" in result.stderr and "in-force" in result.stderr

@@ -109,7 +109,7 @@ def _rating_at(args) -> None:
     from . import judgements, tables
     from .inspections import parse_judgement, parse_region, rating_at_table
 
-    table = rating_at_table(args.date, judgement=args.judgement, region=args.region)
+    table = rating_at_table(args.date, judgement=args.judgement, region=args.region, basis=args.basis)
     if args.format != "table":  # the published contract: the rows alone (la_code ... inherited_from)
         _emit(args.format, table, json_rows_only=True)
         return
@@ -121,13 +121,18 @@ def _rating_at(args) -> None:
         n = dict(zip(counts["judgement"], counts["len"], strict=True))
         parts = [f"{n[c]} {judgements.words(c)}" for c in judgements.ORDER if n.get(c)]
         if n.get(None):
-            parts.append(f"{n[None]} not yet judged under SIF or ILACS")
+            parts.append(f"{n[None]} not yet judged under SIF or ILACS" if args.basis == "in-force"
+                         else f"{n[None]} not yet inspected")
         count = f"{_plural(table.height, 'council')}{where} on {_day(args.date)}: {', '.join(parts)}."
     else:
         what = f"rated {judgements.words(code)}" if code else "not yet judged under SIF or ILACS"
         count = f"{_plural(table.height, 'council')}{where} {what} on {_day(args.date)}."
     rule = ("Judgement in force: the overall judgement of the council's latest SIF or ILACS report published "
-            "by that date (a new council holds its predecessor's until its own).")
+            "by that date (a new council holds its predecessor's until its own)." if args.basis == "in-force" else
+            "Ofsted's basis: the overall judgement of the council's most recent SIF or ILACS inspection carried out "
+            "by that date whose report was published within the following quarter (by 30 June for 31 March); a "
+            "council with no inspection of its own is not yet inspected. `--basis in-force` gives the judgement "
+            "in force.")
     names = dict(zip(geo["la_code"], geo["la_name"], strict=True))
     readable = table.join(geo.select("la_code", "region"), on="la_code", how="left", maintain_order="left").select(
         pl.col("la_code").alias("code"), pl.col("la_name").alias("council"), "region",
@@ -385,12 +390,17 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = commands.add_parser("rating-at", help="every council's Ofsted judgement in force on a date, with a count")
+    p = commands.add_parser("rating-at", help="every council's Ofsted judgement on a date (in force, or as Ofsted "
+                                              "counts), with a count")
     p.add_argument("date", help="a date written YYYY-MM-DD, e.g. 2023-09-01")
     p.add_argument("--judgement", metavar="J",
                    help="only councils holding this judgement: outstanding, good, 'requires improvement' (or RI), "
                         "inadequate, or none")
     p.add_argument("--region", metavar="R", help="only councils in this region, e.g. London, 'North West'")
+    p.add_argument("--basis", choices=("in-force", "ofsted"), default="in-force",
+                   help="in-force (the default): the latest report published by the date; ofsted: as Ofsted's "
+                        "outcome files count, the latest inspection carried out by the date and published "
+                        "within the quarter after it")
     _format(p, default="csv")
     p.set_defaults(func=_rating_at)
 

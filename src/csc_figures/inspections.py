@@ -696,10 +696,15 @@ def parse_as_of(date_text: str) -> dt.date:
     return as_of
 
 
-def rating_at_table(date_text: str, judgement: str | None = None, region: str | None = None) -> pl.DataFrame:
-    """`csc-figures rating-at`: judgement in force on a date (optionally only one judgement, one region);
-    published as ISO text."""
-    table = judgements_in_force(parse_as_of(date_text))
+def rating_at_table(date_text: str, judgement: str | None = None, region: str | None = None,
+                    basis: str = "in-force") -> pl.DataFrame:
+    """`csc-figures rating-at`: each council's judgement on a date, in force or on Ofsted's basis
+    (csc_figures.ofsted_basis), optionally only one judgement, one region; published as ISO text."""
+    from .ofsted_basis import judgements_on
+
+    table = judgements_on(parse_as_of(date_text), basis)
+    if "inherited_from" not in table.columns:  # Ofsted's basis carries no predecessor's judgement
+        table = table.with_columns(pl.lit(None, dtype=pl.String).alias("inherited_from"))
     geo = tables.read("la_geography").select("la_code", "region", "ofsted_region")
     table = table.join(geo, on="la_code", how="left", maintain_order="left")
     if judgement is not None:
