@@ -218,9 +218,8 @@ accept: all ## Rebuild, write the regression report, stage changed outputs with 
 PORT ?= 8888
 IP ?= 127.0.0.1
 lab: $(ENV) ## JupyterLab at the repository root on the project kernel: make lab [PORT=8899] [NO_BROWSER=1] [IP=127.0.0.1]
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.port=$(PORT) --ServerApp.ip=$(IP) \
-	  --MappingKernelManager.default_kernel_name=csc-figures $(if $(NO_BROWSER),--no-browser) \
-	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	$(PY) -m csc_figures.lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.port=$(PORT) --ServerApp.ip=$(IP) \
+	  $(if $(NO_BROWSER),--no-browser) $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 clean: ## Remove built data and run outputs (keeps committed outputs and .venv)
 	rm -rf data/processed outputs/runs outputs/profiles outputs/bench

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from conftest import borrowed_environment
-from csc_figures import paths
+from csc_figures import lab, paths, style
 
 CHROMIUM = Path("/usr/bin/chromium")
 ENV = {k: v for k, v in os.environ.items()
@@ -79,9 +79,10 @@ def test_a_lab_session_changes_no_committed_output(tmp_path, browser):
     before = _committed(copy / "outputs")
     port, token = _free_port(), secrets.token_hex(16)
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root", "--ip", "127.0.0.1",
+        [str(Path(sys.executable).with_name("jupyter")), "lab", *lab.server_arguments(), "--no-browser", "--allow-root",
+         "--ip", "127.0.0.1",
          f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={copy}"],
-        cwd=copy, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        cwd=copy, env=lab.server_environment(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         _wait_for_server(port, token, server)
@@ -127,6 +128,13 @@ def test_a_lab_session_changes_no_committed_output(tmp_path, browser):
             assert shown, "no tooltip appeared over the live chart's points"
             tip = page.locator("#vg-tooltip-element").inner_text()
             font = page.evaluate("() => getComputedStyle(document.querySelector('#vg-tooltip-element')).fontFamily")
+            # the charts' titles draw in the house font (lab/config/custom/custom.css), not a fallback
+            page.wait_for_function(
+                f"""() => [...document.fonts].some(f => f.family.replace(/"/g, '') === '{style.FONT}'
+                                                     && f.weight === '700' && f.status === 'loaded')""",
+                timeout=20_000)
+            # and Lab did not ask to fetch Jupyter news (lab/settings/overrides.json)
+            assert page.get_by_text("get notified", exact=False).count() == 0
             page.keyboard.press("Control+s")
             page.wait_for_timeout(1500)
         finally:

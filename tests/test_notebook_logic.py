@@ -238,3 +238,12 @@ def test_the_grids_dates_come_from_the_data():
 @pytest.mark.parametrize("line", ["│ York ┆ requires_improvement │", "│ 2021 ┆ nan │", "│ York ┆ None │"])
 def test_a_raw_code_or_gap_in_a_table_body_is_caught(line):
     assert grid.problems([("body", line)])
+
+
+def test_a_desk_table_words_a_column_of_codes_as_its_reader_names(capsys):
+    from csc_figures.lab import show
+
+    show(pl.DataFrame({"figure": ["icpcs", "in_need_at_31_march"], "status": ["requires_improvement", "good"]}))
+    out = capsys.readouterr().out
+    assert "initial child protection conferences" in out and "children in need at 31 March" in out
+    assert "requires improvement" in out and "_" not in out

@@ -178,7 +178,8 @@ def show(df, caption: str | None = None, places: dict[str, int] | None = None, k
         if values is not None and len(values) and values.str.contains(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$|^[a-z]+$").all() \
                 and values.str.contains("_").any():
             text = text.with_columns(pl.col(c).replace_strict(
-                {v: VALUE_WORDS.get(v, judgements.words(v, v).replace("_", " ")) for v in values}, default=pl.col(c)))
+                {v: VALUE_WORDS.get(v, judgements.words(v) if v in judgements.JUDGEMENTS else column_words(v))
+                 for v in values}, default=pl.col(c)))
     flags = [c for c in text.columns if c == "flag" or c.endswith("_flag")]
     text = text.with_columns(pl.col(c).cast(pl.String).replace(FLAG_WORDS) for c in flags)
     text = text.with_columns(pl.col(c).fill_null("") for c, t in text.schema.items() if t == pl.String)
@@ -195,3 +196,61 @@ def show(df, caption: str | None = None, places: dict[str, int] | None = None, k
         for i, columns in enumerate(pieces):
             label = caption if len(pieces) == 1 else f"{caption or 'Table'} ({i + 1} of {len(pieces)})"
             print("\n".join(filter(None, [label, str(text.select(columns))])))
+
+
+# ---- the project's JupyterLab: `make lab` runs `python -m csc_figures.lab` ---------------------------------
+
+KERNEL = "csc-figures"
+
+
+def settings_folder():
+    """lab/ at the repository root: Lab's settings overrides and the custom CSS loading the house font."""
+    from . import paths
+
+    return paths.ROOT / "lab"
+
+
+def server_arguments() -> list[str]:
+    """`jupyter lab` arguments for the project's Lab: the project kernel by default, and Lab's settings from
+    lab/settings/overrides.json (no 'Jupyter news' prompt). Start it with `server_environment()` too."""
+    return [f"--MappingKernelManager.default_kernel_name={KERNEL}",
+            f"--LabApp.app_settings_dir={settings_folder() / 'settings'}", "--LabApp.custom_css=True",
+            # the reporter's own Lab settings and workspaces stay in their home, never in lab/
+            f"--LabApp.user_settings_dir={_user_lab_dir('user-settings')}",
+            f"--LabApp.workspaces_dir={_user_lab_dir('workspaces')}"]
+
+
+def _user_lab_dir(name: str) -> str:
+    from jupyter_core.paths import jupyter_config_dir
+
+    return os.path.join(os.environ.get("CSC_FIGURES_USER_JUPYTER_CONFIG", jupyter_config_dir()), "lab", name)
+
+
+def server_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for the project's Lab: Jupyter's config folder is lab/config, whose custom/custom.css
+    loads the house font (Lab serves custom CSS only from that folder); the reporter's own config folder stays
+    on the config path, so their server settings still apply."""
+    from jupyter_core.paths import jupyter_config_dir
+
+    env = dict(os.environ if environ is None else environ)
+    own = env.get("CSC_FIGURES_USER_JUPYTER_CONFIG") or jupyter_config_dir()
+    env["CSC_FIGURES_USER_JUPYTER_CONFIG"] = own
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [own, env.get("JUPYTER_CONFIG_PATH")]))
+    env["JUPYTER_CONFIG_DIR"] = str(settings_folder() / "config")
+    return env
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start JupyterLab with the project's settings; further arguments go to `jupyter lab` as given."""
+    import sys
+    from pathlib import Path
+
+    argv = sys.argv[1:] if argv is None else argv
+    jupyter = str(Path(sys.executable).with_name("jupyter"))
+    env = server_environment()
+    os.environ.update(env)  # before server_arguments: the reporter's own folders are kept
+    os.execve(jupyter, [jupyter, "lab", *server_arguments(), *argv], env)
+
+
+if __name__ == "__main__":
+    main()
