@@ -247,3 +247,17 @@ def test_a_desk_table_words_a_column_of_codes_as_its_reader_names(capsys):
     out = capsys.readouterr().out
     assert "initial child protection conferences" in out and "children in need at 31 March" in out
     assert "requires improvement" in out and "_" not in out
+
+
+def test_the_maps_every_31_march_before_the_first_shows_the_first():
+    first = maps.every_march(ij.framework_start(ij.load_inspections()) - dt.timedelta(days=1))
+    assert len(first) == 1 and first[0]["as_of"][0] == ij.first_march_after(ij.framework_start(ij.load_inspections()))
+    assert len(maps.every_march(D(2016, 4, 1))) == 3  # 2014, 2015, 2016
+
+
+def test_the_ratings_table_refuses_a_day_before_any_graded_judgement_saying_why():
+    from csc_figures.errors import UserError
+
+    before = ij.framework_start(ij.load_inspections()) - dt.timedelta(days=1)
+    with pytest.raises(UserError, match="no council held a SIF or ILACS judgement then"):
+        ratings.build(before, 2021, 2020)

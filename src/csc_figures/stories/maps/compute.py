@@ -172,8 +172,9 @@ def filled(as_of: dt.date | str | None, year: int | None, vintage: int | None) -
 
 def every_march(last: dt.date) -> list[pl.DataFrame]:
     """The judgement map's table at each 31 March from the first after the single inspection framework began
-    to `last`."""
+    to `last`; for a `last` before that first 31 March, that one alone (a map of every council not yet judged
+    would say nothing)."""
     from ..inspection_judgements import first_march_after, framework_start, load_inspections, march_dates
 
-    return [judgement_map_table(day) for day in march_dates(first_march_after(framework_start(load_inspections())).year,
-                                                            last)]
+    first = first_march_after(framework_start(load_inspections()))
+    return [judgement_map_table(day) for day in march_dates(first.year, max(first, last))]

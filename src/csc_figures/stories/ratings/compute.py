@@ -354,7 +354,8 @@ def build(as_of: dt.date | str, year: int, base_year: int | None = None, vintage
         council_rows(workforce, base_year)
     judgements = load_judgements(as_of, choices.dated_by)
     if judgements.height == 0 or judgements["judgement"].is_null().all():
-        raise UserError(f"as_of {as_of}: no Ofsted judgement had been published by then")
+        raise UserError(f"as_of {as_of}: no council held a SIF or ILACS judgement then, and the ratings table "
+                        f"groups councils by one; give a later date")
     geography = load_geography()
     councils = council_table(judgements, workforce, year, base_year, geography, choices)
     return assemble(councils, workforce, year, base_year, choices.method), councils
