@@ -33,7 +33,8 @@ $(filter-out $(firstword $(MAKECMDGOALS)),$(MAKECMDGOALS)):
 .PHONY: $(MAKECMDGOALS)
 else
 
-SRC := $(shell find src/csc_figures -name '*.py' | sort)
+# the package, and the templates its chart files are written from (templates/figure/)
+SRC := $(shell find src/csc_figures -name '*.py' | sort) $(wildcard src/csc_figures/templates/figure/*.j2)
 # A committed output changed by hand (or deleted) since the build wrote it: date back the run that wrote
 # it, so Make re-runs that run and the file is the build's again (csc_figures.written says which).
 ifneq ($(filter all stories test,$(MAKECMDGOALS)),)

@@ -114,3 +114,28 @@ def test_narrow_layout_is_the_same_chart_in_one_column():
     wide, small = chart.to_dict(), charts.narrow(chart)
     assert small["description"] == wide["description"] and small["datasets"] == wide["datasets"]
     assert float(re.search(r'width="([0-9.]+)"', charts.draw_svg(small)).group(1)) <= charts.NARROW
+
+
+TEXT_MIN = 12  # px: the smallest text a chart may draw (issue 23: no text under 12 px)
+
+
+def test_no_committed_chart_draws_text_under_12_px():
+    """Every SVG the stories wrote (full width and narrow) sets each text's size; none is under 12 px."""
+    svgs = sorted(paths.FIGURES.rglob("*.svg"))
+    assert len(svgs) > 30, f"the charts are missing from {paths.FIGURES}: run `make all`"
+    small = {}
+    for svg in svgs:
+        sizes = {float(s) for s in re.findall(r'font-size="([0-9.]+)px"', svg.read_text(encoding="utf-8"))}
+        if sizes and min(sizes) < TEXT_MIN:
+            small[str(svg.relative_to(paths.FIGURES))] = min(sizes)
+    assert not small, f"{len(small)} charts draw text under {TEXT_MIN} px, e.g. {dict(list(small.items())[:5])}"
+
+
+def test_house_style_draws_no_text_under_12_px(saved):
+    """The house defaults themselves (a text mark without a size, a facet header, the source line)."""
+    _, chart = saved
+    header = alt.Chart(pl.DataFrame({"g": ["a", "b"], "v": [1, 2]})).mark_text().encode(
+        text="v:Q").facet(column="g:N")
+    for spec in (chart.to_dict(), charts.titled(header, "T", "S", "Source", "Alt").to_dict()):
+        sizes = {float(s) for s in re.findall(r'font-size="([0-9.]+)px"', charts.draw_svg(spec))}
+        assert sizes and min(sizes) >= TEXT_MIN, sorted(sizes)

@@ -8,9 +8,10 @@ import json
 import polars as pl
 import pytest
 
-from csc_figures import hexmap, inspections, measures
+from csc_figures import charts, hexmap, inspections, judgements, measures, style
 from csc_figures.errors import DataError, UserError
 from csc_figures.stories import maps
+from csc_figures.stories.maps import chart as map_chart
 from csc_figures.stories.inspection_judgements import march_dates
 
 # ---- the layout -------------------------------------------------------------------------------------
@@ -182,22 +183,28 @@ def test_a_map_requests_nothing_and_is_one_described_image(geo, history):
         text = json.dumps(spec)
         assert '"url"' not in text, "a map loads nothing: no tiles, no data files"
         assert spec["description"] == maps.judgement_description(table)
-        assert spec["vconcat"][0]["width"] == (300 if narrow else 520)
+        assert spec["vconcat"][0]["width"] == (map_chart.NARROW if narrow else map_chart.WIDE)
 
 
 def test_the_narrow_map_wraps_its_words_to_a_phone(geo, history):
     table = maps.judgement_map_table("2025-03-31", history, geo)
     spec = maps.judgement_map(table, narrow=True).to_dict()
     title = spec["title"]["text"]
-    assert isinstance(title, list) and all(len(line) <= 32 for line in title)
-    assert all(len(line) <= 46 for line in spec["title"]["subtitle"])
+    assert isinstance(title, list) and len(title) > 1
+    assert all(charts.text_width(line, charts.TITLE_SIZE, bold=True) <= map_chart.NARROW for line in title)
+    assert all(charts.text_width(line, charts.SUBTITLE_SIZE) <= map_chart.NARROW for line in spec["title"]["subtitle"])
 
 
 def test_a_highlighted_council_gets_an_outline(geo, history):
     table = maps.judgement_map_table("2025-03-31", history, geo)
     layers = maps.judgement_map(table, highlight="831").to_dict()["vconcat"][0]["layer"]
-    outlined = [layer for layer in layers if layer.get("mark", {}).get("strokeWidth") == 3]
-    assert len(outlined) == 1
+    outlined = [layer for layer in layers if "layer" in layer and layer["layer"][0]["mark"].get("filled") is False]
+    assert len(outlined) == 1 and layers[-1] is outlined[0], "one outline, drawn above everything else"
+    halo, ink = (sub["mark"] for sub in outlined[0]["layer"])
+    assert (halo["stroke"], ink["stroke"]) == (style.WHITE, style.INK)
+    assert ink["strokeWidth"] >= 3 and halo["strokeWidth"] > ink["strokeWidth"] + 2  # white shows both sides
+    assert style.contrast(style.INK, style.WHITE) >= 3 and all(
+        max(style.contrast(style.INK, fill), style.contrast(style.WHITE, fill)) >= 3 for fill in judgements.COLOURS)
 
 
 # ---- the command ------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import altair as alt
 import font_source_sans_pro
 import polars as pl
 import vl_convert as vlc
+from markupsafe import Markup
 
 from . import atomic, judgements, paths, style
 
@@ -144,9 +145,9 @@ def _source_line(lines: list[str], width: int) -> alt.Chart:
     return (
         alt.Chart(alt.Data(values=[{}]))
         .mark_text(align="left", baseline="top", fontSize=SOURCE_SIZE, color=style.MUTED, font=FONT_STACK,
-                   lineHeight=14)
+                   lineHeight=SOURCE_LINE)
         .encode(text=alt.value(lines if len(lines) > 1 else lines[0]), x=alt.value(0), y=alt.value(0))
-        .properties(height=14 * len(lines), width=width)
+        .properties(height=SOURCE_LINE * len(lines), width=width)
     )
 
 
@@ -154,9 +155,13 @@ def _source_line(lines: list[str], width: int) -> alt.Chart:
 # Vega does not wrap titles: a title wider than its chart runs past the SVG's edge. Lines are measured
 # with the shipped font (the one vl-convert lays out with) and wrapped at the chart's own width.
 
-TITLE_SIZE, SUBTITLE_SIZE, SOURCE_SIZE = 18, 13, 11
+TITLE_SIZE, SUBTITLE_SIZE, SOURCE_SIZE = 18, 13, 12
+SOURCE_LINE = 15  # px between source lines
 EDGE = 12  # the chart's padding (5 px each side) and a little air
-NARROW = 320  # px: the narrowest phone the pages publish for
+PHONE, PAGE_MARGIN, PADDING = 320, 16, 5  # px: narrowest phone published for; page margin (site.css); Vega's padding
+# The narrow layout's widest SVG: a 320 px phone's width inside the page's margins, Vega's own padding (5 px a
+# side) sitting in the margin so that the chart's ink lines up with the text.
+NARROW = PHONE - 2 * PAGE_MARGIN + 2 * PADDING
 _META = "csc_figures"  # usermeta key holding the unwrapped title, subtitle and source
 
 
@@ -222,7 +227,7 @@ def _rewrap(spec: dict, width: float, source_width: float | None = None) -> dict
     line = out["vconcat"][-1]
     line["mark"]["text"] = source if len(source) > 1 else source[0]
     line["encoding"]["text"] = {"value": source if len(source) > 1 else source[0]}
-    line["height"] = 14 * len(source)
+    line["height"] = SOURCE_LINE * len(source)
     line["width"] = max(10, int(source_width) - 2)
     return out
 
@@ -257,7 +262,7 @@ def _as_list(value) -> list[str]:
     return list(value) if isinstance(value, list) else [value] if value else []
 
 
-# ---- the narrow layout: one column for a 320 px phone --------------------------------------------
+# ---- the narrow layout: one column for a 320 px phone (NARROW px) --------------------------------------------
 
 def narrow(chart_or_spec, width: int = NARROW) -> dict:
     """The same chart laid out for a phone: one column, every panel at most `width` px wide with its
@@ -281,7 +286,39 @@ def narrow(chart_or_spec, width: int = NARROW) -> dict:
         legend = max(80, legend - over)  # long legend labels shorten last (the alt text has them whole)
         source = max(120, width - EDGE - _left_offset(svg))
         out = _rewrap(_one_column(copy.deepcopy(spec), plot, width, None, legend), width - EDGE, source)
-    return out
+    return _wrap_headers(out)
+
+
+def header_label_expr(labels, header: dict) -> str:
+    """A facet header's labelExpr: each label wider than the header's labelLimit broken into lines by glyph
+    width (a council's long name over its panel on a phone), the others as they are."""
+    limit = header.get("labelLimit") or 0
+    size, bold = header.get("labelFontSize", 12), header.get("labelFontWeight") == "bold"
+    cases = [(label, wrap(label, limit, size, bold)) for label in sorted(set(labels))
+             if limit and text_width(label, size, bold) > limit]
+    expr = "datum.label"  # Vega-Lite pastes datum.label in unbracketed: the cases compare datum.value
+    for label, lines in reversed(cases):
+        expr = f"datum.value == {json.dumps(label)} ? {json.dumps(lines)} : ({expr})"
+    return expr
+
+
+def _wrap_headers(spec: dict) -> dict:
+    """The narrow layout's facet headers with their long labels wrapped (`header_label_expr`)."""
+    rows = [r for data in spec.get("datasets", {}).values() for r in data if isinstance(r, dict)]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("header"), dict) and "field" in node:
+                labels = [str(r[node["field"]]) for r in rows if r.get(node["field"]) is not None]
+                node["header"] = {**node["header"], "labelExpr": header_label_expr(labels, node["header"])}
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return spec
 
 
 _KEEP = {"data", "datasets", "usermeta", "description", "$schema"}
@@ -356,7 +393,7 @@ def save_table(table: pl.DataFrame, story: str, name: str) -> Path:
 def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None,
                folder: Path | None = None, table_folder: Path | None = None) -> dict[str, Path]:
     """Save a chart as PNG, SVG, offline HTML and Vega-Lite JSON, its alt text as <name>.txt, its
-    table as CSV and, for a chart made by `titled`, its narrow (320 px) layout as
+    table as CSV and, for a chart made by `titled`, its narrow (phone) layout as
     <name>_narrow.{svg,png,vl.json} (the site draws it below 600 px).
 
     Returns the paths written. The alt text is the chart's `description`: the SVG's label and
@@ -408,10 +445,9 @@ def described_svg(svg: str, spec: dict) -> str:
     heading = " ".join(heading) if isinstance(heading, list) else heading
     alt_text = spec.get("description", "")
     head, sep, rest = svg.partition(">")
-    if not sep or not head.startswith("<svg"):
+    if not sep or not re.match(r"<svg\b", head):
         raise ValueError("not an SVG document")
-    return (f'{head} role="img" aria-label="{_escape(alt_text)}"><title>{_escape(heading)}</title>'
-            f"<desc>{_escape(alt_text)}</desc>{rest}")
+    return _template("described.svg").render(head=Markup(head), rest=Markup(rest), heading=heading, alt_text=alt_text)
 
 
 # One copy of the Vega, Vega-Lite and vega-embed JavaScript for every chart page, beside the
@@ -423,8 +459,10 @@ VEGA_SCRIPT = "vega-embed.js"
 def vega_script() -> str:
     """The JavaScript that vl-convert bundles into a standalone chart page (Vega, Vega-Lite, vega-embed)."""
     page = vlc.vegalite_to_html({"mark": "point"}, bundle=True)
-    start = page.index('<script type="text/javascript">') + len('<script type="text/javascript">')
-    return page[start: page.index("</script>", start)]
+    found = re.search(r'<script type="text/javascript">(.*?)</script>', page, re.S)
+    if not found:
+        raise ValueError("vl-convert's standalone page holds no bundled script")
+    return found.group(1)
 
 
 FONT_FILES = ["SourceSansPro-Regular.otf", "SourceSansPro-Bold.otf", "LICENSE.txt"]
@@ -450,34 +488,19 @@ def write_vega_script(folder: Path) -> Path:
     return path
 
 
+def _template(name: str):
+    """A template of the chart files (templates/figure/), autoescaped like every page."""
+    from .site.render import environment
+
+    return environment().get_template(f"figure/{name}.j2")
+
+
 def _offline_html(spec: dict, script_src: str) -> str:
     """A chart page that draws with the local script and font: no CDN, no network request."""
     fonts = str(Path(script_src).parent / "fonts") if Path(script_src).parent != Path(".") else "fonts"
     title = spec.get("title", {})
     heading = title.get("text", "Chart") if isinstance(title, dict) else str(title)
     heading = " ".join(heading) if isinstance(heading, list) else heading  # a title wrapped in lines
-    alt_text = spec.get("description", "")
-    spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{_escape(heading)}</title>
-<script src="{script_src}"></script>
-<style>
-@font-face {{ font-family: "{FONT}"; font-weight: 400; src: url("{fonts}/SourceSansPro-Regular.otf"); }}
-@font-face {{ font-family: "{FONT}"; font-weight: 700; src: url("{fonts}/SourceSansPro-Bold.otf"); }}
-body {{ font-family: {FONT_STACK}; margin: 1.5em; color: {style.INK}; }}
-.alt-text {{ color: {style.MUTED}; max-width: 46em; }}</style>
-</head>
-<body>
-<div id="chart" role="img" aria-label="{_escape(alt_text)}"></div>
-<p class="alt-text">{_escape(alt_text)}</p>
-<script>vegaEmbed("#chart", {spec_json}, {{"renderer": "svg", "actions": false}}).catch(console.error);</script>
-</body>
-</html>
-"""
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return _template("page.html").render(
+        heading=heading, alt_text=spec.get("description", ""), spec=spec, script_src=script_src, fonts=fonts,
+        font=FONT, font_stack=FONT_STACK, ink=style.INK, muted=style.MUTED)

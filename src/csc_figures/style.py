@@ -156,7 +156,8 @@ def vega_config(width: int = 520) -> dict:
                  "titleFont": FONT_STACK},
         "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top", "labelColor": INK,
                    "titleColor": INK, "labelFont": FONT_STACK, "titleFont": FONT_STACK},
-        "header": {"labelFont": FONT_STACK, "titleFont": FONT_STACK, "labelColor": INK},
-        "text": {"font": FONT_STACK},
+        "header": {"labelFont": FONT_STACK, "titleFont": FONT_STACK, "labelColor": INK, "labelFontSize": 12,
+                   "titleFontSize": 12},
+        "text": {"font": FONT_STACK, "fontSize": 12},  # Vega's default is 11: no chart text under 12 px
         "range": {"category": [ROLE_COLOURS[r] for r in ("england", "council", "region", "neighbours", "other")]},
     }

@@ -73,6 +73,12 @@ def _paths(node, test, path=()) -> list[tuple]:
     return found
 
 
+def _at(spec: dict, path: tuple):
+    for key in path:
+        spec = spec[key]
+    return spec
+
+
 def _field(name: str):
     return lambda d: d.get("field") == name and "type" in d
 
@@ -252,6 +258,9 @@ class Charts:
                 patches.append(((*path, "scale", "domain"), parts["domain"]))
             for path in t.slots.get("councils", []):
                 patches.append(((*path, "sort"), parts["councils"]))
+                header = _at(t.spec, path)["header"]
+                if "labelExpr" in header:  # the narrow layout wraps a long name (charts.header_label_expr)
+                    patches.append(((*path, "header", "labelExpr"), charts.header_label_expr(parts["councils"], header)))
             for path in t.slots.get("height", []):
                 patches.append(((*path, "height"), parts["height"]))
             for path in t.slots.get("rating", []):

@@ -20,7 +20,7 @@ from .words import (judgement_description, judgement_title, long_date, measure_d
 
 # A pointy-top hexagon in Vega's unit square (odd-r layouts have pointy tops).
 HEXAGON = "M0,-1L0.866,-0.5L0.866,0.5L0,1L-0.866,0.5L-0.866,-0.5Z"
-WIDE, NARROW = 520, 300  # px: the page's chart width, and a 320 px phone's
+WIDE, NARROW = 520, charts.NARROW - 2 * charts.PADDING  # px: the page's chart width, and a phone's (charts.NARROW)
 GAP = 0.94  # a hexagon's width as a share of the distance between centres: a thin gap shows borders
 # Outside the judgement palette, for the map only: councils with no judgement or figure, the
 # outline that gives every hexagon 3:1 contrast against white, and the sequential scale of a measure
@@ -34,22 +34,19 @@ SOURCE_OFSTED = "Source: Ofsted, local authority inspection outcomes; hex layout
 SOURCE_DFE = ("Source: DfE, Children's social work workforce; hex layout by Open Innovations (MIT licence)")
 
 
-# Characters per line on the narrow layout, from the font's average glyph width at each size:
-# title 18 px bold, subtitle 13 px, source 11 px, in a 300 px chart.
-NARROW_LINE = {"title": 32, "subtitle": 46, "source": 54}
-
-
 def _titled(chart, title: str, subtitle: list[str], source: str, alt_text: str, narrow: bool):
-    """The house title block; on the narrow layout every line wraps to the phone's width."""
+    """The house title block; on the narrow layout every line wraps, by glyph width, to the map's width."""
     if not narrow:
         return charts.titled(chart, title, subtitle, source, alt_text, narrow_layout=False)  # its own narrow map
-    lines = [part for line in subtitle for part in textwrap.wrap(line, NARROW_LINE["subtitle"])]
-    source_lines = textwrap.wrap(source, NARROW_LINE["source"])
+    lines = [part for line in subtitle for part in charts.wrap(line, NARROW, charts.SUBTITLE_SIZE)]
+    source_lines = charts.wrap(source, NARROW, charts.SOURCE_SIZE)
     credit = alt.Chart(pl.DataFrame({"source": ["\n".join(source_lines)]})).mark_text(
-        align="left", baseline="top", fontSize=11, color=style.MUTED, font=charts.FONT_STACK, lineBreak="\n",
-    ).encode(text="source:N", x=alt.value(0), y=alt.value(0)).properties(height=14 * len(source_lines), width=NARROW)
+        align="left", baseline="top", fontSize=charts.SOURCE_SIZE, color=style.MUTED, font=charts.FONT_STACK,
+        lineBreak="\n", lineHeight=charts.SOURCE_LINE,
+    ).encode(text="source:N", x=alt.value(0), y=alt.value(0)).properties(
+        height=charts.SOURCE_LINE * len(source_lines), width=NARROW)
     return (alt.vconcat(chart, credit)
-            .properties(title=alt.Title(textwrap.wrap(title, NARROW_LINE["title"]), subtitle=lines),
+            .properties(title=alt.Title(charts.wrap(title, NARROW, charts.TITLE_SIZE, bold=True), subtitle=lines),
                         description=alt_text)
             .configure_concat(spacing=6))
 
@@ -95,9 +92,12 @@ def _region_labels(table: pl.DataFrame, frame: dict, narrow: bool) -> alt.LayerC
 def _highlight(table: pl.DataFrame, frame: dict, la_code: str | None) -> list[alt.Chart]:
     if la_code is None:
         return []
+    # a thick dark outline on a white halo, drawn above everything (region names too): it stands out on any fill
     own = table.filter(pl.col("la_code") == la_code)
-    return [alt.Chart(own).mark_point(shape=HEXAGON, filled=False, size=frame["size"] * 1.15, stroke=INK,
-                                      strokeWidth=3, opacity=1).encode(x=frame["x"], y=frame["y"])]
+    ring = {"shape": HEXAGON, "filled": False, "size": frame["size"] * 1.3, "opacity": 1}
+    halo = alt.Chart().mark_point(**ring, stroke=HALO, strokeWidth=7, strokeJoin="round")
+    ink = alt.Chart().mark_point(**ring, stroke=INK, strokeWidth=3.5, strokeJoin="round")
+    return [alt.layer(halo, ink, data=own).encode(x=frame["x"], y=frame["y"])]
 
 
 def _legend(title: str | None, narrow: bool) -> alt.Legend:
@@ -130,7 +130,7 @@ def judgement_map(table: pl.DataFrame, narrow: bool = False, highlight: str | No
                alt.Tooltip("framework_words:N", title="Framework"),
                alt.Tooltip("published_on:N", title="Report published"), alt.Tooltip("note:N", title="Note")]
     layers = [_hexagons(shown, frame, colour, tooltip), _dots(shown, frame, "inherited"),
-              *_highlight(shown, frame, highlight), _region_labels(shown, frame, narrow)]
+              _region_labels(shown, frame, narrow), *_highlight(shown, frame, highlight)]
     chart = alt.layer(*layers).properties(width=frame["width"], height=frame["height"])
     day: dt.date = table["as_of"][0]
     subtitle = [f"Ofsted's overall judgement of each council's children's services in force on {long_date(day)}",
@@ -160,7 +160,7 @@ def measure_map(table: pl.DataFrame, narrow: bool = False, highlight: str | None
     tooltip = [alt.Tooltip("la_name:N", title="Council"), alt.Tooltip("region:N", title="Region"),
                alt.Tooltip("printed:N", title="Figure"), alt.Tooltip("note:N", title="Note")]
     layers = [_hexagons(shown, frame, colour, tooltip), _dots(shown, frame, "joint"),
-              *_highlight(shown, frame, highlight), _region_labels(shown, frame, narrow)]
+              _region_labels(shown, frame, narrow), *_highlight(shown, frame, highlight)]
     chart = alt.layer(*layers).properties(width=frame["width"], height=frame["height"])
     return _titled(chart, measure_title(table), measure_subtitle(table), SOURCE_DFE,
                    measure_description(table, groups), narrow)

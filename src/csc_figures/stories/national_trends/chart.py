@@ -110,9 +110,12 @@ def section_47_chart(s47: pl.DataFrame, year: int = 2021):
     bars = alt.Chart(official).mark_bar().encode(x=x, y=y, color=colour, tooltip=tooltip)
     rep = alt.Chart(reported).mark_bar(color=style.WHITE, stroke=REPORTED_COLOUR, strokeWidth=2,
                                        strokeDash=[4, 2]).encode(x=x, y=y, tooltip=tooltip)
+    # the figure alone over its hollow bar (the subtitle says what a hollow bar is): on a phone a longer label
+    # would run into the axis and the next bars
     rep_label = alt.Chart(reported.with_columns(
-        pl.format("{} (reported)", pl.col("value").map_elements(f.number, return_dtype=pl.String)).alias("label"))
-    ).mark_text(dy=-8, align="left", dx=-12, fontSize=11, color=style.INK).encode(x=x, y=y, text="label:N")
+        pl.col("value").map_elements(f.number, return_dtype=pl.String).alias("label"))
+    ).mark_text(dy=-8, align="left", dx=1, fontSize=12, color=style.INK).encode(
+        x=x.copy().bandPosition(0), y=y, text="label:N")  # from the bar's left edge
     chart = (bars + rep + rep_label).properties(width=520, height=280)
     value = value_in(table, year)
     higher = previous_years_higher(table, year)

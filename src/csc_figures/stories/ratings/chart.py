@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from itertools import pairwise
 
 import altair as alt
@@ -33,6 +34,8 @@ def _long(table: pl.DataFrame, unlike: pl.DataFrame | None = None) -> pl.DataFra
                          "value": value, "england": england[measure][0],
                          "value_label": (rounding.fixed(value, 1) if value is not None else "")
                          + (MARK if other else ""),
+                         "number": rounding.fixed(value, 1) if value is not None else "",
+                         "mark": MARK if other else "",
                          "article_value": other["value"] if other else None,
                          "differs_from_article": other["reason"] if other else None})
     return pl.DataFrame(rows, schema_overrides={"article_value": pl.Float64, "differs_from_article": pl.String})
@@ -62,6 +65,13 @@ def ordered_measures(table: pl.DataFrame) -> list[str]:
 
 
 PANEL_HEIGHT = 220
+LABEL_SIZE, OUTLINE, BAR_PADDING = 12, 2.5, 0.1  # px, px, share of a bar's step
+
+
+def _panel_width(data: pl.DataFrame) -> int:
+    """A panel wide enough for each bar's value inside its foot, clear of a differing bar's outline."""
+    widest = max(charts.text_width(n, LABEL_SIZE, bold=True) for n in data["number"].to_list())
+    return max(118, math.ceil(len(RATINGS) * (widest + 2 * OUTLINE + 2) / (1 - BAR_PADDING)))
 
 
 def _listing(words: list[str]) -> str:
@@ -84,26 +94,30 @@ def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int, met
         title = f"The better the Ofsted rating, the lower the {_listing([measures.measure(m).topic for m in ordered_])}"
     else:
         title = "No measure falls steadily as the Ofsted rating improves"
-    base = alt.Chart().encode(x=alt.X("rating:N", sort=RATINGS, axis=None))
+    base = alt.Chart().encode(x=alt.X("rating:N", sort=RATINGS, axis=None, scale=alt.Scale(paddingInner=BAR_PADDING)))
     bars = base.mark_bar().encode(
         # flush labels: a top tick label never lifts its panel's title above the others
         y=alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=4, format=style.fmt("short"), labelFlush=True)),
         color=alt.Color("rating:N", **charts.judgement_scale("rating")),
         stroke=alt.condition(alt.datum.differs_from_article != None, alt.value(style.INK),  # noqa: E711
                              alt.value(None)),
-        strokeWidth=alt.condition(alt.datum.differs_from_article != None, alt.value(2.5),  # noqa: E711
+        strokeWidth=alt.condition(alt.datum.differs_from_article != None, alt.value(OUTLINE),  # noqa: E711
                                   alt.value(0)),
         tooltip=[alt.Tooltip("label:N", title="Judgement"), alt.Tooltip("councils:Q", title="Councils"),
                  alt.Tooltip("value:Q", title="Average", format=style.fmt("one_place")),
                  alt.Tooltip("article_value:Q", title="In the article"),
                  alt.Tooltip("differs_from_article:N", title="Why it differs")])
-    # values printed inside the foot of each bar (clear of the England line), dark on the light colours
-    labels = base.mark_text(baseline="bottom", fontSize=11, fontWeight="bold").encode(
-        y=alt.value(PANEL_HEIGHT - 5), text=alt.Text("value_label:N"),
-        color=alt.condition(alt.FieldOneOfPredicate("rating", ["outstanding", "inadequate"]),
-                            alt.value(style.WHITE), alt.value(style.INK)))
+    # values printed inside the foot of each bar (clear of the England line), dark on the light colours; the
+    # mark of a bar that differs from the article's chart on the line above its value
+    ink = alt.condition(alt.FieldOneOfPredicate("rating", ["outstanding", "inadequate"]),
+                        alt.value(style.WHITE), alt.value(style.INK))
+    labels = base.mark_text(baseline="bottom", fontSize=LABEL_SIZE, fontWeight="bold").encode(
+        y=alt.value(PANEL_HEIGHT - 5), text=alt.Text("number:N"), color=ink)
+    marks = base.mark_text(baseline="bottom", fontSize=LABEL_SIZE, fontWeight="bold").encode(
+        y=alt.value(PANEL_HEIGHT - 5 - LABEL_SIZE - 2), text=alt.Text("mark:N"), color=ink)
     england = alt.Chart().mark_rule(color=style.ROLE_COLOURS["england"], strokeDash=style.ROLE_DASH["england"], strokeWidth=1.5).encode(y="england:Q")
-    panel = alt.layer(bars, england, labels, data=data).properties(width=118, height=PANEL_HEIGHT)
+    panel = alt.layer(bars, england, labels, marks, data=data).properties(width=_panel_width(data),
+                                                                          height=PANEL_HEIGHT)
     chart = (panel.facet(facet=alt.Facet("measure:N", sort=[measures.short_label(m) for m in MEASURES],
                                          header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),
                          columns=5)

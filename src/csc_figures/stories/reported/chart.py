@@ -24,7 +24,7 @@ def completion_chart(rates: pl.DataFrame):
         tooltip=["route_label:N", "intake:N", "starters:Q", "graduates:Q",
                  alt.Tooltip("completion_rate:Q", format=style.fmt("one_place"))],
     )
-    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
+    labels = base.mark_text(align="left", dx=3, fontSize=12).encode(
         x="completion_rate:Q", text=alt.Text("completion_rate:Q", format=style.fmt("whole")), detail="intake:N")
     chart = (bars + labels).properties(width=520, height=alt.Step(14))
     lowest = rates.group_by("route_label").agg(pl.col("completion_rate").mean()).sort("completion_rate")
@@ -57,7 +57,7 @@ def quality_chart(scores: pl.DataFrame, table: str = STUDY):
     rule = alt.Chart(pl.DataFrame({"y": [low], "label": [f"{low:.0f} or under: lower quality of working life"]}))
     band = rule.mark_rule(color=style.RULE, strokeDash=[3, 3]).encode(y=alt.Y("y:Q", scale=SCORE_SCALE))
     # at the plot's right edge, whatever its width (the narrow layout is narrower)
-    text = rule.mark_text(align="right", dy=-6, fontSize=11, color=style.MUTED).encode(
+    text = rule.mark_text(align="right", dy=-6, fontSize=12, color=style.MUTED).encode(
         x=alt.value("width"), y=alt.Y("y:Q", scale=SCORE_SCALE), text="label:N")
     sw = scores.filter(pl.col("profession") == "Social workers").sort("phase")
     return charts.titled(
@@ -88,7 +88,7 @@ def burnout_chart(scores: pl.DataFrame, table: str = STUDY):
         color=alt.Color("phase_label:N", title=None, scale=alt.Scale(range=style.ordered(2))),
         tooltip=["domain:N", "phase_label:N", alt.Tooltip("burnout_score:Q", format=style.fmt("two_places"))],
     )
-    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
+    labels = base.mark_text(align="left", dx=3, fontSize=12).encode(
         x="burnout_score:Q", text=alt.Text("burnout_score:Q", format=style.fmt("up_to_two_places")), detail="phase_label:N")
     rule = alt.Chart(pl.DataFrame({"x": [low]})).mark_rule(color=style.MUTED, strokeDash=[3, 3]).encode(x="x:Q")
     wide = scores.pivot(on="phase", index="domain", values="burnout_score").sort("domain")
