@@ -372,10 +372,11 @@ def _chart_council(args) -> None:
 # ---- claims --------------------------------------------------------------------------------
 
 def _claims(args) -> None:
-    from .claims import claims_report
+    from .claims import claims_report, summary_line
 
     report = claims_report()
-    _emit(args.format, report)
+    # the same counts as the claims page, the README and outputs/claims_report.csv (csv: on stderr)
+    _emit(args.format, report, after=[summary_line(report)])
 
 
 # ---- the parser ----------------------------------------------------------------------------

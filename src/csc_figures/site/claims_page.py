@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .. import claims
+from .. import claims, rounding
 from .render import render, write as write_page
 
 STATUS_HEADINGS = {
@@ -20,6 +20,16 @@ STATUS_HEADINGS = {
     "reported": "Figures cited from documents that publish no table",
     "not_implemented": "Not yet recomputed",
 }
+# How the page prints a recomputed value in the article's own terms (its precision and unit); the full
+# precision stays in outputs/claims_report.csv. unit -> (prefix, suffix, suffix for exactly one)
+UNIT_WORDS = {
+    "percent": ("", "%", "%"), "points": ("", " points", " point"), "ratio": ("", " times", " times"),
+    "pounds": ("£", "", ""), "pounds_m": ("£", "m", "m"), "pounds_bn": ("£", "bn", "bn"), "kg": ("", "kg", "kg"),
+    "years": ("", " years", " year"), "months": ("", " months", " month"), "days": ("", " days", " day"),
+    "hours": ("", " hours", " hour"), "cases": ("", " cases", " case"), "words": ("", " words", " word"),
+    "fte": ("", " FTE", " FTE"), "count": ("", "", ""), "score": ("", "", ""), "year": ("", "", ""),
+}
+FLAG_WORDS = {"1": "holds", "0": "does not hold"}
 KIND_WORDS = {"data": "from the data", "arithmetic": "from other printed figures", "reported": "cited from a document",
               "statement": "a statement"}
 
@@ -30,6 +40,31 @@ def _date_words(iso: str) -> str:
     return words(iso)
 
 
+def as_printed(computed: str | None, unit: str, precision: str) -> str:
+    """A recomputed value as the article would print it: at its precision, with its unit, judgements in words
+    ('13.647', percent, 1 -> '13.6%'; 'requires_improvement' -> 'requires improvement')."""
+    computed = (computed or "").strip()
+    if not computed:
+        return ""
+    if unit == "flag" and computed in FLAG_WORDS:
+        return FLAG_WORDS[computed]
+    try:
+        value = float(computed)
+    except ValueError:
+        value = None
+    if unit == "text" or value is None:
+        return computed.replace("_", " ")  # a judgement or area code in words
+    if unit not in UNIT_WORDS:
+        raise ValueError(f"data/claims.csv: unit {unit!r} has no printed form (claims_page.UNIT_WORDS)")
+    places = int(precision) if precision not in (None, "") else 0
+    if unit == "ratio":
+        places = max(places, 2)  # 'more than doubled' is checked against the ratio itself
+    prefix, suffix, one = UNIT_WORDS[unit]
+    text = rounding.fixed(value, places, thousands=unit != "year")
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    return f"{sign}{prefix}{digits}{one if digits == '1' else suffix}"
+
+
 def anchor(story: str) -> str:
     return "story-" + re.sub(r"[^a-z0-9-]+", "-", story.lower()).strip("-")
 
@@ -37,7 +72,7 @@ def anchor(story: str) -> str:
 def report_with_ledger(report: pl.DataFrame | None = None) -> pl.DataFrame:
     """The committed report joined to each claim's kind, precision and computation, and its story."""
     report = claims.committed_report() if report is None else report
-    ledger = claims.load_claims().select("claim_id", "kind", "precision", "unit", "computation")
+    ledger = claims.load_claims().select("claim_id", "kind", "precision", "unit", "computation", "args")
     from ..articles import CLAIM_STORIES_CSV
 
     stories = pl.read_csv(CLAIM_STORIES_CSV, infer_schema=False).select("claim_id", "story")
@@ -55,7 +90,7 @@ def counts(rows: pl.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def _links(computation: str, story_parts: dict[str, list[dict]], story: str, chart_pages: dict) -> dict:
-    from ..readme import _story_package
+    from ..readme import _notebook_of, _story_package
 
     package = _story_package(computation or "")
     for part in story_parts.get(story, []):
@@ -64,7 +99,16 @@ def _links(computation: str, story_parts: dict[str, list[dict]], story: str, cha
             return {"notebook": part["notebook"].stem if part["notebook"] else None, "chart": first,
                     "table": part["folders"][0] if not part["reported"] else None,
                     "reported": part["reported"]}
-    return {"notebook": None, "chart": None, "table": None, "reported": []}
+    # a figure no chart of this story draws (England's own rate, say): the notebook of the package computing it
+    notebook = _notebook_of(package) if package else None
+    return {"notebook": notebook.stem if notebook else None, "chart": None, "table": None, "reported": []}
+
+
+def _from_claims(computation: str, args: str) -> list[str]:
+    """The printed figures an arithmetic claim is computed from (their ids, linked on this page)."""
+    if not (computation or "").startswith("arithmetic."):
+        return []
+    return [c for v in claims.parse_args(args or "").values() for c in re.findall(r"\ba\d{3}-\d{3}\b", v)]
 
 
 def view(index: list[dict], chart_pages: dict) -> dict:
@@ -82,12 +126,11 @@ def view(index: list[dict], chart_pages: dict) -> dict:
             part = mine.filter(pl.col("story") == story).sort("claim_id")
             items = []
             for r in part.iter_rows(named=True):
-                computed = r["computed"] or ""
-                if computed and r["precision"] not in (None, "") and re.fullmatch(r"-?\d+(\.\d+)?", computed):
-                    computed = claims.format_computed(float(computed), {"precision": r["precision"]})
                 items.append({"id": r["claim_id"], "quote": r["quote"], "printed": r["published"],
-                              "computed": computed, "kind": KIND_WORDS.get(r["kind"] or "", r["kind"] or ""),
+                              "computed": as_printed(r["computed"], r["unit"] or "", r["precision"]),
+                              "kind": KIND_WORDS.get(r["kind"] or "", r["kind"] or ""),
                               "note": r["note"] or "", "source_kind": r["source_kind"] or "",
+                              "from_claims": _from_claims(r["computation"], r["args"]),
                               **_links(r["computation"], parts, story, chart_pages)})
             s = by_story[story]
             groups.append({"story": story, "headline": s["headline"], "publisher": s["publisher"],
