@@ -118,10 +118,12 @@ def _ilacs(history, code):
 
 
 def test_york(history):
-    york = history.filter(pl.col("la_code") == "816").sort("published")
+    # what the files published by 15 April 2025 say (a later file may add an inspection)
+    york = history.filter(pl.col("la_code") == "816", pl.col("published") <= dt.date(2025, 4, 15)).sort("published")
     assert york["framework"].to_list() == ["SLAC", "SIF", "ILACS", "ILACS"]
     assert york.filter(pl.col("framework") == "SIF")["overall"].to_list() == ["good"]
-    assert _ilacs(history, "816").select("published", "overall").rows() == [
+    assert _ilacs(history, "816").filter(pl.col("published") <= dt.date(2025, 4, 15)).select(
+        "published", "overall").rows() == [
         (dt.date(2022, 5, 4), "requires_improvement"), (dt.date(2025, 4, 15), "outstanding")]
 
 

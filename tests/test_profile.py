@@ -10,7 +10,7 @@ import json
 import polars as pl
 import pytest
 
-from csc_figures import measures, paths
+from csc_figures import measures, paths, sources
 from csc_figures.errors import UserError
 from csc_figures.stories import profile as pr
 
@@ -364,7 +364,8 @@ def test_revised_figure_shows_both_releases(real_data):
     (rev,) = [r for r in p["revisions"] if r["measure"] == "turnover_rate" and r["year"] == 2019]
     assert rev["releases"][0] == {"vintage": 2022, "value": 20.9}
     assert rev["releases"][1] == {"vintage": 2023, "value": 21.1}
-    assert pr.revision_text(rev) == "20.9% (2022 release); 21.1% (2023-2025 releases)"
+    newest = sources.releases(sources.WORKFORCE)[-1].vintage
+    assert pr.revision_text(rev) == f"20.9% (2022 release); 21.1% (2023-{newest} releases)"
 
 
 @real

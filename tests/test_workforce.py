@@ -22,7 +22,7 @@ def test_rows_in_equal_rows_out(built):
 
 def test_columns_follow_contract(built):
     assert built.columns == list(workforce.WORKFORCE.columns)
-    assert built["vintage"].unique().sort().to_list() == [2022, 2023, 2024, 2025]
+    assert built["vintage"].unique().sort().to_list() == [s.vintage for s in sources.releases(sources.WORKFORCE)]
     for m in workforce.MEASURES:
         assert built.schema[m] == pl.Float64
     assert set(built["geographic_level"].unique()) == {"national", "regional", "local_authority"}

@@ -181,7 +181,8 @@ def _entry(name: str, path: Path, base: sources.Source, **fields: object) -> str
     for key, value in fields.items():
         lines.append(f"{key} = {value}" if isinstance(value, (int, dt.date)) else f'{key} = "{value}"')
     lines += [f'role = "{base.role}"', 'url = ""', f'licence = "{base.licence}"',
-              'confirmed = false', 'established = "A synthetic release made by the release drill (csc_figures.drill)."']
+              'confirmed = false', ('established = "A synthetic release made by the release drill (csc_figures.drill); '
+               'its url is empty: no publisher holds it."')]
     return "\n" + "\n".join(lines) + "\n"
 
 
@@ -219,6 +220,8 @@ def _run(step: str, command: list[str], cwd: Path, log: Path, timings: list[tupl
     env = {k: v for k, v in os.environ.items()
            if k not in ("CSC_FIGURES_ROOT", "CSC_FIGURES_LOCKED", "VIRTUAL_ENV", "PYTHONPATH")
            and not k.startswith("MAKE") and k != "MFLAGS"}
+    # The clone sits in a scratch folder with no ../shared beside it: it reads the articles this checkout reads.
+    env.setdefault("CSC_FIGURES_ARTICLES", str(paths.ARTICLES))
     with open(log, "a", encoding="utf-8") as out:
         result = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     timings.append((step, time.monotonic() - began))

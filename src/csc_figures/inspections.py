@@ -593,7 +593,8 @@ def build(geo: pl.DataFrame | None = None, names: pl.DataFrame | None = None) ->
     merged, disagreements = merge(rows, geo)
     if missing := sorted(set(rows["la_code"]) - set(merged["la_code"])):
         raise DataError(f"inspections: council(s) {missing} lost in the merge")
-    check_dates_window(merged, latest_as_at())
+    latest_as_at()  # the newest file's title agrees with the manifest
+    check_dates_window(rows)
     as_at = _with_history_values(check_as_at_tables(merged, geo, names), with_sequence(rows))
     combined = pl.concat([disagreements, as_at], how="diagonal").join(
         geo.select("la_code", "la_name"), on="la_code", how="left")
@@ -603,17 +604,21 @@ def build(geo: pl.DataFrame | None = None, names: pl.DataFrame | None = None) ->
             "ofsted_names": ofsted_name_variants(geo, names)}
 
 
-def check_dates_window(history: pl.DataFrame, as_at: dt.date) -> None:
-    """No inspection starts after the latest file's as-at date, and no report is published more than a
-    year after it: a date outside that window is a typo in the file, not a fact."""
-    late = history.filter((pl.col("inspection_start") > as_at)
-                          | (pl.col("published") > as_at + dt.timedelta(days=MAX_DAYS_TO_PUBLISH)))
+def check_dates_window(rows: pl.DataFrame) -> None:
+    """In each file, no inspection starts after the file's as-at date and no report is published more than a
+    year after it: a date outside that window is a typo in the file, not a fact. Each file is checked on its
+    own, so a typo in an older file is refused even where a newer file's row would win the merge."""
+    as_at = {f.name: f.as_at for f in OFSTED_FILES}
+    window = pl.col("source").replace_strict(as_at, return_dtype=pl.Date)
+    late = rows.filter((pl.col("inspection_start") > window)
+                       | (pl.col("published") > window + pl.duration(days=MAX_DAYS_TO_PUBLISH)))
     if late.height:
         row = late.row(0, named=True)
-        raise DataError(f"{' and '.join(row['sources'])}: column 'published', council {row['la_code']} "
-                        f"({row['la_name']}), {row['framework']} inspection {row['sequence']}: started "
-                        f"{row['inspection_start']}, published {row['published']}, outside the window of the latest "
-                        f"file (as at {as_at}); {late.height} such row(s); table inspections not written")
+        raise DataError(f"{row['source']} row {row['row']}: column 'published', council {row['la_code']} "
+                        f"({row['la_name_source']}), {row['framework']} inspection: started "
+                        f"{row['inspection_start']}, published {row['published']}, outside the window of that "
+                        f"file (as at {as_at[row['source']]}); {late.height} such row(s); table inspections not "
+                        f"written")
 
 
 DISAGREEMENT_COLUMNS = ["la_code", "la_name", "framework", "sequence", "field", "kind", *FILE_PRIORITY,
