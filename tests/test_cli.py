@@ -7,7 +7,7 @@ import json
 import polars as pl
 import pytest
 
-from csc_figures import cli, inspections, paths, tables
+from csc_figures import cli, in_force, paths, tables
 from csc_figures.stories import ratings as r
 
 from test_ratings import newest_release_years
@@ -28,7 +28,7 @@ def rows(text: str) -> list[dict]:
 def test_rating_at_filters_and_counts(capsys):
     code, out, _ = run(capsys, "rating-at", "2023-09-01", "--judgement", "inadequate", "--format", "table")
     assert code == 0
-    expected = inspections.judgements_in_force(inspections.parse_as_of("2023-09-01")).filter(
+    expected = in_force.judgements_in_force(in_force.parse_as_of("2023-09-01")).filter(
         pl.col("judgement") == "inadequate")
     assert out.splitlines()[0] == f"{expected.height} councils rated inadequate on 1 September 2023."
     code, out, _ = run(capsys, "rating-at", "2023-09-01", "--judgement", "Inadequate", "--format", "csv")
@@ -44,7 +44,7 @@ def test_rating_at_filters_and_counts(capsys):
 def test_rating_at_without_a_filter_counts_every_judgement(capsys):
     code, out, _ = run(capsys, "rating-at", "2022-05-06", "--format", "table")
     first = " ".join(out.split("\n\n")[0].split())
-    table = inspections.judgements_in_force(inspections.parse_as_of("2022-05-06"))
+    table = in_force.judgements_in_force(in_force.parse_as_of("2022-05-06"))
     assert first.startswith(f"{table.height} councils on 6 May 2022: ")
     assert f"{(table['judgement'] == 'inadequate').sum()} inadequate" in first
 

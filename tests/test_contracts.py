@@ -3,7 +3,7 @@
 import polars as pl
 import pytest
 
-from csc_figures import atomic, children, geography, inspections, paths, tables, workforce
+from csc_figures import atomic, children, geography, inspections, neighbours, paths, tables, workforce
 from csc_figures.errors import DataError
 
 SPEC = tables.TableSpec(
@@ -64,7 +64,7 @@ def test_write_refuses_and_keeps_the_previous_table(tmp_path, monkeypatch):
 
 def test_every_cleaning_table_declares_a_contract_and_its_raw_files():
     for spec in (workforce.WORKFORCE, children.CHILDREN_IN_NEED, children.SECTION_47, children.CHILDREN_LOOKED_AFTER,
-                 inspections.INSPECTIONS, geography.LA_GEOGRAPHY, geography.LA_NAMES, geography.STATISTICAL_NEIGHBOURS):
+                 inspections.INSPECTIONS, geography.LA_GEOGRAPHY, geography.LA_NAMES, neighbours.STATISTICAL_NEIGHBOURS):
         assert spec.inputs, spec.name
         assert spec.ranges or spec.allowed or spec.patterns, spec.name
         assert set(spec.ranges) | set(spec.allowed) | set(spec.patterns) | set(spec.required) <= set(spec.columns)

@@ -16,7 +16,7 @@ from statistics import mean
 import pytest
 
 from csc_figures import paths, tables
-from csc_figures.inspections import judgements_in_force
+from csc_figures.in_force import judgements_in_force
 from csc_figures.stories import ratings
 
 # The raw files' own column names for the five measures (the 2022 release named them differently).

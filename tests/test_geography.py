@@ -7,9 +7,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from csc_figures import geography, ofsted_layouts
+from csc_figures import geography, neighbours, ofsted_layouts
 from csc_figures.errors import DataError, UserError
-from csc_figures.inspections import load_sheet, split_tables
+from csc_figures.spreadsheet import load_sheet, split_tables
 
 
 @pytest.fixture(scope="module")
@@ -179,8 +179,8 @@ def test_ten_neighbours_each_all_known(neighbours, geo):
 
 
 def test_neighbour_rows_in_equal_rows_out_plus_set_aside():
-    raw = geography.read_neighbours_raw()
-    long, excluded = geography.parse_neighbours(raw)
+    raw = neighbours.read_neighbours_raw()
+    long, excluded = neighbours.parse_neighbours(raw)
     assert long["la_code"].n_unique() + excluded.height == raw.height - 1
 
 
@@ -199,11 +199,11 @@ def test_neighbour_file_renamed_column_is_an_error():
     raw = raw.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("SN 1")).otherwise(pl.col("column_5"))
                            .alias("column_5"))
     with pytest.raises(DataError, match="expected 'SN1'"):
-        geography.parse_neighbours(raw, "fixture.csv")
+        neighbours.parse_neighbours(raw, "fixture.csv")
 
 
 def test_neighbour_file_header_row_inside_data_is_an_error():
     header_again = ["LA num", "LA Name", "LA number", "GOInd", "GOReg"] + [x for i in range(1, 11) for x in (f"SN{i}", "SNP")]
     raw = _tiny_neighbour_file([_neighbour_row("816"), header_again])
     with pytest.raises(DataError, match="row 3 is neither a council"):
-        geography.parse_neighbours(raw, "fixture.csv")
+        neighbours.parse_neighbours(raw, "fixture.csv")

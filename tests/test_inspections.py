@@ -7,10 +7,10 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from csc_figures import geography, inspections, tables
+from csc_figures import geography, in_force, inspections, judgements, ofsted_sheets, spreadsheet, tables
 from csc_figures.errors import DataError
 
-JUDGEMENT_COLUMNS = list(inspections.JUDGEMENT_COLUMNS)
+JUDGEMENT_COLUMNS = list(ofsted_sheets.JUDGEMENT_COLUMNS)
 # The files these tests were written against, pinned by their as-at dates (a newer file may join them).
 FILE_2024 = inspections.file_as_at(dt.date(2024, 3, 31))
 FILE_2025 = inspections.file_as_at(dt.date(2025, 3, 31))
@@ -27,7 +27,7 @@ def test_columns_and_unique_key(history):
     assert history.columns == list(inspections.INSPECTIONS.columns)
     assert history.select(inspections.INSPECTIONS.key).is_unique().all()
     # one row per council per inspection: no two SIF/ILACS reports for a council on one day
-    in_force = history.filter(pl.col("framework").is_in(inspections.IN_FORCE_FRAMEWORKS))
+    in_force = history.filter(pl.col("framework").is_in(judgements.IN_FORCE_FRAMEWORKS))
     assert in_force.select("la_code", "published").is_unique().all()
 
 
@@ -50,7 +50,7 @@ def test_judgements_are_normalised(history):
 
 
 def test_overall_only_for_sif_and_ilacs(history):
-    in_force = history["framework"].is_in(inspections.IN_FORCE_FRAMEWORKS)
+    in_force = history["framework"].is_in(judgements.IN_FORCE_FRAMEWORKS)
     assert history.filter(in_force)["overall"].null_count() == 0
     assert history.filter(~in_force)["overall"].null_count() == history.filter(~in_force).height
 
@@ -179,9 +179,9 @@ def test_ofsteds_as_at_tables_agree_with_the_history_except_where_reported(histo
     reported = built["disagreements"].filter(pl.col("as_at_table").is_not_null())
     listed = set(zip(reported["la_code"], reported["as_at_table"], reported["field"], strict=True))
     checked = 0
-    for file, sheet in inspections.AS_AT_TABLES:
+    for file, sheet in ofsted_sheets.AS_AT_TABLES:
         where = f"{file} sheet {sheet}"
-        table = inspections.read_as_at_table(inspections.load_sheet(file, sheet), geo, names, where)
+        table = ofsted_sheets.read_as_at_table(ofsted_sheets.load_sheet(file, sheet), geo, names, where)
         day = table["as_at"][0]
         assert table.height == geo.filter(geography.exists_on(day)).height
         for rec in table.iter_rows(named=True):
@@ -201,14 +201,14 @@ def test_ofsteds_as_at_tables_agree_with_the_history_except_where_reported(histo
 
 
 def test_as_at_check_reports_a_changed_judgement(history, geo, names):
-    raw = inspections.load_sheet(FILE_2025.name, FILE_2025.layout.as_at_sheet)
+    raw = ofsted_sheets.load_sheet(FILE_2025.name, FILE_2025.layout.as_at_sheet)
     york_row = next(i for i, r in enumerate(raw.rows()) if r[2] == "York")
     changed = raw.with_row_index("i").with_columns(
         pl.when(pl.col("i") == york_row).then(pl.lit("Inadequate")).otherwise(pl.col(raw.columns[6]))
         .alias(raw.columns[6])).drop("i")
-    tables_raw = {f"{file} sheet {sheet}": inspections.load_sheet(file, sheet) for file, sheet in inspections.AS_AT_TABLES}
+    tables_raw = {f"{file} sheet {sheet}": ofsted_sheets.load_sheet(file, sheet) for file, sheet in ofsted_sheets.AS_AT_TABLES}
     tables_raw[f"{FILE_2025.name} sheet {FILE_2025.layout.as_at_sheet}"] = changed
-    found = inspections.check_as_at_tables(history, geo, names, tables_raw=tables_raw)
+    found = ofsted_sheets.check_as_at_tables(history, geo, names, tables_raw=tables_raw)
     york = found.filter((pl.col("la_code") == "816") & (pl.col("field") == "overall"))
     assert york.select("as_at_value", "resolved").rows() == [("inadequate", "outstanding")]
 
@@ -216,7 +216,7 @@ def test_as_at_check_reports_a_changed_judgement(history, geo, names):
 # ---- judgement in force --------------------------------------------------------------------
 
 def _in_force(day: dt.date) -> dict[str, dict]:
-    return {r["la_code"]: r for r in inspections.judgements_in_force(day).iter_rows(named=True)}
+    return {r["la_code"]: r for r in in_force.judgements_in_force(day).iter_rows(named=True)}
 
 
 def test_northamptonshire_successors_inherit_inadequate_until_their_own_inspections():
@@ -249,13 +249,13 @@ def test_cumbria_successors_inherit_until_their_own():
 
 def test_one_row_per_existing_council(geo):
     for day in (dt.date(2009, 1, 1), dt.date(2019, 3, 31), dt.date(2019, 4, 1), dt.date(2025, 3, 31)):
-        table = inspections.judgements_in_force(day)
+        table = in_force.judgements_in_force(day)
         assert table["la_code"].is_unique().all()
         assert table.height == geo.filter(geography.exists_on(day)).height
 
 
 def test_only_sif_and_ilacs_count_and_nothing_before_publication():
-    table = inspections.judgements_in_force(dt.date(2013, 12, 31))
+    table = in_force.judgements_in_force(dt.date(2013, 12, 31))
     assert table["judgement"].null_count() == table.height  # first SIF report published 2014
     york = _in_force(dt.date(2022, 5, 3))["816"]
     assert (york["framework"], york["judgement"]) == ("SIF", "good")
@@ -265,19 +265,19 @@ def test_only_sif_and_ilacs_count_and_nothing_before_publication():
 # ---- bad input -----------------------------------------------------------------------------
 
 def test_unknown_judgement_text_is_an_error():
-    assert inspections.normalise_judgement("Requires improvement to be good", "f") == "requires_improvement"
-    assert inspections.normalise_judgement(" -", "f") is None
-    assert inspections.normalise_judgement("Adequate", "f", old_framework=True) == "adequate"
+    assert ofsted_sheets.normalise_judgement("Requires improvement to be good", "f") == "requires_improvement"
+    assert ofsted_sheets.normalise_judgement(" -", "f") is None
+    assert ofsted_sheets.normalise_judgement("Adequate", "f", old_framework=True) == "adequate"
     with pytest.raises(DataError, match="'Adequate' is not a judgement"):
-        inspections.normalise_judgement("Adequate", "f.ods row 9")
+        ofsted_sheets.normalise_judgement("Adequate", "f.ods row 9")
     with pytest.raises(DataError, match="'Overall effectiveness' is not a judgement"):
-        inspections.normalise_judgement("Overall effectiveness", "f.ods row 9")
+        ofsted_sheets.normalise_judgement("Overall effectiveness", "f.ods row 9")
 
 
 def test_bad_date_is_an_error():
-    assert inspections.parse_date("2019-04-01T00:00:00", "f") == dt.date(2019, 4, 1)
+    assert ofsted_sheets.parse_date("2019-04-01T00:00:00", "f") == dt.date(2019, 4, 1)
     with pytest.raises(DataError, match="'First ILACS publication date' is not a date"):
-        inspections.parse_date("First ILACS publication date", "f")
+        ofsted_sheets.parse_date("First ILACS publication date", "f")
 
 
 def _write_ods(path, sheet: str, rows: list[list[str | None]]) -> None:
@@ -323,7 +323,7 @@ def _old_row() -> list[str | None]:
 def _fixture_sheet(tmp_path, rows) -> pl.DataFrame:
     path = tmp_path / "fixture.ods"
     _write_ods(path, "ILACS", rows)
-    return inspections.read_sheet(path, "ILACS")
+    return spreadsheet.read_sheet(path, "ILACS")
 
 
 def _spec_2024() -> inspections.WideSheet:
@@ -333,7 +333,7 @@ def _spec_2024() -> inspections.WideSheet:
 def test_tiny_ods_fixture_parses(tmp_path, geo, names):
     raw = _fixture_sheet(tmp_path, [["ILACS inspections"], _HEADER_2024, _york_row(), ["Old councils"],
                                     _OLD_HEADER_2024, _old_row()])
-    rows = inspections.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
+    rows = ofsted_sheets.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
     assert rows.select("la_code", "framework", "inspection_type", "published", "overall").rows() == [
         ("816", "ILACS", "standard", dt.date(2022, 5, 4), "requires_improvement"),
         ("928", "ILACS", "standard", dt.date(2019, 7, 29), "inadequate")]
@@ -343,7 +343,7 @@ def test_header_row_inside_the_data_is_an_error(tmp_path, geo, names):
     raw = _fixture_sheet(tmp_path, [["ILACS inspections"], _HEADER_2024, _york_row(), _HEADER_2024, _york_row("Derby"),
                                     ["Old councils"], _OLD_HEADER_2024, _old_row()])
     with pytest.raises(DataError, match="header row inside the data at row 4"):
-        inspections.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
+        ofsted_sheets.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
 
 
 def test_renamed_column_is_an_error(tmp_path, geo, names):
@@ -351,14 +351,14 @@ def test_renamed_column_is_an_error(tmp_path, geo, names):
     raw = _fixture_sheet(tmp_path, [["ILACS inspections"], renamed, _york_row(), ["Old councils"],
                                     _OLD_HEADER_2024, _old_row()])
     with pytest.raises(DataError, match="unknown column.*First ILACS overall judgement"):
-        inspections.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
+        ofsted_sheets.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
 
 
 def test_unmatched_council_name_is_an_error(tmp_path, geo, names):
     raw = _fixture_sheet(tmp_path, [["ILACS inspections"], _HEADER_2024, _york_row("Yorke Shire"), ["Old councils"],
                                     _OLD_HEADER_2024, _old_row()])
     with pytest.raises(DataError, match="'Yorke Shire'"):
-        inspections.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
+        ofsted_sheets.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
 
 
 def test_a_current_council_in_the_old_councils_table_is_an_error(tmp_path, geo, names):
@@ -366,7 +366,7 @@ def test_a_current_council_in_the_old_councils_table_is_an_error(tmp_path, geo, 
     raw = _fixture_sheet(tmp_path, [["ILACS inspections"], _HEADER_2024, _york_row(), ["Old councils"],
                                     _OLD_HEADER_2024, old_york])
     with pytest.raises(DataError, match="'York'"):
-        inspections.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
+        ofsted_sheets.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
 
 
 def test_judgement_without_publication_date_is_an_error(tmp_path, geo, names):
@@ -375,17 +375,17 @@ def test_judgement_without_publication_date_is_an_error(tmp_path, geo, names):
     raw = _fixture_sheet(tmp_path, [["ILACS inspections"], _HEADER_2024, row, ["Old councils"],
                                     _OLD_HEADER_2024, _old_row()])
     with pytest.raises(DataError, match="row 3: judgements .* but no publication date"):
-        inspections.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
+        ofsted_sheets.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
 
 
 def test_2025_history_unknown_ons_code_is_an_error(geo):
-    header = ["Web link", *inspections._HISTORY_COLUMNS]
+    header = ["Web link", *ofsted_sheets._HISTORY_COLUMNS]
     row = ["link", "E06999999", "Atlantis", "Current", "London", "2022-01-01T00:00:00", "2022-02-01T00:00:00",
            "ILACS Standard Inspection", "Good", "Good", "Good", "Good", None]
     title = ["ILACS inspection history"] + [None] * (len(header) - 1)
     raw = pl.DataFrame({f"c{i}": [t, h, r] for i, (t, h, r) in enumerate(zip(title, header, row, strict=True))})
     with pytest.raises(DataError, match="E06999999"):
-        inspections.parse_history(raw, geo, FILE_2025)
+        ofsted_sheets.parse_history(raw, geo, FILE_2025)
 
 
 def test_ilacs_without_inspection_type_is_an_error(tmp_path, geo, names):
@@ -394,4 +394,4 @@ def test_ilacs_without_inspection_type_is_an_error(tmp_path, geo, names):
     raw = _fixture_sheet(tmp_path, [["ILACS inspections"], _HEADER_2024, row, ["Old councils"],
                                     _OLD_HEADER_2024, _old_row()])
     with pytest.raises(DataError, match="row 3: 'First ILACS publication date' given but no 'First ILACS inspection type'"):
-        inspections.read_wide_sheet(_spec_2024(), geo, names, raw=raw)
+        ofsted_sheets.read_wide_sheet(_spec_2024(), geo, names, raw=raw)

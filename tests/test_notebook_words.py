@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from csc_figures import geography, inspections, tables
+from csc_figures import geography, in_force, tables
 from csc_figures.errors import UserError
 from csc_figures.stories import inspection_judgements as ij
 from csc_figures.stories import ratings as r
@@ -46,7 +46,7 @@ def test_a_typed_council_is_said_once_with_its_spellings_and_joint_return():
 
 
 def test_the_judgements_in_force_are_counted_in_words():
-    lines = inspections.in_force_lines("2022-05-06")
+    lines = in_force.in_force_lines("2022-05-06")
     assert lines[0] == "On 6 May 2022: 152 councils."
     assert "  requires improvement: 53" in lines and not any("requires_improvement" in line for line in lines)
     assert any("carries the inadequate judgement of its predecessor (DfE 928" in line for line in lines)

@@ -7,16 +7,16 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from csc_figures import inspections, ofsted_basis
+from csc_figures import ofsted_basis, ofsted_sheets
 from csc_figures.errors import UserError
 
 MARCH_DATES = [dt.date(y, 3, 31) for y in (2022, 2023, 2024, 2025)]
 
 
-@pytest.mark.parametrize("file, sheet", inspections.AS_AT_TABLES)
+@pytest.mark.parametrize("file, sheet", ofsted_sheets.AS_AT_TABLES)
 def test_ofsteds_own_as_at_tables_are_reproduced_council_by_council(file, sheet, history, geo, names):
     """Each 'as at 31 March' table in Ofsted's files lists every council's most recent inspection on its basis."""
-    table = inspections.read_as_at_table(inspections.load_sheet(file, sheet), geo, names, f"{file} sheet {sheet}")
+    table = ofsted_sheets.read_as_at_table(ofsted_sheets.load_sheet(file, sheet), geo, names, f"{file} sheet {sheet}")
     day = table["as_at"][0]
     ours = ofsted_basis.on_ofsted_basis(day, history, geo)
     joined = table.select("la_code", pl.col("overall").alias("ofsted_file")).join(

@@ -10,7 +10,7 @@ import subprocess
 import polars as pl
 import pytest
 
-from csc_figures import geography, inspections, paths, tables
+from csc_figures import geography, in_force, inspections, paths, tables
 from csc_figures.errors import UserError
 
 CLI = str(paths.ROOT / ".venv" / "bin" / "csc-figures")
@@ -84,11 +84,11 @@ def test_bad_dates_exit_non_zero_with_a_message(text, message):
 
 
 def test_function_contract():
-    table = inspections.rating_at_table(inspections.NEWEST_FILE.as_at.isoformat())
+    table = in_force.rating_at_table(inspections.NEWEST_FILE.as_at.isoformat())
     assert table.columns == HEADER.split(",")
     assert table.schema["published"] == pl.String
     with pytest.raises(UserError, match="outside the data"):
-        inspections.rating_at_table(AFTER_THE_DATA)
+        in_force.rating_at_table(AFTER_THE_DATA)
 
 
 def test_ofsteds_basis_counts_as_its_outcome_files_do():

@@ -19,7 +19,7 @@ from csc_figures import drill, paths, sources
 SCRIPT = """
 import json
 import polars as pl
-from csc_figures import geography, inspections, revisions, steps, workforce
+from csc_figures import geography, inspections, ofsted_sheets, revisions, steps, workforce
 geography.write_all(geography.build_all())
 built = inspections.build()
 inspections.write(built)
@@ -29,7 +29,7 @@ code = ons.filter(pl.col("ons_code") == drill.NEW_INSPECTION["ons_code"])["la_co
 latest = history.filter(pl.col("la_code") == code).sort("published").row(-1, named=True)
 print(json.dumps({
     "ofsted_files": list(inspections.FILE_PRIORITY),
-    "latest_as_at": inspections.latest_as_at().isoformat(),
+    "latest_as_at": ofsted_sheets.latest_as_at().isoformat(),
     "steps_ofsted": list(steps.OFSTED), "steps_newest": list(steps.OFSTED_NEWEST),
     "latest": {"published": latest["published"].isoformat(), "overall": latest["overall"],
                "sources": latest["sources"]},

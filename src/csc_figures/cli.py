@@ -107,7 +107,7 @@ def _rating_at(args) -> None:
     import polars as pl
 
     from . import judgements, tables
-    from .inspections import parse_judgement, parse_region, rating_at_table
+    from .in_force import parse_judgement, parse_region, rating_at_table
 
     table = rating_at_table(args.date, judgement=args.judgement, region=args.region, basis=args.basis)
     if args.format != "table":  # the published contract: the rows alone (la_code ... inherited_from)
@@ -149,7 +149,7 @@ def _changes(args) -> None:
     import polars as pl
 
     from . import judgements, tables
-    from .inspections import coverage, parse_as_of
+    from .in_force import coverage, parse_as_of
     from .stories.inspection_judgements.transitions import changes_between
 
     start = parse_as_of(args.date_from) if args.date_from else None

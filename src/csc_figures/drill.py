@@ -101,10 +101,9 @@ def workforce_release(newest: Path, out: Path, measure_of: dict[str, str]) -> in
 # ---- a synthetic Ofsted outcomes file ---------------------------------------------------------
 
 def _sheet_rows(path: Path, sheet: str) -> list[list[str | None]]:
-    import fastexcel
+    from .spreadsheet import read_sheet
 
-    frame = fastexcel.read_excel(path).load_sheet(sheet, header_row=None, dtypes="string").to_polars()
-    return [list(r) for r in frame.rows()]
+    return [list(r) for r in read_sheet(path, sheet).rows()]
 
 
 def _write_ods(path: Path, sheets: dict[str, list[list[str | None]]]) -> None:

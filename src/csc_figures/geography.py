@@ -26,11 +26,13 @@ import polars as pl
 
 from . import dfe_csv, ofsted_layouts, steps, tables
 from .errors import DataError, UserError
+from .neighbours import (NEIGHBOURS_FILE, STATISTICAL_NEIGHBOURS, build_statistical_neighbours,
+                         neighbour_names, read_neighbours_raw)
+from .spreadsheet import find_header_row, load_sheet
 from .sources import raw_path
 
 # DfE files whose LA rows give DfE code, ONS code, name and region: the raw files the step declares.
 DFE_FILES = (*steps.DFE_WORKFORCE, *steps.DFE_CHILDREN)
-[NEIGHBOURS_FILE] = steps.NEIGHBOURS
 # Ofsted's spellings with ONS codes: the newest Ofsted file with one row per inspection.
 OFSTED_NAMES_FILE = ofsted_layouts.NAMES_FILE.name
 OFSTED_NAMES_SHEET = ofsted_layouts.NAMES_FILE.layout.history_sheet
@@ -111,24 +113,6 @@ LA_NAMES = tables.declare(tables.TableSpec(
     inputs=(*DFE_FILES, NEIGHBOURS_FILE, OFSTED_NAMES_FILE),
 ))
 
-STATISTICAL_NEIGHBOURS = tables.declare(tables.TableSpec(
-    "statistical_neighbours",
-    "DfE's statistical neighbour groupings (April 2021): each council's ten closest councils.",
-    {
-        "la_code": "DfE code of the council",
-        "neighbour_code": "DfE code of the neighbour",
-        "rank": "1 (closest) to 10",
-        "closeness": "DfE's wording, as published (e.g. 'Very Close')",
-        "pre_reorganisation": "true for the file's 'Old SNs' block (councils since abolished)",
-    },
-    key=("la_code", "rank"),
-    ranges={"rank": (1, 10)},
-    patterns={"la_code": r"^\d{3}$", "neighbour_code": r"^\d{3}$"},
-    required=("la_code", "neighbour_code", "rank"),
-    rules=(tables.Rule("a council is not its own neighbour", pl.col("la_code") != pl.col("neighbour_code"),
-                       ("la_code", "neighbour_code")),),
-    inputs=(NEIGHBOURS_FILE,),
-))
 
 
 # ---- names ---------------------------------------------------------------------------------
@@ -247,7 +231,7 @@ def build_la_geography(codes: pl.DataFrame | None = None) -> tuple[pl.DataFrame,
     )
     geo = geo.select(list(LA_GEOGRAPHY.columns)).sort("la_code")
     n_in = codes["la_code"].n_unique()
-    assert_accounted(n_in, geo.height, excluded.height, "la_geography: DfE codes")
+    tables.assert_accounted(n_in, geo.height, excluded.height, "la_geography: DfE codes")
     return geo, excluded
 
 
@@ -271,100 +255,17 @@ def _reorganisation_columns() -> pl.DataFrame:
         "predecessor_codes": pl.List(pl.String), "successor_codes": pl.List(pl.String), "note": pl.String})
 
 
-def assert_accounted(n_in: int, n_out: int, n_excluded: int, what: str) -> None:
-    """Rows in = rows out + rows reported excluded, or a DataError saying how many went missing."""
-    if n_in != n_out + n_excluded:
-        raise DataError(f"{what}: {n_in} in, {n_out} out and {n_excluded} reported excluded; "
-                        f"{n_in - n_out - n_excluded} unaccounted for")
-
-
 def exists_on(as_of: dt.date) -> pl.Expr:
     """Filter expression: the council existed on as_of."""
     return ((pl.col("start_date").is_null() | (pl.col("start_date") <= as_of))
             & (pl.col("end_date").is_null() | (pl.col("end_date") >= as_of)))
 
 
-# ---- statistical neighbours ----------------------------------------------------------------
-
-def read_neighbours_raw() -> pl.DataFrame:
-    return pl.read_csv(raw_path(NEIGHBOURS_FILE), has_header=False, infer_schema=False,
-                       encoding="utf8-lossy", truncate_ragged_lines=True)
-
-
-def parse_neighbours(raw: pl.DataFrame, source: str = NEIGHBOURS_FILE) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Long table of neighbours from the published wide file, plus the rows set aside with reasons.
-
-    The header must read LA num, LA Name, LA number, GOInd, GOReg, then SN1, SNP ... SN10, SNP.
-    """
-    header = [(v or "").lstrip("\ufeff").strip() for v in raw.row(0)]
-    expected = ["LA num", "LA Name", "LA number", "GOInd", "GOReg"]
-    for i in range(1, 11):
-        expected += [f"SN{i}", "SNP"]
-    if header[: len(expected)] != expected:
-        diff = [(i, want, got) for i, (want, got) in enumerate(zip(expected, header, strict=False)) if want != got]
-        raise DataError(f"{source}: header differs from the expected layout at "
-                        f"{[(f'column {i + 1}', f'expected {w!r}', f'found {g!r}') for i, w, g in diff[:3]]}")
-    body = raw.slice(1).select(raw.columns[: len(expected)])
-    body.columns = [f"c{i}" for i in range(len(expected))]
-    body = body.with_row_index("row", offset=2)
-    old_block_start = body.filter(pl.col("c1").str.strip_chars().str.to_lowercase() == "old sns:")["row"]
-    old_from = old_block_start[0] if old_block_start.len() else None
-    is_council = pl.col("c0").str.contains(r"^\d{3}$").fill_null(False)
-    blank = pl.all_horizontal(pl.exclude("row").is_null() | (pl.exclude("row").str.strip_chars() == ""))
-    excluded = body.filter(~is_council).select(
-        "row", pl.col("c1").alias("text"),
-        pl.when(blank).then(pl.lit("blank row")).otherwise(pl.lit("section label")).alias("reason"))
-    other = excluded.filter((pl.col("reason") == "section label") & (pl.col("text").str.to_lowercase() != "old sns:"))
-    if other.height:
-        raise DataError(f"{source}: row {other['row'][0]} is neither a council (three-digit code in "
-                        f"column 1) nor blank nor the 'Old SNs:' label: {other['text'][0]!r}")
-    councils = body.filter(is_council)
-    mismatch = councils.filter(pl.col("c0") != pl.col("c2"))
-    if mismatch.height:
-        raise DataError(f"{source}: row {mismatch['row'][0]}: 'LA num' {mismatch['c0'][0]} differs from "
-                        f"'LA number' {mismatch['c2'][0]}")
-    long = pl.concat([
-        councils.select(
-            pl.col("c0").alias("la_code"),
-            pl.col(f"c{5 + 2 * (rank - 1)}").str.strip_chars().alias("neighbour_code"),
-            pl.lit(rank, dtype=pl.Int8).alias("rank"),
-            pl.col(f"c{6 + 2 * (rank - 1)}").str.strip_chars().alias("closeness"),
-            (pl.lit(old_from is not None) & (pl.col("row") > (old_from or 0))).alias("pre_reorganisation"),
-            "row",
-        ) for rank in range(1, 11)
-    ])
-    bad = long.filter(~pl.col("neighbour_code").str.contains(r"^\d{3}$").fill_null(False))
-    if bad.height:
-        raise DataError(f"{source}: row {bad['row'][0]}, SN{bad['rank'][0]}: "
-                        f"{bad['neighbour_code'][0]!r} is not a DfE code")
-    assert_accounted(body.height, councils.height, excluded.height, f"{source}: rows")
-    return long.drop("row").sort("la_code", "rank"), excluded
-
-
-def neighbour_names(raw: pl.DataFrame, source: str = NEIGHBOURS_FILE) -> pl.DataFrame:
-    body = raw.slice(1).select(raw.columns[:2])
-    body.columns = ["la_code", "name_variant"]
-    return body.filter(pl.col("la_code").str.contains(r"^\d{3}$").fill_null(False)).with_columns(
-        source=pl.lit(source))
-
-
-def build_statistical_neighbours(geo: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    long, excluded = parse_neighbours(read_neighbours_raw())
-    known = set(geo["la_code"])
-    unknown = sorted((set(long["la_code"]) | set(long["neighbour_code"])) - known)
-    if unknown:
-        raise DataError(f"{NEIGHBOURS_FILE}: DfE code(s) {unknown} are in no DfE file")
-    return long.select(list(STATISTICAL_NEIGHBOURS.columns)), excluded
-
-
 # ---- names ---------------------------------------------------------------------------------
 
 def read_ofsted_names() -> pl.DataFrame:
     """Ofsted's spellings with their ONS codes, from the newest long ILACS history (the Ofsted sheet with codes)."""
-    import fastexcel
-
-    raw = fastexcel.read_excel(raw_path(OFSTED_NAMES_FILE)).load_sheet(
-        OFSTED_NAMES_SHEET, header_row=None, dtypes="string").to_polars()
+    raw = load_sheet(OFSTED_NAMES_FILE, OFSTED_NAMES_SHEET)
     header_at = find_header_row(raw, "Local authority area code", f"{OFSTED_NAMES_FILE}/{OFSTED_NAMES_SHEET}")
     header = [(v or "").strip() for v in raw.row(header_at)]
     code_col = raw.columns[header.index("Local authority area code")]
@@ -372,15 +273,6 @@ def read_ofsted_names() -> pl.DataFrame:
     body = raw.slice(header_at + 1).select(pl.col(code_col).alias("ons"), pl.col(name_col).alias("name_variant"))
     return body.filter(pl.col("ons").is_not_null()).unique().with_columns(
         source=pl.lit(f"{OFSTED_NAMES_FILE}/{OFSTED_NAMES_SHEET}"))
-
-
-def find_header_row(raw: pl.DataFrame, first_text: str, source: str) -> int:
-    """Index of the first row holding a cell equal to `first_text` (the header), or a DataError."""
-    target = first_text.strip().lower()
-    for i, row in enumerate(raw.iter_rows()):
-        if any((v or "").strip().lower() == target for v in row):
-            return i
-    raise DataError(f"{source}: no header row with a cell {first_text!r}; has the layout changed?")
 
 
 def build_la_names(geo: pl.DataFrame, dfe_codes: pl.DataFrame, neighbours_raw: pl.DataFrame,

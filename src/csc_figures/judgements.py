@@ -26,11 +26,12 @@ class Judgement:
     colour: str  # chart colour, for judgements only
 
 
+IN_FORCE_FRAMEWORKS = ("SIF", "ILACS")  # the frameworks that give an overall effectiveness, the judgement in force
 _OLD_FRAMEWORKS = ("SLAC", "CPI", "TLAC")  # before 2013: outstanding, good, adequate, inadequate
 
 
 def _same(word: str) -> dict[str, str]:
-    return {f: word for f in ("SIF", "ILACS", *_OLD_FRAMEWORKS)}
+    return {f: word for f in (*IN_FORCE_FRAMEWORKS, *_OLD_FRAMEWORKS)}
 
 
 _ALL = (

@@ -2,7 +2,7 @@
 
 Two legitimate ways to say how many councils held each judgement on a date:
 
-- **in force** (`inspections.judgements_in_force`, the project's default): the overall judgement of the
+- **in force** (`in_force.judgements_in_force`, the project's default): the overall judgement of the
   council's latest SIF or ILACS report *published* by the date; a council created by a reorganisation
   with no inspection of its own carries its predecessor's judgement.
 - **Ofsted's basis** (its "Local authority inspection outcomes as at 31 March" files and main findings):
@@ -45,7 +45,7 @@ def on_ofsted_basis(as_of: dt.date, history: pl.DataFrame | None = None,
     """Every council that existed on `as_of` with the judgement Ofsted's basis gives it (null: not yet inspected).
 
     Columns la_code, la_name, judgement, framework, published, inspection_start."""
-    from .inspections import IN_FORCE_FRAMEWORKS
+    from .judgements import IN_FORCE_FRAMEWORKS
 
     history = tables.read("inspections") if history is None else history
     geo = tables.read("la_geography") if geo is None else geo
@@ -61,7 +61,7 @@ def on_ofsted_basis(as_of: dt.date, history: pl.DataFrame | None = None,
 def judgements_on(as_of: dt.date, basis: str = IN_FORCE, history: pl.DataFrame | None = None,
                   geo: pl.DataFrame | None = None) -> pl.DataFrame:
     """Each council's judgement on a date on either basis: la_code, la_name, judgement, framework, published."""
-    from .inspections import judgements_in_force
+    from .in_force import judgements_in_force
 
     if basis == IN_FORCE:
         return judgements_in_force(as_of, history, geo)

@@ -273,3 +273,9 @@ def dictionary_markdown() -> str:
         lines.append("")
     return "\n".join(lines)
 
+
+def assert_accounted(n_in: int, n_out: int, n_excluded: int, what: str) -> None:
+    """Rows in = rows out + rows reported excluded, or a DataError saying how many went missing."""
+    if n_in != n_out + n_excluded:
+        raise DataError(f"{what}: {n_in} in, {n_out} out and {n_excluded} reported excluded; "
+                        f"{n_in - n_out - n_excluded} unaccounted for")

@@ -1,6 +1,6 @@
 """Ofsted's judgements of councils' children's services: what was in force, what was published, what changed.
 
-Reads the processed `inspections` table and `csc_figures.inspections.judgements_in_force`;
+Reads the processed `inspections` table and `csc_figures.in_force.judgements_in_force`;
 every function that does arithmetic also takes plain frames, so tests run on small
 synthetic tables. Judgements are the four-point scale Ofsted has used since the
 single inspection framework (SIF, November 2013) and its successor ILACS (2018);

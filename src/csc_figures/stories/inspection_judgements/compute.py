@@ -31,7 +31,7 @@ def load_inspections() -> pl.DataFrame:
 
 def in_force(as_of: dt.date | str) -> pl.DataFrame:
     """Judgements in force on as_of for every council that existed then (as_of no later than the data)."""
-    from ...inspections import judgements_in_force
+    from ...in_force import judgements_in_force
 
     day = as_date(as_of)
     if day > latest_as_of():
@@ -59,7 +59,7 @@ def latest_as_of() -> dt.date:
     Later publications in that file are inspections carried out before it; inspections
     after it are not held, so judgements in force after it would be incomplete.
     """
-    from ...inspections import coverage
+    from ...in_force import coverage
 
     return coverage()[1]
 

@@ -12,7 +12,7 @@ import datetime as dt
 
 import polars as pl
 
-from ... import dates, hexmap, inspections, judgements, measures, rounding, tables, workforce
+from ... import dates, hexmap, in_force, judgements, measures, rounding, tables, workforce
 from ...errors import UserError
 
 STORY = "maps"
@@ -28,11 +28,11 @@ def judgement_map_table(as_of: dt.date | str, history: pl.DataFrame | None = Non
     """Every council existing on as_of, its hexagon and the SIF/ILACS judgement in force then."""
     as_of = dates.as_date(as_of)
     if history is None:
-        as_of = inspections.parse_as_of(as_of.isoformat())  # refuses a date outside Ofsted's files
+        as_of = in_force.parse_as_of(as_of.isoformat())  # refuses a date outside Ofsted's files
     geo = tables.read("la_geography") if geo is None else geo
-    in_force = inspections.judgements_in_force(as_of, history, geo)
+    held = in_force.judgements_in_force(as_of, history, geo)
     names = dict(geo.select("la_code", "la_name").rows())
-    out = hexmap.on(as_of, geo).join(in_force.drop("la_name"), on="la_code", how="left", validate="1:1")
+    out = hexmap.on(as_of, geo).join(held.drop("la_name"), on="la_code", how="left", validate="1:1")
     return out.with_columns(
         as_of=pl.lit(as_of),
         judgement_label=pl.col("judgement").replace_strict(judgements.LABELS, default=NOT_JUDGED),
@@ -152,10 +152,10 @@ def filled(as_of: dt.date | str | None, year: int | None, vintage: int | None) -
 
     stated = []
     if as_of is None:
-        as_of = inspections.coverage()[1]
+        as_of = in_force.coverage()[1]
         stated.append(f"Judgements in force on {long_date(as_of)}: the latest Ofsted file's as-at date.")
     else:
-        as_of = inspections.parse_as_of(str(as_of))
+        as_of = in_force.parse_as_of(str(as_of))
         stated.append(f"Judgements in force on {long_date(as_of)}: as given.")
     if vintage is None:
         vintage = max(workforce.vintages())

@@ -76,8 +76,8 @@ def _rows_in(data: ProfileData, vintage: int, code: str) -> pl.DataFrame:
 
 
 def _in_force(data: ProfileData, code: str, as_of: dt.date) -> dict | None:
-    """The council's Ofsted judgement in force on as_of (inspections.judgements_in_force), or None."""
-    from ...inspections import judgements_in_force
+    """The council's Ofsted judgement in force on as_of (in_force.judgements_in_force), or None."""
+    from ...in_force import judgements_in_force
 
     if as_of not in data.in_force:
         data.in_force[as_of] = judgements_in_force(as_of, history=data.inspections, geo=data.geography)
@@ -94,7 +94,7 @@ def _in_force(data: ProfileData, code: str, as_of: dt.date) -> dict | None:
 def load_data() -> ProfileData:
     """The processed tables and the geography resolver (tables are cached by file time)."""
     from ...geography import resolve_council
-    from ...inspections import coverage
+    from ...in_force import coverage
 
     return ProfileData(
         geography=tables.read("la_geography"),

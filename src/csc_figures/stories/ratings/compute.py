@@ -73,7 +73,7 @@ def year_end(year: int) -> dt.date:
 @lru_cache(maxsize=64)
 def load_judgements(as_of: dt.date, dated_by: str = "published") -> pl.DataFrame:
     """Judgements in force on as_of (publication date), or by inspection date if asked."""
-    from ...inspections import judgements_in_force
+    from ...in_force import judgements_in_force
 
     judgements = judgements_in_force(as_of)
     if dated_by == "inspected":
@@ -419,7 +419,7 @@ def counts_table(councils: pl.DataFrame, base: bool = False) -> pl.DataFrame:
 
 def check_as_of(as_of: dt.date) -> None:
     """UserError for a date before any judgement or after the latest Ofsted file's as-at date."""
-    from ...inspections import coverage
+    from ...in_force import coverage
 
     first, last = coverage()
     if as_of < first:

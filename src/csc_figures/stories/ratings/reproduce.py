@@ -157,7 +157,7 @@ def choice_grid(cells: pl.DataFrame) -> pl.DataFrame:
 def edition_date(year: int) -> dt.date:
     """The date of the judgements for a year's edition: 6 May of the next year, as the article,
     after DfE's February release; capped at the latest Ofsted file's as-at date."""
-    from ...inspections import coverage
+    from ...in_force import coverage
 
     return min(dt.date(year + 1, 5, 6), coverage()[1])
 

@@ -190,7 +190,7 @@ def robustness_sentences(robust: pl.DataFrame, year: int) -> list[str]:
 def editions_note(edition_tables: pl.DataFrame, vintage: int | None) -> str:
     """What the every-year tables hold: the years, the date of each year's judgements, the release (None: the
     latest we hold)."""
-    from ...inspections import coverage
+    from ...in_force import coverage
     from ...sources import WORKFORCE, releases
 
     vintage = vintage or max(s.vintage for s in releases(WORKFORCE))
