@@ -224,6 +224,8 @@ def _run(step: str, command: list[str], cwd: Path, log: Path, timings: list[tupl
     with open(log, "a", encoding="utf-8") as out:
         result = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     timings.append((step, time.monotonic() - began))
+    print(f"drill: {step}: {'done' if result.returncode == 0 else 'FAILED'} in {timings[-1][1] / 60:.1f} min",
+          flush=True)  # the minutes are printed as they come, so a failed drill still says where the time went
     if result.returncode != 0:
         raise SystemExit(f"drill: {step} failed (exit {result.returncode}); the log is {log}, the clone {cwd}")
 
