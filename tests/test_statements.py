@@ -32,7 +32,7 @@ def test_inspection_events_answer_both_ways():
                      previous_before="2022-04-01") == "good"
     assert statement("inspections.inspected_in", council="York", before="2022-05-06", month="2022-03") == "true"
     assert statement("inspections.inspected_in", council="York", before="2022-05-06", month="2022-04") == "false"
-    assert statement("inspections.published_between", council="York", before="2022-05-06", start="2022-05-05",
+    assert statement("inspections.published_between", council="York", start="2022-05-05",
                      end="2022-05-05") == "false"
 
 
@@ -86,3 +86,56 @@ def test_the_story_counts_returns_not_councils():
     assert statement("ratings.group_count", rating="inadequate", **ARTICLE) == 19
     assert statement("ratings.group_count", rating="inadequate", published_after="2021-09-30", **ARTICLE) == 3
     assert ij.claim_count_in_force("inadequate", "2022-05-06") == 20  # the other count, said in the ledger's note
+
+
+# ---- each statement tests its sentence: a looser test would pass these mutations ----------------------
+
+def test_above_and_below_are_strict_and_or_more_is_said_on_purpose():
+    row = {"unit": "count", "value": "20", "precision": "0", "tolerance": None}
+    assert not claims.agrees({**row, "compare": "above"}, 20)  # "more than 20" is not 20
+    assert not claims.agrees({**row, "compare": "below"}, 20)
+    assert claims.agrees({**row, "compare": "at_least"}, 20) and claims.agrees({**row, "compare": "at_most"}, 20)
+    assert claims.agrees({**row, "compare": "above"}, 20.1) and not claims.agrees({**row, "compare": "at_most"}, 20.1)
+
+
+def _fake_groups(monkeypatch, **rows):
+    """The ratings ledger's group averages replaced: each rating -> (base-year value, year value)."""
+    from csc_figures.stories.ratings import ledger
+
+    table = {r: {"vacancy_rate_base": base, "vacancy_rate": now, "vacancy_rate_change": round(now - base, 1)}
+             for r, (base, now) in rows.items()}
+    monkeypatch.setattr(ledger, "_groups", lambda *a, **k: table)
+
+
+def test_bucking_the_trend_needs_the_group_and_england_to_move_apart(monkeypatch):
+    args = {"measure": "vacancy_rate", "rating": "outstanding", "direction": "down", "base_year": "2020", **ARTICLE}
+    _fake_groups(monkeypatch, outstanding=(10.0, 9.5), england=(15.0, 15.3))
+    assert statement("ratings.against_trend", **args) == "true"
+    # both rose, the group less than England: the gap to England narrowed (the old test's -0.8 passed),
+    # but the group did not reduce its rate, so nothing was bucked
+    _fake_groups(monkeypatch, outstanding=(10.0, 10.2), england=(15.0, 16.0))
+    assert statement("ratings.gap", measure="vacancy_rate", higher="outstanding", lower="england",
+                     base_year="2020", **ARTICLE) < -0.1
+    assert statement("ratings.against_trend", **args) == "false"
+    # both fell: following the trend, not bucking it
+    _fake_groups(monkeypatch, outstanding=(10.0, 9.0), england=(15.0, 14.0))
+    assert statement("ratings.against_trend", **args) == "false"
+
+
+def test_coalescing_needs_the_groups_to_come_together(monkeypatch):
+    args = {"measure": "vacancy_rate", "higher": "good", "lower": "england", "within": "0.5", "base_year": "2020",
+            **ARTICLE}
+    _fake_groups(monkeypatch, good=(17.0, 16.4), england=(15.0, 16.0))
+    assert statement("ratings.converged", **args) == "true"
+    # ended within half a point (the old test passed) but had been closer: they moved apart
+    _fake_groups(monkeypatch, good=(15.1, 16.4), england=(15.0, 16.0))
+    assert statement("ratings.converged", **args) == "false"
+    # came closer but not to within the note's half point
+    _fake_groups(monkeypatch, good=(19.0, 17.0), england=(15.0, 16.0))
+    assert statement("ratings.converged", **args) == "false"
+
+
+def test_a_report_window_includes_its_last_day():
+    # Derby's ILACS report was published on 11 May 2022: a window ending that day includes it
+    assert statement("inspections.published_between", council="Derby", start="2022-05-11", end="2022-05-11") == "true"
+    assert statement("inspections.published_between", council="Derby", start="2022-05-12", end="2022-05-15") == "false"

@@ -51,7 +51,9 @@ CLAIM_COLUMNS = ["claim_id", "article", "quote", "published", "value", "unit", "
                  "computation", "args", "compare", "tolerance", "note"]
 REPORT_COLUMNS = ["claim_id", "article", "quote", "published", "computed", "status", "source_kind", "note"]
 KINDS = {"data", "reported", "arithmetic", "statement"}
-COMPARES = {"round", "about", "above", "below"}
+# above/below are strict ("more than 20", "just under half"); at_least/at_most include the value
+# ("three-quarters or more"): the sentence decides which.
+COMPARES = {"round", "about", "above", "below", "at_least", "at_most"}
 STATUSES = ["match", "differs", "reported", "not_implemented"]
 VINTAGE_COLUMNS = ["claim_id", "published", "vintage", "computed", "status", "note"]
 # A claim that differs must say why: its note starts with one of these prefixes.
@@ -181,8 +183,12 @@ def agrees(row: dict, computed) -> bool:
     computed, value = float(computed), float(row["value"])
     mode = row["compare"]
     if mode == "above":
-        return computed >= value
+        return computed > value
     if mode == "below":
+        return computed < value
+    if mode == "at_least":
+        return computed >= value
+    if mode == "at_most":
         return computed <= value
     tolerance = row["tolerance"] if mode == "about" else rounding_tolerance(int(row["precision"]))
     return within(computed, value, tolerance)

@@ -90,10 +90,12 @@ def _judged(row: dict) -> dict[str, str]:
 
 
 @register("inspections.published_between")
-def published_between(council: str, before: str, start: str, end: str) -> str:
-    """'true' when the latest inspection published before `before` was published from start to end."""
-    published = _latest(council, before)["published"]
-    return str(as_date(start, "start") <= published <= as_date(end, "end")).lower()
+def published_between(council: str, start: str, end: str) -> str:
+    """'true' when the council's latest graded report published by `end` was published from start to end,
+    both days included ('this week', in a story dated its Wednesday, is Monday to that Wednesday)."""
+    last_day = as_date(end, "end")
+    published = _latest(council, (last_day + dt.timedelta(days=1)).isoformat())["published"]
+    return str(as_date(start, "start") <= published <= last_day).lower()
 
 
 @register("inspections.inspected_in")

@@ -98,6 +98,36 @@ def gap(measure: str, year: str, as_of: str, higher: str, lower: str, vintage: s
     return now if base_year is None else now - (rows[higher][f"{m}_base"] - rows[lower][f"{m}_base"])
 
 
+@register("ratings.against_trend")
+def against_trend(measure: str, rating: str, direction: str, year: str, base_year: str, as_of: str,
+                  vintage: str | None = None) -> str:
+    """'true' when a group's average moved in `direction` ('down' or 'up') from base_year to year while
+    England's moved the other way: bucking the national trend is both, not a narrower gap to England."""
+    if direction not in ("down", "up"):
+        raise UserError(f"direction: {direction!r} is not 'down' or 'up'")
+    if rating not in RATINGS:
+        raise UserError(f"rating: {rating!r} is not one of {', '.join(RATINGS)}")
+    rows = _groups(as_of, year, vintage, base_year)
+    sign = -1 if direction == "down" else 1
+    group, england = (rows[r][f"{_measure(measure)}_change"] for r in (rating, "england"))
+    return str(sign * group > 0 and sign * england < 0).lower()
+
+
+@register("ratings.converged")
+def converged(measure: str, higher: str, lower: str, within: str, year: str, base_year: str, as_of: str,
+              vintage: str | None = None) -> str:
+    """'true' when two groups (or a group and england) ended within `within` points of each other and
+    closer than in base_year: coalescing is moving together, not only ending near."""
+    for rating in (higher, lower):
+        if rating not in (*RATINGS, "england"):
+            raise UserError(f"rating: {rating!r} is not one of {', '.join(RATINGS)} or england")
+    rows = _groups(as_of, year, vintage, base_year)
+    m = _measure(measure)
+    now = abs(rows[higher][m] - rows[lower][m])
+    then = abs(rows[higher][f"{m}_base"] - rows[lower][f"{m}_base"])
+    return str(now <= float(within) and now < then).lower()
+
+
 @register("ratings.biggest_divide")
 def biggest_divide(year: str, as_of: str, vintage: str | None = None) -> str:
     """The measure on which inadequate councils' average is the largest multiple of outstanding ones'."""
