@@ -99,6 +99,13 @@ def reproduce(cells: pl.DataFrame, vintage: int = 2022, choices: Choices = ARTIC
     return recompute_cells(cells, table, counts_table(councils, base=True), ARTICLE["year"], change_from)
 
 
+def _held_vintages() -> list[int]:
+    """Every workforce release we hold, oldest first, from the manifest (never listed by year here)."""
+    from ...sources import WORKFORCE, releases
+
+    return [source.vintage for source in releases(WORKFORCE)]
+
+
 # The settled choices, each varied alone: what the notebook's choices table shows.
 VARIANTS = [
     ("settled: simple mean, FTE, publication date, joint return under lead council, "
@@ -109,9 +116,9 @@ VARIANTS = [
     ("joint return under the partner council (Richmond)", {"joint": "partner"}),
     ("joint return left out when its councils' judgements differ", {"joint": "exclude_mixed"}),
     ("reorganised councils without their inherited judgement", {"reorganised": "exclude"}),
-    ("2023 release (later revisions)", {"vintage": 2023}),
-    ("2024 release", {"vintage": 2024}),
-    ("2025 release", {"vintage": 2025}),
+    # every later release we hold (data/sources.toml), each with its revisions
+    *((f"{v} release{' (later revisions)' if i == 0 else ''}", {"vintage": v})
+      for i, v in enumerate(v for v in _held_vintages() if v > ARTICLE_VINTAGE)),
     ("change between full-precision averages", {"change_from": "unrounded"}),
 ]
 
@@ -120,7 +127,7 @@ def method_choices(cells: pl.DataFrame) -> pl.DataFrame:
     """How many of the article's cells each choice reproduces (each varied alone from the settled one)."""
     out = []
     for label, change in VARIANTS:
-        vintage = change.get("vintage", 2022)
+        vintage = change.get("vintage", ARTICLE_VINTAGE)
         change_from = change.get("change_from", "rounded")
         choices = Choices(**{k: v for k, v in change.items() if k not in ("vintage", "change_from")})
         result = reproduce(cells, vintage, choices, change_from)
@@ -134,7 +141,7 @@ def method_choices(cells: pl.DataFrame) -> pl.DataFrame:
 def choice_grid(cells: pl.DataFrame) -> pl.DataFrame:
     """Every combination of the choices, scored; the settled one should be at the top."""
     out = []
-    for vintage in (2022, 2023, 2024, 2025):
+    for vintage in _held_vintages():
         for method in METHODS:
             for basis in BASES:
                 for dated_by in DATED_BY:
