@@ -111,7 +111,8 @@ def test_report_columns_and_statuses(report, ledger):
 def test_no_difference_without_a_reason(report):
     bad = claims.unexplained(report)
     assert bad.height == 0, (
-        "claims differ without a note starting with one of " + ", ".join(claims.DIFFERENCE_REASONS) + ":\n"
+        "claims differ with no reason: 'Not held' is decided by the computation (no data, or a release we do not "
+        "hold); any other needs a note starting with one of " + ", ".join(claims.DIFFERENCE_REASONS) + ":\n"
         + "\n".join(f"  {r['claim_id']}: printed {r['published']}, computed {r['computed']!r} {r['note']}"
                     for r in bad.iter_rows(named=True)))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -76,6 +77,15 @@ def articles(path: Path = ARTICLES_CSV) -> pl.DataFrame:
         raise DataError(f"{path.name}: story named twice in one article: {keys}")
     published = pl.when(pl.col("published") != "").then(pl.col("published"))
     return table.with_columns(published.str.to_date("%Y-%m-%d").alias("published"))
+
+
+@cache
+def claim_dates() -> dict[str, dt.date]:
+    """Each claim's story's publication date (claims in a story with no date are left out)."""
+    mapping = claim_stories()
+    dated = articles().select("article", "story", "published").drop_nulls("published")
+    joined = mapping.join(dated, on=["article", "story"], how="inner")
+    return dict(zip(joined["claim_id"], joined["published"], strict=True))
 
 
 def claim_stories(path: Path = CLAIM_STORIES_CSV, *, table: pl.DataFrame | None = None,

@@ -28,6 +28,7 @@ Judgements come back as requires_improvement etc; texts are compared after norma
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import io
 import pkgutil
@@ -40,7 +41,7 @@ from pathlib import Path
 import polars as pl
 
 from . import atomic, paths
-from .errors import DataError
+from .errors import DataError, NotHeld
 
 CLAIMS_CSV = paths.DATA / "claims.csv"
 REPORT_CSV = paths.OUTPUTS / "claims_report.csv"
@@ -49,7 +50,9 @@ VINTAGES_CSV = paths.OUTPUTS / "claims_by_vintage.csv"
 
 CLAIM_COLUMNS = ["claim_id", "article", "quote", "published", "value", "unit", "precision", "kind",
                  "computation", "args", "compare", "tolerance", "note"]
-REPORT_COLUMNS = ["claim_id", "article", "quote", "published", "computed", "status", "source_kind", "note"]
+# `reason`: why a claim differs (a DIFFERENCE_REASONS key), worked out by check_claim; empty otherwise
+REPORT_COLUMNS = ["claim_id", "article", "quote", "published", "computed", "status", "reason", "source_kind",
+                  "note"]
 KINDS = {"data", "reported", "arithmetic", "statement"}
 # above/below are strict ("more than 20", "just under half"); at_least/at_most include the value
 # ("three-quarters or more"): the sentence decides which.
@@ -63,7 +66,9 @@ DIFFERENCE_REASONS = {
     "Article error": "an error in the article",
     "Not held": "a release or year we do not hold",
     "Speaker": "a speaker's round figure, quoted as said",
+    "Untraced": "a difference we cannot trace to a source",
 }
+NOT_HELD = "Not held"
 
 Computation = Callable[..., float | int | str | None]
 REGISTRY: dict[str, Computation] = {}
@@ -223,26 +228,54 @@ def cited(row: dict) -> bool:
     return row["kind"] == "reported" or (row["kind"] == "statement" and row["computation"].startswith("reported."))
 
 
+def _release_not_held(row: dict) -> bool:
+    """A claim read from a workforce release (args `vintage=`) in a story published before the end of the
+    reporting year of every release we hold: the release the story used is not one we hold."""
+    from .articles import claim_dates
+    from .sources import WORKFORCE, releases
+
+    if "vintage=" not in row["args"]:
+        return False
+    published = claim_dates().get(row["claim_id"])
+    first = min(source.vintage for source in releases(WORKFORCE))
+    return published is not None and published <= dt.date(first, 9, 30)  # a release covers years to 30 Sept
+
+
+def _reason(row: dict, held: bool) -> str:
+    """Why a claim differs. 'Not held' is decided here: the computation found no data (`held` False) or the
+    story used a release we do not hold; a note may say so but cannot make it so. Any other reason is the
+    note's prefix (a reviewed judgement: a revision, an error in the article, a speaker's round figure)."""
+    if not held or _release_not_held(row):
+        return NOT_HELD
+    typed = difference_reason(row["note"])
+    return "" if typed in (None, NOT_HELD) else typed
+
+
 def check_claim(row: dict) -> dict:
-    """Recompute one claim: {'computed', 'status', 'note'}."""
+    """Recompute one claim: {'computed', 'status', 'reason', 'note'}."""
     key, note = row["computation"], row["note"]
     func = REGISTRY.get(key)
     if func is None:
-        return {"computed": "", "status": "not_implemented", "note": f"no computation registered for {key}"}
+        return {"computed": "", "status": "not_implemented", "reason": "",
+                "note": f"no computation registered for {key}"}
     try:
         computed = func(**parse_args(row["args"], row["claim_id"]))
+    except NotHeld as err:
+        return {"computed": "", "status": "differs", "reason": NOT_HELD, "note": note or str(err)}
     except Exception as err:  # shown in the report as a difference; unexplained ones fail the tests
-        reason = f"could not compute: {type(err).__name__}: {err}"
-        return {"computed": "", "status": "differs", "note": f"{note} [{reason}]" if note else reason}
-    if computed is None:
-        return {"computed": "", "status": "differs", "note": note or "the data hold no value for this figure"}
+        failed = f"could not compute: {type(err).__name__}: {err}"
+        return {"computed": "", "status": "differs", "reason": _reason(row, held=True),
+                "note": f"{note} [{failed}]" if note else failed}
+    if computed is None:  # the computation found no value in any file we hold
+        return {"computed": "", "status": "differs", "reason": NOT_HELD,
+                "note": note or "the data hold no value for this figure"}
     if isinstance(computed, float) and computed != computed:
-        return {"computed": "NaN", "status": "differs", "note": note or "computed value is NaN"}
+        return {"computed": "NaN", "status": "differs", "reason": "", "note": note or "computed value is NaN"}
     if agrees(row, computed):
-        status = "reported" if cited(row) else "match"
-    else:
-        status = "differs"
-    return {"computed": format_computed(computed, row), "status": status, "note": note}
+        return {"computed": format_computed(computed, row), "status": "reported" if cited(row) else "match",
+                "reason": "", "note": note}
+    return {"computed": format_computed(computed, row), "status": "differs", "reason": _reason(row, held=True),
+            "note": note}
 
 
 def claims_report(claims: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -281,10 +314,8 @@ def by_vintage(claims: pl.DataFrame | None = None, vintages: list[int] | None = 
 
 
 def unexplained(report: pl.DataFrame) -> pl.DataFrame:
-    """Claims that differ without a note naming the reason (see DIFFERENCE_REASONS)."""
-    return report.filter((pl.col("status") == "differs")
-                         & ~pl.col("note").map_elements(lambda n: difference_reason(n) is not None,
-                                                        return_dtype=pl.Boolean))
+    """Claims that differ with no reason worked out (see DIFFERENCE_REASONS and check_claim)."""
+    return report.filter((pl.col("status") == "differs") & (pl.col("reason") == ""))
 
 
 def regressions(report: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame:
@@ -363,10 +394,10 @@ def status_counts(report: pl.DataFrame) -> dict[str, int]:
 
 def _difference_words(report: pl.DataFrame) -> str:
     """'(a later revision of the data: 1; ...)' for the claims that differ, by reason."""
-    reasons = [difference_reason(note) for note in report.filter(pl.col("status") == "differs")["note"].to_list()]
+    reasons = report.filter(pl.col("status") == "differs")["reason"].to_list()
     why = "; ".join(f"{DIFFERENCE_REASONS[r]}: {reasons.count(r)}" for r in DIFFERENCE_REASONS if reasons.count(r))
-    if reasons.count(None):
-        why = "; ".join(filter(None, [why, f"no reason given yet: {reasons.count(None)}"]))
+    if reasons.count(""):
+        why = "; ".join(filter(None, [why, f"no reason given yet: {reasons.count('')}"]))
     return f" ({why})" if why else ""
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from ...dates import as_date
-from ...errors import DataError, UserError
+from ...errors import DataError, NotHeld, UserError
 from .compute import GRADED_FRAMEWORKS, JUDGEMENTS, NOT_GOOD, RANK, Window, _check_judgements, financial_year, published_in
 
 # ---- upgrades and downgrades ----------------------------------------------------------------
@@ -203,7 +203,7 @@ def history_value(inspections: pl.DataFrame, la_code: str, before: dt.date, fiel
                   framework: str | None = None, as_of: dt.date | None = None):
     """A field of the council's latest graded inspection published before a date.
 
-    `field` is a judgement column, `year` (see inspection_year) or `years_since`
+    `field` is a judgement column, `year` (see inspection_year), `fieldwork_year` or `years_since`
     (years from that inspection to as_of). None when no such inspection is held.
     """
     frameworks = GRADED_FRAMEWORKS if framework is None else (framework,)
@@ -214,12 +214,17 @@ def history_value(inspections: pl.DataFrame, la_code: str, before: dt.date, fiel
     row = rows.sort("published").row(-1, named=True)
     if field == "year":
         return inspection_year(row)
+    if field == "fieldwork_year":  # the year the inspectors visited, which Ofsted's files give for ILACS only
+        if row["inspection_start"] is None:
+            raise NotHeld(f"Ofsted's files give the {row['framework']} inspection published {row['published']} "
+                          f"no fieldwork dates")
+        return row["inspection_start"].year
     if field == "years_since":
         if as_of is None:
             raise UserError("field=years_since needs as_of")
         return (as_of - (row["inspection_start"] or row["published"])).days / 365.25
     if field not in (*SUB_JUDGEMENTS, "overall"):
-        raise UserError(f"field={field!r}: expected overall, year, years_since or one of {SUB_JUDGEMENTS}")
+        raise UserError(f"field={field!r}: expected overall, year, fieldwork_year, years_since or one of {SUB_JUDGEMENTS}")
     return row[field]
 
 

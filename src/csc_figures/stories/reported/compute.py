@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from ... import paths
-from ...errors import DataError, UserError
+from ...errors import DataError, NotHeld, UserError
 
 STORY = "reported"
 
@@ -159,6 +159,9 @@ def value(table: str, subject: str, measure: str, period: str) -> float:
     """The one figure in a reported table for this subject, measure and period."""
     df = read(table).filter((pl.col("subject") == subject) & (pl.col("measure") == measure)
                             & (pl.col("period") == period))
+    if df.height == 0:
+        raise NotHeld(f"data/reported/{table}.csv holds no figure for subject={subject!r}, measure={measure!r}, "
+                      f"period={period!r}")
     if df.height != 1:
         raise DataError(f"data/reported/{table}.csv: {df.height} rows for subject={subject!r}, "
                         f"measure={measure!r}, period={period!r} (expected one)")
