@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from csc_figures import claims, paths
-from csc_figures.errors import DataError, UserError
+from csc_figures.errors import DataError, NotHeld, UserError
 from csc_figures.stories import reported
 
 CITATION = ["document", "publisher", "date", "page_or_url", "quoted_in"]
@@ -97,7 +97,8 @@ def test_unknown_route_or_intake_is_a_clear_error():
 
 def test_value_lookup_needs_exactly_one_row():
     assert reported.value("hscws_phase4_2022", "social workers", "wrqol", "phase 4") == 68.92
-    with pytest.raises(DataError, match="0 rows"):
+    # no row: the figure is in no document we hold (a claim needing it is "not held", decided here)
+    with pytest.raises(NotHeld, match="holds no figure"):
         reported.value("hscws_phase4_2022", "social workers", "wrqol", "phase 9")
     with pytest.raises(UserError, match="no reported table"):
         reported.value("no_such_document", "x", "y", "z")
