@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from csc_figures import claims
 from csc_figures.errors import DataError, UserError
 from csc_figures.stories import national_trends as nt
 
@@ -90,6 +91,9 @@ def test_unknown_measure_is_a_user_error():
 
 def test_claims_computations_on_the_real_files():
     assert nt.claim_value("section_47_enquiries", "2021") == 198790
+    # fewer children left care in 2020-21 than in 2019-20 (as DfE first published it)
+    assert nt.claim_direction("children_ceasing_care", "2021", "2020") == "fell"
+    assert nt.claim_direction("children_ceasing_care", "2021", "2000") is None
     # the 2025 release revises the 80,850 first published for 2020-21
     assert nt.claim_value("children_looked_after", "2021") == 80780
     assert nt.claim_lower_than_previous("section_47_enquiries", "2021") == 2
@@ -103,9 +107,12 @@ def test_claims_computations_on_the_real_files():
 def test_article_figures_table():
     table = nt.article_figures()
     status = dict(zip(table["figure"], table["status"], strict=True))
+    # the ledger's statuses: "nine years" differs because our files do not reach back far enough
     assert status == {"looked_after": "differs", "looked_after_record": "match",
-                      "starting_lowest": "not reproducible", "ceasing_fewer": "match", "s47_value": "match",
+                      "starting_lowest": "differs", "ceasing_fewer": "match", "s47_value": "match",
                       "s47_change": "differs", "s47_lower": "match"}
+    assert set(table["status"]) <= set(claims.STATUSES)
+    assert dict(zip(table["figure"], table["claim_id"], strict=True)) == nt.ARTICLE_CLAIMS
     why = dict(zip(table["figure"], table["why"], strict=True))
     assert "80,850" in why["looked_after"] and "80,780" in why["looked_after"]
     assert "89,300" in why["s47_change"]
@@ -178,3 +185,23 @@ def test_article_figures_are_compared_only_on_the_article_years():
     assert nt.article_comparison(year, base) is None
     note = nt.article_comparison(year + 1, base)
     assert note and nt.period_label(year) in note and nt.period_label(year + 1) in note
+
+
+def test_article_figures_are_read_from_the_ledger(monkeypatch):
+    """The printed figures come from data/claims.csv by claim id: a change there shows in the table and lines."""
+    row = claims.claim(nt.ARTICLE_CLAIMS["s47_change"])
+    monkeypatch.setitem(row, "published", "130.0%")
+    monkeypatch.setitem(row, "value", "130.0")
+    table = nt.article_figures()
+    change = table.filter(pl.col("figure") == "s47_change").row(0, named=True)
+    assert change["printed"] == "130.0%" and change["status"] == "differs"
+    assert "the article's 130.0% implies a base of about 86,430" in change["why"]
+    lines = "\n".join(nt.figure_lines(table))
+    assert "printed 130.0%, recomputed 122.6% (differs: a release or year we do not hold)" in lines
+    assert "printed 80,850, recomputed 80,780 (differs: a later revision of the data)" in lines
+
+
+def test_article_claims_must_be_the_articles_national_figures(monkeypatch):
+    monkeypatch.setitem(nt.ARTICLE_CLAIMS, "s47_value", "a003-002")
+    with pytest.raises(DataError, match="a003-002"):
+        nt.article_claims()

@@ -20,8 +20,8 @@ Keys used in data/claims.csv (args arrive as strings; register in a csc_figures.
   inspections.share_published  the same -> percent of those inspections with overall in the list
   inspections.count_in_force   judgement (or any), as_of, optional published_after -> councils
   national.value / national.change_pct (base_year) / national.record / national.lowest_in_years /
-  national.lower_than_previous   measure (children_looked_after, children_starting_care,
-                         section_47_enquiries), year
+  national.lower_than_previous / national.direction (base_year)   measure (children_looked_after,
+                         children_starting_care, children_ceasing_care, section_47_enquiries), year
   reported.value, reported.completion_rate (csc_figures.stories.reported); arithmetic.* (here).
 Judgements come back as requires_improvement etc; texts are compared after normalise_text.
 """
@@ -58,6 +58,8 @@ KINDS = {"data", "reported", "arithmetic", "statement"}
 # ("three-quarters or more"): the sentence decides which.
 COMPARES = {"round", "about", "above", "below", "at_least", "at_most"}
 STATUSES = ["match", "differs", "reported", "not_implemented"]
+# each status as a sentence says it: 'printed 80,850, recomputed 80,780 (differs)'
+STATUS_WORDS = {"match": "matches", "differs": "differs", "reported": "as cited", "not_implemented": "not yet recomputed"}
 VINTAGE_COLUMNS = ["claim_id", "published", "vintage", "computed", "status", "note"]
 # A claim that differs must say why: its note starts with one of these prefixes.
 DIFFERENCE_REASONS = {
@@ -205,6 +207,13 @@ def difference_reason(note: str | None) -> str | None:
         if (note or "").startswith(f"{reason}:"):
             return reason
     return None
+
+
+def status_words(status: str, note: str | None = None) -> str:
+    """A status as a sentence says it: 'matches', or 'differs: a later revision of the data' when the note
+    gives the reason."""
+    reason = difference_reason(note) if status == "differs" else None
+    return f"{STATUS_WORDS[status]}: {DIFFERENCE_REASONS[reason]}" if reason else STATUS_WORDS[status]
 
 
 def format_computed(computed, row: dict) -> str:
@@ -365,6 +374,14 @@ def _claims_by_id() -> dict[str, dict]:
     if not _CLAIMS_CACHE:
         _CLAIMS_CACHE.update({r["claim_id"]: r for r in load_claims().iter_rows(named=True)})
     return _CLAIMS_CACHE
+
+
+def claim(claim_id: str) -> dict:
+    """One row of data/claims.csv by its id: how a story reads an article's figure, never keeping a copy."""
+    claims = _claims_by_id()
+    if claim_id not in claims:
+        raise DataError(f"{CLAIMS_CSV.name}: no claim {claim_id}")
+    return claims[claim_id]
 
 
 @register("arithmetic.ratio")

@@ -64,9 +64,11 @@ STEPS: dict[str, Step] = {s.name: s for s in (
     Step("10_ratings_vs_workforce", raw=(*OFSTED_NEWEST, *HEX_LAYOUT), reads=("inspections", "la_geography", "workforce"),
          inputs=("data/claims.csv",)),
     Step("11_council_profile", reads=(*GEOGRAPHY_TABLES, "inspections", "workforce")),
-    Step("12_inspection_judgements", raw=(*OFSTED_NEWEST, *HEX_LAYOUT), reads=("inspections", "la_geography", "la_names")),
+    # 12 and 13 read the article's figures from the claims ledger (and 12 the Guardian's split from data/reported)
+    Step("12_inspection_judgements", raw=(*OFSTED_NEWEST, *HEX_LAYOUT), reads=("inspections", "la_geography", "la_names"),
+         inputs=("data/claims.csv", "data/reported/*.csv")),
     Step("13_national_trends", reads=("children_looked_after", "section_47"),
-         inputs=("data/reported/national_statistics_quoted.csv",)),
+         inputs=("data/claims.csv", "data/reported/national_statistics_quoted.csv")),
     Step("14_reported_figures", inputs=("data/reported/*.csv",)),
     Step("15_revisions", reads=("workforce",)),
     Step("16_maps", raw=(*OFSTED_NEWEST, *HEX_LAYOUT), reads=("inspections", "la_geography", "workforce")),

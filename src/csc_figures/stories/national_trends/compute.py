@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ... import paths, rounding, tables
+from ... import paths, tables
 from ... import formatting as f
 from ...errors import DataError, UserError
 
@@ -183,27 +183,52 @@ def change_pct(df: pl.DataFrame, year: int, base_year: int) -> float | None:
 
 
 
-# ---- the article's sentences, recomputed ----------------------------------------------------------
+# ---- the article's figures, read from the claims ledger and recomputed ----------------------------
 
 ARTICLE = "002_667d6abb4d680e35.txt"
-# The figures as the article prints them (its claims, checked below; never used as data).
-PRINTED = {"looked_after": 80850, "starting_lowest_years": 9, "section_47_enquiries": 198790,
-           "section_47_change_pct": 126.7, "section_47_lower_years": 2}
+# Each national figure the article prints, by its claim in data/claims.csv: the ledger holds the printed
+# figure and gives the status, so the story keeps no copy of the article's numbers.
+ARTICLE_CLAIMS = {"looked_after": "a002-105", "looked_after_record": "a002-106", "starting_lowest": "a002-107",
+                  "ceasing_fewer": "a002-285", "s47_value": "a002-109", "s47_change": "a002-108",
+                  "s47_lower": "a002-110"}
+
+
+def article_claims() -> dict[str, dict]:
+    """The ledger's row for each of the article's national figures, checked to be this article's."""
+    from ...claims import claim
+
+    rows = {figure: claim(claim_id) for figure, claim_id in ARTICLE_CLAIMS.items()}
+    for figure, row in rows.items():
+        if row["article"] != ARTICLE or not row["computation"].startswith("national."):
+            raise DataError(f"data/claims.csv: {row['claim_id']} ({figure}) is not one of {ARTICLE}'s national figures")
+    return rows
+
+
+def printed_number(row: dict) -> float | int:
+    """A claim's printed figure as a number (80850, 126.7), for arithmetic on it."""
+    value = float(row["value"])
+    return int(value) if value.is_integer() else value
 
 
 def article_years() -> tuple[int, int]:
     """The year the article is about and its base year for the section 47 change, from the claims ledger."""
-    from ...claims import load_claims, parse_args
+    from ...claims import parse_args
 
-    rows = load_claims().filter(pl.col("article") == ARTICLE, pl.col("computation") == "national.change_pct")
-    if rows.height != 1:
-        raise DataError(f"data/claims.csv: expected one national.change_pct claim for {ARTICLE}, found {rows.height}")
-    args = parse_args(rows["args"][0], rows["claim_id"][0])
+    row = article_claims()["s47_change"]
+    args = parse_args(row["args"], row["claim_id"])
     return int(args["year"]), int(args["base_year"])
 
 
-def article_figures(year: int = 2021, base_year: int = 2010) -> pl.DataFrame:
-    """Each national figure in the article: as printed, as recomputed today, and why they differ."""
+def article_figures() -> pl.DataFrame:
+    """Each national figure in the article: as printed (from the ledger), as recomputed today, the ledger's
+    status, and why they differ."""
+    from ...claims import check_claim
+    from .words import lowest_words  # words builds on these functions
+
+    year, base_year = article_years()
+    claims = article_claims()
+    status = {figure: check_claim(row)["status"] for figure, row in claims.items()}
+    printed = {figure: row["published"] for figure, row in claims.items()}
     cla, start, cease, s47 = (series(m) for m in ("looked_after", "starting", "ceasing", "section_47_enquiries"))
     cla_rep = reported_series("looked_after")
     first_published = value_in(cla_rep.filter(pl.col("release") == year), year)
@@ -212,49 +237,40 @@ def article_figures(year: int = 2021, base_year: int = 2010) -> pl.DataFrame:
     first_start = start["year"].min()
     change = change_pct(s47, year, base_year)
     base_row = s47.filter(pl.col("year") == base_year)
-    p = PRINTED
-    from .words import lowest_words  # words builds on these functions
-
-    implied_base = value_in(s47, year) / (1 + p["section_47_change_pct"] / 100)
+    implied_base = value_in(s47, year) / (1 + printed_number(claims["s47_change"]) / 100)
     lower = previous_years_higher(s47, year)
+    lowest_years = printed_number(claims["starting_lowest"])  # the article's "nine years"
+    fewer = (value_in(cease, year) or 0) < (value_in(cease, year - 1) or 0)
     rows = [
-        ("looked_after", f"children in care at 31 March {year}", f.number(p["looked_after"]), f.number(today),
-         "match" if today == p["looked_after"] else "differs",
+        ("looked_after", f"children in care at 31 March {year}", f.number(today),
          f"DfE first published {f.number(first_published)} (2021 release, reported); the 2025 release revises "
          f"2020-21 to {f.number(today)} after councils amended their returns"),
-        ("looked_after_record", "a record high", "record high",
-         "record high" if is_record_high(cla, year) else "not a record",
-         "match" if is_record_high(cla, year) else "differs",
+        ("looked_after_record", "a record high", "record high" if is_record_high(cla, year) else "not a record",
          f"checked against every year we hold up to {period_label(year)} ({period_label(cla['year'].min())} "
          f"onwards, earlier years from the 2021 release); later years are higher still: peak "
          f"{f.number(cla['value'].max())} in {period_label(cla.sort('value')['year'][-1])}"),
-        ("starting_lowest", "children entering care at its lowest in nine years", str(p["starting_lowest_years"]),
+        ("starting_lowest", f"children entering care at its lowest in {printed['starting_lowest']} years",
          "undetermined" if lowest is None else str(lowest),
-         "not reproducible" if lowest is None else ("match" if lowest == p["starting_lowest_years"] else "differs"),
-         f"{period_label(year)} ({f.number(value_in(start, year))}): {lowest_words(start, year)}; nine years "
-         f"would need {period_label(year - 9)} to {period_label(first_start - 1)}, which no file we hold contains"
-         if first_start > year - 9 else f"{period_label(year)}: {lowest_words(start, year)}"),
-        ("ceasing_fewer", "fewer children leaving care", "fewer",
-         "fewer" if (value_in(cease, year) or 0) < (value_in(cease, year - 1) or 0) else "not fewer",
-         "match" if (value_in(cease, year) or 0) < (value_in(cease, year - 1) or 0) else "differs",
+         f"{period_label(year)} ({f.number(value_in(start, year))}): {lowest_words(start, year)}; "
+         f"{printed['starting_lowest']} years would need {period_label(year - lowest_years)} "
+         f"to {period_label(first_start - 1)}, which no file we hold contains"
+         if first_start > year - lowest_years else f"{period_label(year)}: {lowest_words(start, year)}"),
+        ("ceasing_fewer", "fewer children leaving care", "fewer" if fewer else "not fewer",
          f"{f.number(value_in(cease, year))} ceased in {period_label(year)} against {f.number(value_in(cease, year - 1))}"
          f" in {period_label(year - 1)} ({cease.filter(pl.col('year') == year - 1)['source'][0] if value_in(cease, year - 1) else 'not held'}); "
          f"{f.number(value_in(start, year))} started, so the care population rose"),
-        ("s47_value", f"section 47 enquiries in {period_label(year)}", f.number(p["section_47_enquiries"]),
-         f.number(value_in(s47, year)), "match" if value_in(s47, year) == p["section_47_enquiries"] else "differs",
-         "today's release holds the same figure" if value_in(s47, year) == p["section_47_enquiries"]
-         else "today's release differs"),
-        ("s47_change", f"up from {period_label(base_year)}", f.pct(p["section_47_change_pct"]),
-         "unavailable" if change is None else f.pct(change),
-         "match" if change is not None and rounding.round_half_up(change, 1) == p["section_47_change_pct"] else "differs",
+        ("s47_value", f"section 47 enquiries in {period_label(year)}", f.number(value_in(s47, year)),
+         "today's release holds the same figure" if status["s47_value"] == "match" else "today's release differs"),
+        ("s47_change", f"up from {period_label(base_year)}", "unavailable" if change is None else f.pct(change),
          f"against the reported {period_label(base_year)} figure of "
          f"{f.number(base_row['value'][0]) if base_row.height else 'unavailable'} "
-         f"({base_row['source'][0] if base_row.height else 'not held'}); the article's {f.pct(p['section_47_change_pct'])} implies a base of "
+         f"({base_row['source'][0] if base_row.height else 'not held'}); the article's {printed['s47_change']} implies a base of "
          f"about {f.number(implied_base)}, a figure we cannot trace to a DfE table we hold"),
-        ("s47_lower", "lower than the previous two years", str(p["section_47_lower_years"]), str(lower),
-         "match" if (lower or 0) >= p["section_47_lower_years"] else "differs",
+        ("s47_lower", f"lower than the previous {printed['s47_lower']} years", str(lower),
          f"{period_label(year - 2)} {f.number(value_in(s47, year - 2))}, {period_label(year - 1)} "
          f"{f.number(value_in(s47, year - 1))}, {period_label(year)} {f.number(value_in(s47, year))}"),
     ]
-    return pl.DataFrame(rows, schema=["figure", "article_says", "printed", "recomputed", "status", "why"],
+    rows = [(figure, ARTICLE_CLAIMS[figure], says, printed[figure], recomputed, status[figure], why)
+            for figure, says, recomputed, why in rows]
+    return pl.DataFrame(rows, schema=["figure", "claim_id", "article_says", "printed", "recomputed", "status", "why"],
                         orient="row")

@@ -45,6 +45,16 @@ def claim_change_pct(measure: str, year: str, base_year: str) -> float | None:
     return change_pct(series(measure), int(year), int(base_year))
 
 
+@register("national.direction")
+def claim_direction(measure: str, year: str, base_year: str) -> str | None:
+    """'rose', 'fell' or 'unchanged' from the base year to the year (a reported base year when our files lack it)."""
+    df = series(measure)
+    new, old = value_in(df, int(year)), value_in(df, int(base_year))
+    if new is None or old is None:
+        return None
+    return "rose" if new > old else "fell" if new < old else "unchanged"
+
+
 @register("national.lower_than_previous")
 def claim_lower_than_previous(measure: str, year: str) -> int | None:
     """How many consecutive earlier years were higher."""

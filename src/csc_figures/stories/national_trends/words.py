@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from ... import formatting as f
+from ...claims import claim, status_words
 from ...formatting import count_word
 from .compute import (MEASURES, change_pct, is_record_high, period_label, previous_years_higher, reported_series, series,
                       value_in, years_lowest)
@@ -131,14 +132,11 @@ def article_comparison(year: int, base_year: int) -> str | None:
             f"(the declared defaults reproduce the article's years).")
 
 
-_STATUS_WORDS = {"match": "matches", "differs": "differs", "not reproducible": "cannot be checked from our files"}
-
-
 def figure_lines(figures: pl.DataFrame) -> list[str]:
-    """Each of the article's figures: what it says, as printed, as recomputed, whether they agree and why."""
+    """Each of the article's figures: what it says, as printed, as recomputed, the ledger's status and why."""
     lines = []
     for row in figures.iter_rows(named=True):
-        status = _STATUS_WORDS.get(row["status"], row["status"])
+        status = status_words(row["status"], claim(row["claim_id"])["note"])  # the ledger's status and reason
         lines.append(f"- {row['article_says'][0].upper()}{row['article_says'][1:]}: printed {row['printed']}, "
                      f"recomputed {row['recomputed']} ({status}).\n    {row['why'][0].upper()}{row['why'][1:]}.")
     return lines
