@@ -209,10 +209,9 @@ def difference_reason(note: str | None) -> str | None:
     return None
 
 
-def status_words(status: str, note: str | None = None) -> str:
-    """A status as a sentence says it: 'matches', or 'differs: a later revision of the data' when the note
-    gives the reason."""
-    reason = difference_reason(note) if status == "differs" else None
+def status_words(status: str, reason: str | None = None) -> str:
+    """A status as a sentence says it: 'matches', or 'differs: a later revision of the data' with the reason
+    check_claim worked out."""
     return f"{STATUS_WORDS[status]}: {DIFFERENCE_REASONS[reason]}" if reason else STATUS_WORDS[status]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from ... import formatting as f
-from ...claims import claim, status_words
+from ...claims import check_claim, claim, status_words
 from ...formatting import count_word
 from .compute import (MEASURES, change_pct, is_record_high, period_label, previous_years_higher, reported_series, series,
                       value_in, years_lowest)
@@ -136,7 +136,7 @@ def figure_lines(figures: pl.DataFrame) -> list[str]:
     """Each of the article's figures: what it says, as printed, as recomputed, the ledger's status and why."""
     lines = []
     for row in figures.iter_rows(named=True):
-        status = status_words(row["status"], claim(row["claim_id"])["note"])  # the ledger's status and reason
+        status = status_words(row["status"], check_claim(claim(row["claim_id"]))["reason"])  # the ledger's status, its reason
         lines.append(f"- {row['article_says'][0].upper()}{row['article_says'][1:]}: printed {row['printed']}, "
                      f"recomputed {row['recomputed']} ({status}).\n    {row['why'][0].upper()}{row['why'][1:]}.")
     return lines
