@@ -197,7 +197,7 @@ def test_article_figures_are_read_from_the_ledger(monkeypatch):
     assert change["printed"] == "130.0%" and change["status"] == "differs"
     assert "the article's 130.0% implies a base of about 86,430" in change["why"]
     lines = "\n".join(nt.figure_lines(table))
-    assert "printed 130.0%, recomputed 122.6% (differs: a release or year we do not hold)" in lines
+    assert "printed 130.0%, recomputed 122.6% (differs: a difference we cannot trace to a source)" in lines
     assert "printed 80,850, recomputed 80,780 (differs: a later revision of the data)" in lines
 
 
