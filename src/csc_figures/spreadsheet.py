@@ -21,17 +21,17 @@ def _header_rows(raw: pl.DataFrame, text: str) -> list[int]:
     return [i for i, row in enumerate(raw.iter_rows()) if text in (clean_header(v) for v in row)]
 
 
-def find_header_row(raw: pl.DataFrame, text: str, where: str) -> int:
-    """Index of the first row holding a cell reading `text` (the header), or a DataError naming `where`."""
+def header_rows(raw: pl.DataFrame, text: str, where: str) -> list[int]:
+    """Index of every row holding a cell reading `text` (a table's header), or a DataError naming `where`."""
     rows = _header_rows(raw, clean_header(text))
     if not rows:
         raise DataError(f"{where}: no header row with a cell {text!r}; has the layout changed?")
-    return rows[0]
+    return rows
 
 
-def header_rows_after(raw: pl.DataFrame, text: str) -> list[int]:
-    """Every later row holding a cell reading `text`: the headers of a sheet's further tables."""
-    return _header_rows(raw, clean_header(text))[1:]
+def find_header_row(raw: pl.DataFrame, text: str, where: str) -> int:
+    """Index of the first row holding a cell reading `text` (the header), or a DataError naming `where`."""
+    return header_rows(raw, text, where)[0]
 
 
 def load_sheet(file: str, sheet: str) -> pl.DataFrame:
@@ -55,22 +55,22 @@ def split_tables(raw: pl.DataFrame, name_header: str, n_tables: int, where: str)
     A table runs from its header to the first blank row or the next header. More header
     rows than the sheet's tables means a header row repeated inside the data: an error.
     """
-    header_rows = [find_header_row(raw, name_header, where), *header_rows_after(raw, name_header)]
-    name_col = [clean_header(v) for v in raw.row(header_rows[0])].index(name_header)
-    for i in header_rows[1:]:
+    starts = header_rows(raw, name_header, where)
+    name_col = [clean_header(v) for v in raw.row(starts[0])].index(name_header)
+    for i in starts[1:]:
         # A table's header follows a blank row or a title line; one straight after data is stray.
         before = [v for v in raw.row(i - 1) if v is not None and v.strip()]
         if len(before) > 1:
             raise DataError(f"{where}: a header row inside the data at row {i + 1} "
                             f"(it follows data, not a blank row or a table title)")
-    if len(header_rows) != n_tables:
-        extra = header_rows[n_tables:] if len(header_rows) > n_tables else []
+    if len(starts) != n_tables:
+        extra = starts[n_tables:] if len(starts) > n_tables else []
         raise DataError(f"{where}: expected {n_tables} table(s), found header rows at spreadsheet row(s) "
-                        f"{[r + 1 for r in header_rows]}" + (f"; a header row inside the data at row "
+                        f"{[r + 1 for r in starts]}" + (f"; a header row inside the data at row "
                                                               f"{extra[0] + 1}?" if extra else ""))
     out = []
-    for k, start in enumerate(header_rows):
-        stop = header_rows[k + 1] if k + 1 < len(header_rows) else raw.height
+    for k, start in enumerate(starts):
+        stop = starts[k + 1] if k + 1 < len(starts) else raw.height
         header = [clean_header(v) for v in raw.row(start)]
         body = raw.slice(start + 1, stop - start - 1).with_row_index("row", offset=start + 2)
         cells = pl.exclude("row").is_null() | (pl.exclude("row").str.strip_chars() == "")

@@ -61,6 +61,13 @@ def _groups(as_of: str, year: str, vintage: str | None, base_year: str | None = 
     return {r["rating"]: r for r in ratings_table_rounded(table).iter_rows(named=True)}
 
 
+def _groups_named(*ratings: str) -> None:
+    """A UserError unless each is a judgement group or england."""
+    for rating in ratings:
+        if rating not in (*RATINGS, "england"):
+            raise UserError(f"rating: {rating!r} is not one of {', '.join(RATINGS)} or england")
+
+
 def _measure(measure: str) -> str:
     if measure not in MEASURES:
         raise UserError(f"measure: {measure!r} is not one of {', '.join(MEASURES)}")
@@ -89,9 +96,7 @@ def relationship(measure: str, year: str, as_of: str, vintage: str | None = None
 def gap(measure: str, year: str, as_of: str, higher: str, lower: str, vintage: str | None = None,
         base_year: str | None = None) -> float:
     """Group `higher`'s average minus group `lower`'s (points); with base_year, how much that gap changed."""
-    for rating in (higher, lower):
-        if rating not in (*RATINGS, "england"):
-            raise UserError(f"rating: {rating!r} is not one of {', '.join(RATINGS)} or england")
+    _groups_named(higher, lower)
     rows = _groups(as_of, year, vintage, base_year)
     m = _measure(measure)
     now = rows[higher][m] - rows[lower][m]
@@ -118,9 +123,7 @@ def converged(measure: str, higher: str, lower: str, within: str, year: str, bas
               vintage: str | None = None) -> str:
     """'true' when two groups (or a group and england) ended within `within` points of each other and
     closer than in base_year: coalescing is moving together, not only ending near."""
-    for rating in (higher, lower):
-        if rating not in (*RATINGS, "england"):
-            raise UserError(f"rating: {rating!r} is not one of {', '.join(RATINGS)} or england")
+    _groups_named(higher, lower)
     rows = _groups(as_of, year, vintage, base_year)
     m = _measure(measure)
     now = abs(rows[higher][m] - rows[lower][m])
