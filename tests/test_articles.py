@@ -40,8 +40,10 @@ def folder(tmp_path):
     return tmp_path
 
 
-def ledger(*rows: tuple[str, str, str]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=["claim_id", "article", "quote"], orient="row")
+def ledger(*rows: tuple[str, ...]) -> pl.DataFrame:
+    """Claims as (claim_id, article, quote) or (claim_id, article, quote, also_in)."""
+    rows = [(*r, "") if len(r) == 3 else r for r in rows]
+    return pl.DataFrame(rows, schema=["claim_id", "article", "quote", "also_in"], orient="row")
 
 
 # ---- the committed tables ---------------------------------------------------------------------------
@@ -64,10 +66,13 @@ def test_claims_with_stories_and_story_for_claim():
     joined = articles.claims_with_stories()
     assert joined.height == claims.load_claims().height
     assert joined["headline"].null_count() == 0
-    claim_id = joined.filter(pl.col("article") == YORK)["claim_id"][0]
+    # the York story is in the feed (002) and repeated on its own (004): one row, 004 listed in also_in
+    claim_id = joined.filter(pl.col("also_in") == YORK)["claim_id"][0]
     story = articles.story_for_claim(claim_id)
     assert (story["story"], story["publisher"], story["story_date"]) == ("york-downgraded", "Community Care",
                                                                          dt.date(2022, 5, 5))
+    repeats = articles.claim_stories(repeats=True)
+    assert repeats.filter(pl.col("claim_id") == claim_id).rows() == [(claim_id, YORK, "york-downgraded")]
     with pytest.raises(UserError, match="no claim 'zz-999'"):
         articles.story_for_claim("zz-999")
 
@@ -127,13 +132,18 @@ CLAIMS = ledger(("c1", "feed.txt", "q"), ("c2", "feed.txt", "q"), ("c3", "single
 
 @pytest.mark.parametrize("mapping, claims_frame, message", [
     (MAPPING, CLAIMS, None),
-    (MAPPING + "c1,feed.txt,first\n", CLAIMS, r"claim mapped twice: \['c1'\]"),
+    (MAPPING + "c1,feed.txt,first\n", CLAIMS, r"claim mapped twice in one article: \['c1'\]"),
     (MAPPING.replace("c2,feed.txt,second", "c2,feed.txt,third"), CLAIMS,
      r"story not in articles.csv: line 3 \(c2: feed.txt, third\)"),
     (MAPPING, pl.concat([CLAIMS, ledger(("c4", "feed.txt", "q"), ("c5", "single.txt", "q"))]),
-     r"claims with no story: \['c4', 'c5'\]; regenerate it with `python -m csc_figures.articles`"),
+     r"claims with no story: \['c4 in feed.txt', 'c5 in single.txt'\]; regenerate it with "
+     r"`python -m csc_figures.articles`"),
+    (MAPPING, CLAIMS.with_columns(also_in=pl.when(pl.col("claim_id") == "c3").then(pl.lit("feed.txt"))
+                                  .otherwise(pl.lit(""))),
+     r"claims with no story: \['c3 in feed.txt'\]"),
     (MAPPING, CLAIMS.head(2), r"claims no longer in claims.csv: \['c3'\]"),
-    (MAPPING, CLAIMS.with_columns(article=pl.lit("feed.txt")), r"article differs from claims.csv for \['c3'\]"),
+    (MAPPING, CLAIMS.with_columns(article=pl.lit("feed.txt")), r"article differs from claims.csv \(article or "
+     r"also_in\) for \['c3'\]"),
 ])
 def test_claim_stories_checks_against_articles_and_claims(folder, mapping, claims_frame, message):
     path = folder / "claim_stories.csv"
@@ -157,6 +167,17 @@ def test_locate_places_each_quote_in_the_story_that_holds_it(folder):
     ), table, folder)
     assert found.rows() == [("c1", "feed.txt", "first"), ("c2", "feed.txt", "second"),
                             ("c3", "single.txt", "one")]
+
+
+def test_a_repeated_sentence_is_placed_in_every_article_that_repeats_it(folder):
+    (folder / "repost.txt").write_text("Repost headline\n\nVacancies rose to 19%.\n", encoding="utf-8")
+    (folder / "articles.csv").write_text(TABLE + "repost.txt,repost,Repost headline,Community Care,,,not in text,,\n",
+                                         encoding="utf-8")
+    table = articles.articles(folder / "articles.csv")
+    found = articles.locate(ledger(("c1", "feed.txt", "Vacancies rose to 19%", "repost.txt")), table, folder)
+    assert found.rows() == [("c1", "feed.txt", "second"), ("c1", "repost.txt", "repost")]
+    with pytest.raises(DataError, match="c1: quote not found in single.txt"):
+        articles.locate(ledger(("c1", "feed.txt", "Vacancies rose to 19%", "single.txt")), table, folder)
 
 
 def test_locate_names_every_claim_it_cannot_place(folder):

@@ -24,14 +24,17 @@ def report() -> pl.DataFrame:
 
 def test_ledger_covers_the_five_articles(ledger, article_texts):
     assert ledger["claim_id"].is_unique().all()
-    assert sorted(ledger["article"].unique()) == sorted(article_texts)
+    # every article is checked, in its own rows or as the repeat of another's (004 is the York story of 002)
+    covered = set(ledger["article"]) | {a for also in ledger["also_in"] for a in also.split(";") if a}
+    assert sorted(covered) == sorted(article_texts)
     assert ledger.height >= 250
 
 
 def test_every_quote_is_verbatim_and_holds_its_figure(ledger, article_texts):
     texts = {name: text.replace("\u00a0", " ") for name, text in article_texts.items()}
     bad = [r["claim_id"] for r in ledger.iter_rows(named=True)
-           if r["quote"] not in texts[r["article"]] or r["published"] not in r["quote"]]
+           for article in [r["article"], *filter(None, r["also_in"].split(";"))]
+           if r["quote"] not in texts[article] or r["published"] not in r["quote"]]
     assert not bad, f"quotes not found verbatim in their article, or not holding the printed figure: {bad}"
 
 
@@ -61,6 +64,21 @@ def test_load_claims_names_the_bad_row(tmp_path, ledger):
     path = tmp_path / "claims.csv"
     broken.write_csv(path)
     with pytest.raises(claims.DataError, match=r"a002-010.*kind 'guess'"):
+        claims.load_claims(path)
+
+
+def test_one_row_per_sentence_with_its_repeats_listed(tmp_path, ledger):
+    """A sentence a second article repeats is one row, the other article in also_in: counted once."""
+    york = ledger.filter(pl.col("also_in") != "")
+    assert york.height >= 20 and (york["also_in"] != york["article"]).all()
+    repeat = york.head(1).with_columns(claim_id=pl.lit("a004-999"), article=pl.col("also_in"), also_in=pl.lit(""))
+    path = tmp_path / "claims.csv"
+    pl.concat([ledger, repeat]).write_csv(path)
+    with pytest.raises(claims.DataError, match=r"the same sentence checked twice: \[\['a002-\d+', 'a004-999'\]\]"):
+        claims.load_claims(path)
+    own = york.head(1).with_columns(also_in=pl.col("article"))
+    pl.concat([ledger.filter(pl.col("claim_id") != own["claim_id"][0]), own]).write_csv(path)
+    with pytest.raises(claims.DataError, match="names its own article"):
         claims.load_claims(path)
 
 
@@ -219,7 +237,8 @@ def test_summary_line_counts(report):
     }
     stated = [status for claim, status in rows if kind[claim] == "statement"]
     counted_statements = {"statements": len(stated), "match": stated.count("match"),
-                          "reported": stated.count("reported"), "differ": stated.count("differs")}
+                          "reported": stated.count("reported"), "consistent": stated.count("consistent"),
+                          "differ": stated.count("differs")}
     line = claims.summary_line(report)
     said = re.search(r"quote (\d+) figures; (\d+) can be recomputed .*? and (\d+) of them match .*?; (\d+) differ"
                      r".*?; (\d+) are cited figures", line)
@@ -227,7 +246,8 @@ def test_summary_line_counts(report):
     assert dict(zip(counted, map(int, said.groups()), strict=True)) == counted
     assert counted["match"] + counted["differ"] <= counted["recomputable"] <= counted["figures"]
     said = re.search(r"make (\d+) checkable statements .*?: (\d+) hold in the publishers' files, (\d+) in the cited "
-                     r"figures, and (\d+) cannot be confirmed", line)
+                     r"figures, (\d+) agree with figures read from the same article .*?, and (\d+) cannot be confirmed",
+                     line)
     assert said, line
     assert dict(zip(counted_statements, map(int, said.groups()), strict=True)) == counted_statements
 

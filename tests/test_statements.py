@@ -139,3 +139,51 @@ def test_a_report_window_includes_its_last_day():
     # Derby's ILACS report was published on 11 May 2022: a window ending that day includes it
     assert statement("inspections.published_between", council="Derby", start="2022-05-11", end="2022-05-11") == "true"
     assert statement("inspections.published_between", council="Derby", start="2022-05-12", end="2022-05-15") == "false"
+
+
+def test_squeezed_needs_most_previously_good_councils_to_land_lower(monkeypatch):
+    """'Councils previously rated good now squeezed into the RI and inadequate end' (a000-027): of the councils
+    judged good for safeguarding before the SIF, the share judged RI or inadequate at their first SIF report."""
+    from csc_figures.stories.inspection_judgements import ledger
+
+    args = {"framework": "SIF", "published_to": "2015-11-30", "previous_framework": "SLAC",
+            "previous_field": "safeguarding"}
+    share = statement("inspections.previously_good_now_below", **args)
+    rows = ij.load_inspections()
+    assert 50 < share < 100
+    # every SIF judgement good: nobody was squeezed, the statement must fail
+    monkeypatch.setattr(ledger, "load_inspections", lambda: rows.with_columns(
+        overall=pl.when(pl.col("framework") == "SIF").then(pl.lit("good")).otherwise(pl.col("overall"))))
+    row = claims.claim("a000-027")
+    assert not claims.agrees(row, statement("inspections.previously_good_now_below", **args))
+    # the previous judgement is read before the first SIF report, never after it
+    monkeypatch.setattr(ledger, "load_inspections", lambda: rows.filter(pl.col("framework") != "SLAC"))
+    with pytest.raises(UserError, match="give no 'safeguarding' judgement"):
+        statement("inspections.previously_good_now_below", **args)
+
+
+def test_lower_than_step_up_names_exactly_the_routes_below_it(monkeypatch):
+    """'Completion rates for Frontline and Think Ahead were lower than for Step Up' (a002-288)."""
+    from csc_figures.stories.reported import ledger
+
+    row = claims.claim("a002-288")
+    assert claims.agrees(row, statement("reported.lower_completion_than", route="step_up"))
+    cohorts = reported.cohorts()
+    # Think Ahead's graduates raised to its starters: it is no longer below Step Up, and the statement fails
+    better = cohorts.with_columns(graduates=pl.when(pl.col("route") == "think_ahead").then(pl.col("starters"))
+                                  .otherwise(pl.col("graduates")))
+    monkeypatch.setattr(ledger, "cohorts", lambda: better)
+    assert statement("reported.lower_completion_than", route="step_up") == "Frontline"
+    assert not claims.agrees(row, "Frontline")
+    with pytest.raises(UserError, match="no route 'step_down'"):
+        statement("reported.lower_completion_than", route="step_down")
+
+
+@pytest.mark.parametrize("claim_id, start", [("a002-286", "phase 1"), ("a002-287", "phase 1")])
+def test_still_lower_and_falling_from_compare_with_phase_one(claim_id, start):
+    row = claims.claim(claim_id)
+    args = claims.parse_args(row["args"])
+    assert args["start"] == start and args["end"] == "phase 4"
+    assert claims.agrees(row, statement(row["computation"], **args))
+    # from phase three the same measures rose: a test that compared the wrong phases would say 'rose'
+    assert statement(row["computation"], **{**args, "start": "phase 3"}) == "rose"

@@ -88,15 +88,28 @@ def claim_dates() -> dict[str, dt.date]:
     return dict(zip(joined["claim_id"], joined["published"], strict=True))
 
 
+def claim_articles(claims: pl.DataFrame) -> pl.DataFrame:
+    """claim_id, article, repeat: each claim's own article (repeat False), then each article in its
+    `also_in` that repeats the sentence (repeat True)."""
+    numbered = claims.with_row_index("order")
+    also = (numbered.select("order", "claim_id", pl.col("also_in").str.split(";").alias("article"))
+            .explode("article").filter(pl.col("article").str.strip_chars() != "")
+            .with_columns(pl.col("article").str.strip_chars(), pl.lit(True).alias("repeat")))
+    own = numbered.select("order", "claim_id", "article", pl.lit(False).alias("repeat"))
+    return pl.concat([own, also]).sort("order", "repeat", maintain_order=True).drop("order")
+
+
 def claim_stories(path: Path = CLAIM_STORIES_CSV, *, table: pl.DataFrame | None = None,
-                  claims: pl.DataFrame | None = None) -> pl.DataFrame:
-    """data/claim_stories.csv, checked: every claim mapped once, to a story that exists in its article."""
+                  claims: pl.DataFrame | None = None, repeats: bool = False) -> pl.DataFrame:
+    """data/claim_stories.csv, checked: every claim mapped once to a story in its own article, and once in
+    each article that repeats it (`also_in`). Returns the claims' own stories; repeats=True returns the
+    stories of the articles that repeat them."""
     mapping = _read(path, CLAIM_STORY_COLUMNS)
     table = articles() if table is None else table
     claims = load_claims() if claims is None else claims
-    dupes = mapping.filter(pl.col("claim_id").is_duplicated())["claim_id"].unique().sort().to_list()
+    dupes = mapping.filter(pl.struct("claim_id", "article").is_duplicated())["claim_id"].unique().sort().to_list()
     if dupes:
-        raise DataError(f"{path.name}: claim mapped twice: {dupes}")
+        raise DataError(f"{path.name}: claim mapped twice in one article: {dupes}")
     numbered = mapping.with_row_index("line", offset=2)
     unknown = numbered.join(table, on=["article", "story"], how="anti")
     if unknown.height:
@@ -104,17 +117,20 @@ def claim_stories(path: Path = CLAIM_STORIES_CSV, *, table: pl.DataFrame | None 
                 for r in unknown.iter_rows(named=True)]
         raise DataError(f"{path.name}: story not in {ARTICLES_CSV.name}: " + "; ".join(rows))
     regenerate = "; regenerate it with `python -m csc_figures.articles`"
-    unmapped = claims.join(mapping, on="claim_id", how="anti")["claim_id"].to_list()
-    if unmapped:
-        raise DataError(f"{path.name}: claims with no story: {unmapped}{regenerate}")
-    stale = mapping.join(claims, on="claim_id", how="anti")["claim_id"].to_list()
-    if stale:
-        raise DataError(f"{path.name}: claims no longer in claims.csv: {stale}{regenerate}")
-    moved = mapping.join(claims, on="claim_id").filter(pl.col("article") != pl.col("article_right"))
-    if moved.height:
-        raise DataError(f"{path.name}: article differs from claims.csv for {moved['claim_id'].to_list()}"
+    expected = claim_articles(claims)
+    gone = mapping.join(claims, on="claim_id", how="anti")["claim_id"].to_list()
+    if gone:
+        raise DataError(f"{path.name}: claims no longer in claims.csv: {gone}{regenerate}")
+    moved = mapping.join(expected, on=["claim_id", "article"], how="anti")["claim_id"].to_list()
+    if moved:
+        raise DataError(f"{path.name}: article differs from claims.csv (article or also_in) for {moved}"
                         f"{regenerate}")
-    return mapping
+    unmapped = expected.join(mapping, on=["claim_id", "article"], how="anti")
+    if unmapped.height:
+        missing = [f"{r['claim_id']} in {r['article']}" for r in unmapped.iter_rows(named=True)]
+        raise DataError(f"{path.name}: claims with no story: {missing}{regenerate}")
+    placed = mapping.join(expected, on=["claim_id", "article"])
+    return placed.filter(pl.col("repeat") == repeats).select(CLAIM_STORY_COLUMNS)
 
 
 def claims_with_stories(claims: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -181,7 +197,8 @@ def locate(claims: pl.DataFrame, table: pl.DataFrame, folder: Path = paths.ARTIC
     """claim_id, article, story: the story whose text holds each claim's quote; every miss is named."""
     texts: dict[str, tuple[str, list[tuple[int, str]]]] = {}
     found, problems = [], []
-    for claim in claims.iter_rows(named=True):
+    quotes = dict(zip(claims["claim_id"], claims["quote"], strict=True))
+    for claim in claim_articles(claims).iter_rows(named=True):
         claim_id, article = claim["claim_id"], claim["article"]
         if article not in texts:
             if not (folder / article).is_file():
@@ -190,11 +207,11 @@ def locate(claims: pl.DataFrame, table: pl.DataFrame, folder: Path = paths.ARTIC
             text = normalise((folder / article).read_text(encoding="utf-8"))
             texts[article] = (text, story_starts(text, table, article))
         text, starts = texts[article]
-        quote = normalise(claim["quote"])
+        quote = normalise(quotes[claim_id])
         hits = [m.start() for m in re.finditer(re.escape(quote), text)] if quote else []
         stories = {next((s for at, s in reversed(starts) if at <= hit), None) for hit in hits}
         if not hits:
-            problems.append(f"{claim_id}: quote not found in {article}: {claim['quote']!r}")
+            problems.append(f"{claim_id}: quote not found in {article}: {quotes[claim_id]!r}")
         elif None in stories:
             problems.append(f"{claim_id}: quote comes before the first story's headline in {article}")
         elif len(stories) > 1:
@@ -223,8 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as err:
         print(err, file=sys.stderr)
         return 1
-    print(f"Wrote {CLAIM_STORIES_CSV.relative_to(paths.ROOT)}: {mapping.height} claims in "
-          f"{mapping.select('article', 'story').n_unique()} stories.")
+    repeats = mapping.filter(pl.col("claim_id").is_duplicated()).select("claim_id").n_unique()
+    print(f"Wrote {CLAIM_STORIES_CSV.relative_to(paths.ROOT)}: {mapping['claim_id'].n_unique()} claims in "
+          f"{mapping.select('article', 'story').n_unique()} stories ({repeats} repeated in a second article).")
     return 0
 
 

@@ -19,10 +19,13 @@ Keys used in data/claims.csv (args arrive as strings; register in a csc_figures.
   inspections.count_published  framework, window or published_from/published_to, optional overall (comma list)
   inspections.share_published  the same -> percent of those inspections with overall in the list
   inspections.count_in_force   judgement (or any), as_of, optional published_after -> councils
+  inspections.previously_good_now_below  framework, published_to, previous_framework, previous_field
+                         -> percent of councils previously good judged RI or inadequate
   national.value / national.change_pct (base_year) / national.record / national.lowest_in_years /
   national.lower_than_previous / national.direction (base_year)   measure (children_looked_after,
                          children_starting_care, children_ceasing_care, section_47_enquiries), year
-  reported.value, reported.completion_rate (csc_figures.stories.reported); arithmetic.* (here).
+  reported.value, reported.completion_rate, reported.direction, reported.highest, reported.lowest_completion,
+  reported.lower_completion_than (csc_figures.stories.reported); arithmetic.* (here).
 Judgements come back as requires_improvement etc; texts are compared after normalise_text.
 """
 
@@ -32,6 +35,7 @@ import datetime as dt
 import importlib
 import io
 import pkgutil
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -48,8 +52,9 @@ REPORT_CSV = paths.OUTPUTS / "claims_report.csv"
 # every claim computed from a workforce release, recomputed under each release we hold
 VINTAGES_CSV = paths.OUTPUTS / "claims_by_vintage.csv"
 
+# `also_in`: the other article files that repeat the same sentence (';'-separated); one row per statement
 CLAIM_COLUMNS = ["claim_id", "article", "quote", "published", "value", "unit", "precision", "kind",
-                 "computation", "args", "compare", "tolerance", "note"]
+                 "computation", "args", "compare", "tolerance", "note", "also_in"]
 # `reason`: why a claim differs (a DIFFERENCE_REASONS key), worked out by check_claim; empty otherwise
 REPORT_COLUMNS = ["claim_id", "article", "quote", "published", "computed", "status", "reason", "source_kind",
                   "note"]
@@ -57,9 +62,12 @@ KINDS = {"data", "reported", "arithmetic", "statement"}
 # above/below are strict ("more than 20", "just under half"); at_least/at_most include the value
 # ("three-quarters or more"): the sentence decides which.
 COMPARES = {"round", "about", "above", "below", "at_least", "at_most"}
-STATUSES = ["match", "differs", "reported", "not_implemented"]
+# `consistent`: a statement whose only evidence is figures read from the same article; it agrees with its
+# own citation, which is not verification, so it is counted apart from `reported` (another document's figures).
+STATUSES = ["match", "differs", "reported", "consistent", "not_implemented"]
 # each status as a sentence says it: 'printed 80,850, recomputed 80,780 (differs)'
-STATUS_WORDS = {"match": "matches", "differs": "differs", "reported": "as cited", "not_implemented": "not yet recomputed"}
+STATUS_WORDS = {"match": "matches", "differs": "differs", "reported": "as cited",
+                "consistent": "consistent with its own citation", "not_implemented": "not yet recomputed"}
 VINTAGE_COLUMNS = ["claim_id", "published", "vintage", "computed", "status", "note"]
 # A claim that differs must say why: its note starts with one of these prefixes.
 DIFFERENCE_REASONS = {
@@ -74,9 +82,9 @@ NOT_HELD = "Not held"
 
 Computation = Callable[..., float | int | str | None]
 REGISTRY: dict[str, Computation] = {}
-# computation key prefix -> what kind of source a claim's figures were read from (primary document /
-# secondary report), given its args; registered by the story that holds the cited figures
-SOURCE_KINDS: dict[str, Callable[[str, dict[str, str]], str]] = {}
+# computation key prefix -> the cited rows a claim's figures come from, given its args (columns source_kind:
+# primary document / secondary report, read_from, read_from_url); registered by the story holding them
+EVIDENCE: dict[str, Callable[[str, dict[str, str]], pl.DataFrame]] = {}
 IMPORT_ERRORS: dict[str, str] = {}  # story module -> why it could not be imported
 
 
@@ -90,20 +98,49 @@ def register(name: str) -> Callable[[Computation], Computation]:
     return decorator
 
 
-def register_source_kind(prefix: str) -> Callable:
-    """Register how to tell the source kind of the claims whose computation key starts with prefix."""
+def register_evidence(prefix: str) -> Callable:
+    """Register how to find the cited rows used by the claims whose computation key starts with prefix."""
     def decorator(func):
-        SOURCE_KINDS[prefix] = func
+        EVIDENCE[prefix] = func
         return func
     return decorator
 
 
-def source_kind(row: dict) -> str:
-    """'primary document' or 'secondary report' for a claim resting on cited figures; '' for publishers' tables."""
-    for prefix, func in SOURCE_KINDS.items():
+def evidence(row: dict) -> pl.DataFrame:
+    """The cited rows (data/reported) a claim's computation reads: source_kind, read_from, read_from_url."""
+    for prefix, func in EVIDENCE.items():
         if row["computation"].startswith(prefix):
             return func(row["computation"], parse_args(row["args"], row["claim_id"]))
-    return ""
+    return pl.DataFrame(schema={c: pl.String for c in ("source_kind", "read_from", "read_from_url")})
+
+
+def source_kind(row: dict) -> str:
+    """'primary document' or 'secondary report' for a claim resting on cited figures; '' for publishers' tables."""
+    return "; ".join(sorted(set(evidence(row)["source_kind"].drop_nulls())))
+
+
+def _plain(text: str) -> str:
+    """Lower case, no quotation marks, single spaces: how a headline is looked for in a citation (which
+    may place a headline's quotation marks differently)."""
+    return " ".join(re.sub("['‘’\"“”]", "", text.lower()).split())
+
+
+def self_cited(row: dict) -> bool:
+    """Were all the cited figures a claim uses read from the story that makes the claim? Then agreeing with
+    them shows the article is consistent with itself, not that a document confirms it. The story is
+    matched by its address, or by its headline where the article file gives no address."""
+    from .articles import story_for_claim
+
+    used = evidence(row)
+    if not used.height:
+        return False
+    story = story_for_claim(row["claim_id"])
+    for r in used.iter_rows(named=True):
+        same_url = bool(story["url"]) and r.get("read_from_url") == story["url"]
+        same_headline = _plain(story["headline"]) in _plain(r.get("read_from") or "")
+        if not (same_url or same_headline):
+            return False
+    return True
 
 
 def load_story_modules() -> dict[str, str]:
@@ -146,6 +183,15 @@ def load_claims(path: Path = CLAIMS_CSV) -> pl.DataFrame:
         if row["compare"] == "about" and not row["tolerance"]:
             raise DataError(f"{where}: compare 'about' needs a tolerance")
         parse_args(row["args"], where)
+        also = [a.strip() for a in row["also_in"].split(";") if a.strip()]
+        if row["article"] in also or len(set(also)) < len(also):
+            raise DataError(f"{where}: also_in {row['also_in']!r} names its own article or one article twice")
+    # one row per statement: the same sentence checked the same way in a second article is a repeat
+    repeated = claims.filter(pl.struct("quote", "computation", "args").is_duplicated())
+    if repeated.height:
+        ids = repeated.group_by("quote", "computation", "args", maintain_order=True).agg("claim_id")["claim_id"]
+        raise DataError(f"{path.name}: the same sentence checked twice: {[list(i) for i in ids]}; keep one row "
+                        f"and list the other articles in its also_in column")
     return claims
 
 
@@ -280,8 +326,10 @@ def check_claim(row: dict) -> dict:
     if isinstance(computed, float) and computed != computed:
         return {"computed": "NaN", "status": "differs", "reason": "", "note": note or "computed value is NaN"}
     if agrees(row, computed):
-        return {"computed": format_computed(computed, row), "status": "reported" if cited(row) else "match",
-                "reason": "", "note": note}
+        status = "match"
+        if cited(row):
+            status = "consistent" if row["kind"] == "statement" and self_cited(row) else "reported"
+        return {"computed": format_computed(computed, row), "status": status, "reason": "", "note": note}
     return {"computed": format_computed(computed, row), "status": "differs", "reason": _reason(row, held=True),
             "note": note}
 
@@ -327,8 +375,8 @@ def unexplained(report: pl.DataFrame) -> pl.DataFrame:
 
 
 def regressions(report: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame:
-    """Claims that matched (or were confirmed as reported) in the baseline report and no longer do."""
-    was = baseline.filter(pl.col("status").is_in(["match", "reported"])).select("claim_id", was="status",
+    """Claims that matched (or were confirmed as reported or consistent) in the baseline report and no longer do."""
+    was = baseline.filter(pl.col("status").is_in(["match", "reported", "consistent"])).select("claim_id", was="status",
                                                                                   was_computed="computed")
     return (was.join(report, on="claim_id", how="left")
                .filter(pl.col("status").is_null() | (pl.col("status") != pl.col("was")))
@@ -433,7 +481,9 @@ def summary_line(report: pl.DataFrame | None = None) -> str:
     if statements.height:
         line += (f". They also make {statements.height} checkable statements (directions, comparisons, "
                  f"inspection events): {s['match']} hold in the publishers' files, {s['reported']} in the cited "
-                 f"figures, and {s['differs']} cannot be confirmed" + _difference_words(statements))
+                 f"figures, {s['consistent']} agree with figures read from the same article (consistent with "
+                 f"their citation, not verified), and {s['differs']} cannot be confirmed"
+                 + _difference_words(statements))
     not_implemented = n["not_implemented"] + s["not_implemented"]
     if not_implemented:
         line += f"; {not_implemented} are not yet recomputed"

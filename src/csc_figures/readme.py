@@ -110,7 +110,9 @@ def story_index() -> list[dict]:
     from .claims import CLAIMS_CSV
 
     stories = pl.read_csv(ARTICLES_CSV, infer_schema=False).with_columns(pl.all().fill_null(""))
-    claim_story = pl.read_csv(CLAIM_STORIES_CSV, infer_schema=False)
+    # a claim repeated in a second article is listed under each story that makes it, once
+    claim_story = pl.read_csv(CLAIM_STORIES_CSV, infer_schema=False).unique(["claim_id", "story"],
+                                                                             maintain_order=True)
     ledger = pl.read_csv(CLAIMS_CSV, infer_schema=False).select("claim_id", "computation", "args").with_columns(
         pl.col("args").fill_null(""))
     report_path = paths.OUTPUTS / "claims_report.csv"

@@ -18,6 +18,7 @@ STATUS_HEADINGS = {
     "differs": "Figures and statements the data do not reproduce, and why",
     "match": "Figures and statements the publishers' files reproduce",
     "reported": "Figures cited from documents that publish no table",
+    "consistent": "Statements that agree with figures read from the same article (not verified)",
     "not_implemented": "Not yet recomputed",
 }
 # How the page prints a recomputed value in the article's own terms (its precision and unit); the full
@@ -75,7 +76,9 @@ def report_with_ledger(report: pl.DataFrame | None = None) -> pl.DataFrame:
     ledger = claims.load_claims().select("claim_id", "kind", "precision", "unit", "computation", "args")
     from ..articles import CLAIM_STORIES_CSV
 
-    stories = pl.read_csv(CLAIM_STORIES_CSV, infer_schema=False).select("claim_id", "story")
+    # the story each claim is in within its own article (claim_stories.csv also maps its repeats)
+    stories = pl.read_csv(CLAIM_STORIES_CSV, infer_schema=False).join(
+        report.select("claim_id", "article"), on=["claim_id", "article"]).select("claim_id", "story")
     return report.join(ledger, on="claim_id", how="left").join(stories, on="claim_id", how="left")
 
 
@@ -111,9 +114,21 @@ def _from_claims(computation: str, args: str) -> list[str]:
     return [c for v in claims.parse_args(args or "").values() for c in re.findall(r"\ba\d{3}-\d{3}\b", v)]
 
 
+def repeated_in() -> dict[str, list[str]]:
+    """claim id -> the other stories that repeat its sentence, described ('Headline (Publisher, 5 May 2022)')."""
+    from ..articles import articles, claim_stories, describe
+
+    table = articles()
+    out: dict[str, list[str]] = {}
+    for r in claim_stories(table=table, repeats=True).iter_rows(named=True):
+        out.setdefault(r["claim_id"], []).append(describe(r["article"], r["story"], table))
+    return out
+
+
 def view(index: list[dict], chart_pages: dict) -> dict:
     """What the template shows: the sentence, the counts, and each status's stories with their rows."""
     rows = report_with_ledger()
+    repeats = repeated_in()
     by_story = {s["story"]: s for s in index}
     parts = {s["story"]: s["parts"] for s in index}
     sections = []
@@ -131,6 +146,7 @@ def view(index: list[dict], chart_pages: dict) -> dict:
                               "kind": KIND_WORDS.get(r["kind"] or "", r["kind"] or ""),
                               "note": r["note"] or "", "source_kind": r["source_kind"] or "",
                               "from_claims": _from_claims(r["computation"], r["args"]),
+                              "also_in": repeats.get(r["claim_id"], []),
                               **_links(r["computation"], parts, story, chart_pages)})
             s = by_story[story]
             groups.append({"story": story, "headline": s["headline"], "publisher": s["publisher"],

@@ -89,6 +89,30 @@ def _judged(row: dict) -> dict[str, str]:
     return {f: row[f] for f in ("overall", *SUB_JUDGEMENTS) if row[f] is not None}
 
 
+@register("inspections.previously_good_now_below")
+def previously_good_now_below(framework: str, published_to: str, previous_framework: str,
+                              previous_field: str) -> float | None:
+    """Of the councils judged good on `previous_field` at their last `previous_framework` inspection, the
+    percentage whose first `framework` inspection published by `published_to` (inclusive) was judged
+    requires improvement or inadequate overall ('squeezed into the lower end')."""
+    rows = load_inspections()
+    last = as_date(published_to, "published_to")
+    first = (rows.filter((pl.col("framework") == framework) & (pl.col("published") <= last)
+                         & pl.col("overall").is_not_null())
+             .sort("published").group_by("la_code", maintain_order=True).first()
+             .select("la_code", "overall", pl.col("published").alias("first_published")))
+    previous = rows.filter(pl.col("framework") == previous_framework)
+    if previous_field not in previous.columns or previous[previous_field].is_null().all():
+        raise UserError(f"{previous_framework} inspections give no {previous_field!r} judgement")
+    earlier = (previous.join(first.select("la_code", "first_published"), on="la_code")
+               .filter(pl.col("published") < pl.col("first_published"))
+               .sort("published").group_by("la_code").last())
+    good = earlier.filter(pl.col(previous_field) == "good").select("la_code").join(first, on="la_code")
+    if good.height == 0:
+        return None
+    return good.filter(pl.col("overall").is_in(["requires_improvement", "inadequate"])).height / good.height * 100
+
+
 @register("inspections.published_between")
 def published_between(council: str, start: str, end: str) -> str:
     """'true' when the council's latest graded report published by `end` was published from start to end,

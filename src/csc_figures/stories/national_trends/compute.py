@@ -86,7 +86,7 @@ def reported_series(measure: str, reported: pl.DataFrame | None = None) -> pl.Da
     key = CLAIM_MEASURES.get(measure, measure)
     rows = reported.filter(pl.col("measure") == key).sort("year", "release")
     return rows.select("year", pl.col("year").map_elements(period_label, return_dtype=pl.String).alias("period"),
-                       "value", "release", "figure_id", "document", "source_kind", "read_from")
+                       "value", "release", "figure_id", "document", "source_kind", "read_from", "read_from_url")
 
 
 def combined_series(official: pl.DataFrame, reported: pl.DataFrame) -> pl.DataFrame:
@@ -99,7 +99,7 @@ def combined_series(official: pl.DataFrame, reported: pl.DataFrame) -> pl.DataFr
             "year", "period", "value", pl.lit(OFFICIAL).alias("source"), pl.lit(False).alias("is_reported")),
         extra.select("year", "period", "value",
                      pl.format("Reported ({}): DfE {} release", pl.col("source_kind"), pl.col("release")).alias("source"),
-                     pl.lit(True).alias("is_reported"), "release", "source_kind", "read_from"),
+                     pl.lit(True).alias("is_reported"), "release", "source_kind", "read_from", "read_from_url"),
     ], how="diagonal_relaxed").sort("year")
 
 

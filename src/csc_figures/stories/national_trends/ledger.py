@@ -7,17 +7,17 @@ import polars as pl
 
 from .compute import change_pct, is_record_high, official_series, previous_years_higher, series, value_in, years_lowest
 
-from ...claims import register, register_source_kind
+from ...claims import register, register_evidence
 
 
 # ---- the claims ledger's computations -----------------------------------------------------------
 
-@register_source_kind("national.")
-def claim_source_kind(key: str, args: dict[str, str]) -> str:
-    """The kind of source of any reported figure a national.* claim uses (a year our files lack)."""
+@register_evidence("national.")
+def claim_evidence(key: str, args: dict[str, str]) -> pl.DataFrame:
+    """The reported figures a national.* claim uses (a year our files lack), with where they were read from."""
     years = [int(args[k]) for k in ("year", "base_year") if k in args]
     used = series(args["measure"]).filter(pl.col("year").is_in(years) & pl.col("is_reported"))
-    return "; ".join(sorted(set(used["source_kind"]))) if used.height else ""
+    return used.select("source_kind", "read_from", "read_from_url")
 
 
 @register("national.value")

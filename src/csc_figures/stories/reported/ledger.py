@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from ...claims import register, register_source_kind
+from ...claims import register, register_evidence
 from ...errors import UserError
-from .compute import COHORTS, cohorts, read, value
+from .compute import COHORTS, ROUTES, cohorts, read, value
 
 register("reported.value")(value)  # the one figure, as compute reads it
 
@@ -22,16 +22,16 @@ def completion_rate(route: str, intake: str) -> float:
     return df["graduates"].sum() / df["starters"].sum() * 100
 
 
-@register_source_kind("reported.")
-def claim_source_kind(key: str, args: dict[str, str]) -> str:
-    """The kind of source (primary document / secondary report) of the rows a reported.* claim reads."""
+@register_evidence("reported.")
+def claim_evidence(key: str, args: dict[str, str]) -> pl.DataFrame:
+    """The rows a reported.* claim reads: their kind of source and where they were read from."""
     df = read(args.get("table", COHORTS))  # the completion-rate computations read the cohorts table
     for column in ("subject", "measure", "period"):
         if column in args:
             df = df.filter(pl.col(column) == args[column])
     if "route" in args:
         df = df.filter(pl.col("subject") == args["route"])
-    return "; ".join(sorted(set(df["source_kind"]))) if df.height else ""
+    return df.select("source_kind", "read_from", "read_from_url")
 
 
 # ---- statements: directions and rankings within one document's figures -------------------------
@@ -58,12 +58,29 @@ def highest(table: str, measure: str, period: str, lowest: str = "no") -> str:
 @register("reported.lowest_completion")
 def lowest_completion() -> str:
     """The fast-track route with the lowest completion rate, each pooled over its three most recent intakes."""
+    rates = _pooled_rates()
+    return min(rates, key=rates.get)
+
+
+def _pooled_rates() -> dict[str, float]:
+    """Each fast-track route's completion rate pooled over its three most recent intakes."""
     df = cohorts()
     rates = {}
     for route in sorted(df["route"].unique()):
         rows = df.filter(pl.col("route") == route).sort("intake").tail(3)
         rates[route] = rows["graduates"].sum() / rows["starters"].sum()
-    return min(rates, key=rates.get)
+    return rates
+
+
+@register("reported.lower_completion_than")
+def lower_completion_than(route: str) -> str:
+    """The routes whose pooled completion rate is strictly below `route`'s, by name ('Frontline and Think
+    Ahead'); 'none' when no route's is."""
+    rates = _pooled_rates()
+    if route not in rates:
+        raise UserError(f"fast-track cohorts: no route {route!r}; the routes are {sorted(rates)}")
+    lower = [ROUTES[r] for r in sorted(rates) if rates[r] < rates[route]]
+    return " and ".join(lower) if lower else "none"
 
 
 def claims_by_result() -> pl.DataFrame:
