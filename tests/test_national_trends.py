@@ -51,7 +51,7 @@ def test_combined_series_labels_reported_years_and_prefers_official():
                              "value": [9.0, 10.5, 8.0], "release": [2021, 2021, 2020],
                              "figure_id": ["a", "b", "c"], "document": ["d"] * 3,
                              "source_kind": ["primary document", "primary document", "secondary report"],
-                             "read_from": ["r1", "r1", "r2"]})
+                             "read_from": ["r1", "r1", "r2"], "read_from_url": [None, None, None]})
     out = nt.combined_series(official, reported)
     assert out["year"].to_list() == [2020, 2021, 2022]
     assert out["value"].to_list() == [9.0, 10.0, 11.0]  # the latest release for 2020; official wins in 2021

@@ -39,13 +39,13 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 
 from . import atomic, paths
 from .errors import DataError, NotHeld
+from .printed import COMPARES, agrees, format_computed, normalise_text, rounding_tolerance, within  # noqa: F401
 
 CLAIMS_CSV = paths.DATA / "claims.csv"
 REPORT_CSV = paths.OUTPUTS / "claims_report.csv"
@@ -59,9 +59,6 @@ CLAIM_COLUMNS = ["claim_id", "article", "quote", "published", "value", "unit", "
 REPORT_COLUMNS = ["claim_id", "article", "quote", "published", "computed", "status", "reason", "source_kind",
                   "note"]
 KINDS = {"data", "reported", "arithmetic", "statement"}
-# above/below are strict ("more than 20", "just under half"); at_least/at_most include the value
-# ("three-quarters or more"): the sentence decides which.
-COMPARES = {"round", "about", "above", "below", "at_least", "at_most"}
 # `consistent`: a statement whose only evidence is figures read from the same article; it agrees with its
 # own citation, which is not verification, so it is counted apart from `reported` (another document's figures).
 STATUSES = ["match", "differs", "reported", "consistent", "not_implemented"]
@@ -206,47 +203,6 @@ def parse_args(text: str, where: str = "args") -> dict[str, str]:
     return args
 
 
-def within(computed: float, value: float, tolerance: float | str) -> bool:
-    """|computed - value| <= tolerance, in decimal so 16.15 vs 16.1 at 0.05 is not lost to binary floats.
-
-    The difference is rounded to 1e-9 first: binary noise such as 0.1 + 0.2 sits far below
-    any printed precision and must not push a boundary value outside.
-    """
-    diff = abs(Decimal(repr(float(computed))) - Decimal(repr(float(value))))
-    return diff.quantize(Decimal("1e-9")) <= Decimal(str(tolerance))
-
-
-def rounding_tolerance(precision: int) -> Decimal:
-    """Half a unit in the last printed place: precision 1 -> 0.05."""
-    return Decimal(5) * Decimal(10) ** (-(int(precision) + 1))
-
-
-def normalise_text(text: str) -> str:
-    """Judgement words and phrases in one spelling: 'require improvement to be good' -> 'requires_improvement'."""
-    t = " ".join(str(text).lower().replace("_", " ").replace("-", " ").replace("’", "'").split())
-    if t.startswith(("requires improvement", "require improvement")):
-        return "requires_improvement"
-    return t.replace(" ", "_")
-
-
-def agrees(row: dict, computed) -> bool:
-    """Does the computed value agree with the printed one, under the claim's compare rule?"""
-    if row["unit"] == "text":
-        return normalise_text(computed) == normalise_text(row["value"])
-    computed, value = float(computed), float(row["value"])
-    mode = row["compare"]
-    if mode == "above":
-        return computed > value
-    if mode == "below":
-        return computed < value
-    if mode == "at_least":
-        return computed >= value
-    if mode == "at_most":
-        return computed <= value
-    tolerance = row["tolerance"] if mode == "about" else rounding_tolerance(int(row["precision"]))
-    return within(computed, value, tolerance)
-
-
 def difference_reason(note: str | None) -> str | None:
     """The reason prefix a note starts with (a DIFFERENCE_REASONS key and a colon), or None."""
     for reason in DIFFERENCE_REASONS:
@@ -259,22 +215,6 @@ def status_words(status: str, reason: str | None = None) -> str:
     """A status as a sentence says it: 'matches', or 'differs: a later revision of the data' with the reason
     check_claim worked out."""
     return f"{STATUS_WORDS[status]}: {DIFFERENCE_REASONS[reason]}" if reason else STATUS_WORDS[status]
-
-
-def format_computed(computed, row: dict) -> str:
-    """The recomputed value as text for the report: up to two more places than the article printed."""
-    if computed is None:
-        return ""
-    if isinstance(computed, str):
-        return computed
-    if float(computed).is_integer():
-        return str(int(computed))
-    printed = int(row["precision"]) if row["precision"] else 0
-    text = f"{float(computed):.{printed + 2}f}"
-    # trailing zeros carry nothing, but keep the places the article printed: 16.700 -> 16.7
-    whole, _, decimals = text.partition(".")
-    decimals = decimals.rstrip("0").ljust(printed, "0")
-    return f"{whole}.{decimals}" if decimals else whole
 
 
 def cited(row: dict) -> bool:
