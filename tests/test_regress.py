@@ -174,9 +174,11 @@ def scratch(tmp_path) -> Path:
 
 
 def _rebuild_national_trends(clone: Path) -> None:
-    """What `make` re-runs after children_looked_after.parquet changes: the national trends story
-    and the claims report (charts are written only where their bytes change)."""
+    """What `make` re-runs after children_looked_after.parquet changes: the national trends story, the
+    revisions story (DfE's first-published figures against the data file) and the claims report (charts are
+    written only where their bytes change)."""
     for args in [[sys.executable, "-m", "csc_figures.run", "13_national_trends"],
+                 [sys.executable, "-m", "csc_figures.run", "15_revisions"],
                  [sys.executable, "-m", "csc_figures.claims"]]:
         done = _run(args, clone)
         assert done.returncode == 0, done.stderr
@@ -219,20 +221,25 @@ def test_a_changed_value_names_exactly_what_depends_on_it(scratch):
         [("2020-21", "value", old, new)]
     assert chart.picture.changed_pixels > 0
     # the story's table of article figures: the recomputed count and the record it no longer is
-    assert list(report.tables) == ["national_trends/article_figures.csv"]
+    assert sorted(report.tables) == ["national_trends/article_figures.csv", "revisions/dfe_first_published.csv",
+                                     "revisions/dfe_releases.csv"]
+    first = report.tables["revisions/dfe_first_published.csv"]
+    assert {(c.key["measure"], c.key["year"], c.field) for c in first.cells} >= {("looked_after", "2021", "latest")}
     figures = report.tables["national_trends/article_figures.csv"]
     cells = {(c.key["figure"], c.field): (c.old, c.new) for c in figures.cells}
-    assert cells[("looked_after", "recomputed")] == (old_text, new_text)
+    # the article's 80,850 is checked as first published; the revision the data file gives is in the why
+    assert ("looked_after", "recomputed") not in cells
+    old_why, new_why = cells[("looked_after", "why")]
+    assert old_text in old_why and new_text in new_why
     assert cells[("looked_after_record", "status")] == ("match", "differs")
     # the story notebook's checked sentences
-    assert list(report.notebooks) == ["13_national_trends"]
+    assert sorted(report.notebooks) == ["13_national_trends", "15_revisions"]
     diffs = "\n".join(c.diff for c in report.notebooks["13_national_trends"].checked)
     assert f"-Children in care in England at 31 March 2021: {old_text}" in diffs
     assert f"+Children in care in England at 31 March 2021: {new_text}" in diffs
-    # the claims: the count moved, and "a record high" stopped matching
+    # the claims: "a record high" stopped matching; the 80,850 quoted as first published still matches it
     assert [(c.claim_id, c.old_value, c.new_value, c.old_status, c.new_status) for c in report.claims] == [
-        ("a002-106", "record high", "not a record", "match", "differs"),
-        ("a002-105", f"{old:.0f}", f"{new:.0f}", "differs", "differs")]
+        ("a002-106", "record high", "not a record", "match", "differs")]
     # the chart's alt text (<name>.txt) carries the figure too
     assert [c.path for c in report.others] == ["outputs/figures/national_trends/children_looked_after.txt"]
     # the summary puts the claim that stopped matching first

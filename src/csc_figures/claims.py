@@ -24,6 +24,8 @@ Keys used in data/claims.csv (args arrive as strings; register in a csc_figures.
   national.value / national.change_pct (base_year) / national.record / national.lowest_in_years /
   national.lower_than_previous / national.direction (base_year)   measure (children_looked_after,
                          children_starting_care, children_ceasing_care, section_47_enquiries), year
+  national.first_published  measure, year, optional release -> the figure as DfE's release first published it
+                         (read from DfE's page, data/reported), noting what the release we hold gives now
   reported.value, reported.completion_rate, reported.direction, reported.highest, reported.lowest_completion,
   reported.lower_completion_than (csc_figures.stories.reported); arithmetic.* (here).
 Judgements come back as requires_improvement etc; texts are compared after normalise_text.
@@ -39,6 +41,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -77,7 +80,15 @@ DIFFERENCE_REASONS = {
 }
 NOT_HELD = "Not held"
 
-Computation = Callable[..., float | int | str | None]
+@dataclass(frozen=True)
+class Noted:
+    """A computed value with a sentence the computation worked out about it (a later revision, say); the report
+    adds the sentence to the claim's note, so a figure in it comes from the data, not from typing."""
+    value: float | int | str | None
+    note: str
+
+
+Computation = Callable[..., float | int | str | Noted | None]
 REGISTRY: dict[str, Computation] = {}
 # computation key prefix -> the cited rows a claim's figures come from, given its args (columns source_kind:
 # primary document / secondary report, read_from, read_from_url); registered by the story holding them
@@ -260,6 +271,8 @@ def check_claim(row: dict) -> dict:
         failed = f"could not compute: {type(err).__name__}: {err}"
         return {"computed": "", "status": "differs", "reason": _reason(row, held=True),
                 "note": f"{note} [{failed}]" if note else failed}
+    if isinstance(computed, Noted):
+        computed, note = computed.value, " ".join(filter(None, (note, computed.note)))
     if computed is None:  # the computation found no value in any file we hold
         return {"computed": "", "status": "differs", "reason": NOT_HELD,
                 "note": note or "the data hold no value for this figure"}

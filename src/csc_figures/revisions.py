@@ -14,6 +14,14 @@ A row that one release of the pair has and the other lacks, in a year both hold,
 is listed too (`only in the old release` / `only in the new release`), so nothing
 is silently left out. A measure the older release did not publish at all (flag
 `not_published`) is new, not revised, and is not listed.
+
+DfE's children-looked-after and children-in-need releases revise too, but we hold
+only the latest data files. England's headline figures as each earlier release
+published them are read from DfE's own release pages into
+data/reported/national_statistics_quoted.csv, each with its citation;
+`dfe_first_published` sets each figure as first published (the year's own
+release) beside the release whose data file we hold, and `dfe_releases` every
+figure read from any earlier release.
 """
 
 from __future__ import annotations
@@ -210,10 +218,58 @@ def largest_chart(top: pl.DataFrame, release: int | None = None, vintages: list[
     return charts.titled(bars, title, subtitle, source, f"Bar chart. {title}. {words}.")
 
 
+# ---- DfE's children releases: England's figures as first published, against the release we hold ----------
+
+def dfe_releases() -> pl.DataFrame:
+    """Every England children-looked-after and children-in-need figure read from an earlier DfE release page,
+    beside the release whose data file we hold."""
+    from .stories.national_trends.compute import releases_against_latest
+
+    return releases_against_latest()
+
+
+def dfe_first_published() -> pl.DataFrame:
+    """Each England figure as its own year's DfE release first published it, against the release we hold."""
+    from .stories.national_trends.compute import first_published_against_latest
+
+    return first_published_against_latest()
+
+
+def dfe_label(measure: str) -> str:
+    """'children looked after at 31 March' (the national series' words)."""
+    from .stories.national_trends.compute import MEASURES
+
+    return MEASURES[measure][2]
+
+
+def dfe_sentences(first: pl.DataFrame) -> list[str]:
+    """One sentence per series: how many first-published figures the release we hold revised, and the largest."""
+    out = []
+    for (measure,), rows in first.group_by("measure", maintain_order=True):
+        revised = rows.filter(pl.col("revision") != 0)
+        years = f"{rows['period'].min()} to {rows['period'].max()}" if rows.height > 1 else rows["period"][0]
+        latest = rows["latest_release"][0]
+        if not revised.height:
+            out.append(f"England's {dfe_label(measure)}: the {latest} release keeps every first-published figure we "
+                       f"cite ({rows.height}, {years}).")
+            continue
+        big = revised.sort(pl.col("revision").abs(), "year", descending=[True, False]).row(0, named=True)
+        if rows.height == 1:
+            out.append(f"England's {dfe_label(measure)}: the {latest} release revises the {big['period']} figure we "
+                       f"cite as first published, from {formatting.number(big['first_published'])} to "
+                       f"{formatting.number(big['latest'])}.")
+            continue
+        out.append(f"England's {dfe_label(measure)}: the {latest} release revises {revised.height} of the "
+                   f"{rows.height} first-published figures we cite ({years}); the largest, {big['period']}, from "
+                   f"{formatting.number(big['first_published'])} to {formatting.number(big['latest'])}.")
+    return out
+
+
 def write(table: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
     """Build and save the revisions tables to outputs/tables/revisions/; returns them."""
     table = table if table is not None else revisions()
-    built = {"revisions": table, "summary": summary(table), "england": england(table)}
+    built = {"revisions": table, "summary": summary(table), "england": england(table),
+             "dfe_first_published": dfe_first_published(), "dfe_releases": dfe_releases()}
     for name, frame in built.items():
         charts.save_table(frame, STORY, name)
     return built

@@ -70,7 +70,9 @@ STEPS: dict[str, Step] = {s.name: s for s in (
     Step("13_national_trends", reads=("children_looked_after", "section_47"),
          inputs=("data/claims.csv", "data/reported/national_statistics_quoted.csv")),
     Step("14_reported_figures", inputs=("data/reported/*.csv",)),
-    Step("15_revisions", reads=("workforce",)),
+    # 15 also sets DfE's first-published children figures (data/reported) against the children tables
+    Step("15_revisions", reads=("workforce", *CHILDREN_TABLES),
+         inputs=("data/reported/national_statistics_quoted.csv",)),
     Step("16_maps", raw=(*OFSTED_NEWEST, *HEX_LAYOUT), reads=("inspections", "la_geography", "workforce")),
     # every figure in the articles, recomputed from every table
     Step("claims", reads=(*GEOGRAPHY_TABLES, "inspections", "ofsted_names", "workforce", *CHILDREN_TABLES),

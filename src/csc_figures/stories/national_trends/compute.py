@@ -18,6 +18,8 @@ OFFICIAL = "DfE data file, 2025 release"
 # measure -> (processed table, column, words for a sentence)
 MEASURES = {
     "looked_after": ("children_looked_after", "looked_after", "children looked after at 31 March"),
+    "looked_after_rate": ("children_looked_after", "looked_after_rate",
+                          "children looked after at 31 March per 10,000 children"),
     "starting": ("children_looked_after", "starting", "children starting to be looked after"),
     "ceasing": ("children_looked_after", "ceasing", "children ceasing to be looked after"),
     "section_47_enquiries": ("section_47", "section_47_enquiries", "section 47 enquiries"),
@@ -26,6 +28,7 @@ MEASURES = {
 # the claims ledger's names for the same measures
 CLAIM_MEASURES = {
     "children_looked_after": "looked_after",
+    "children_looked_after_rate": "looked_after_rate",
     "children_starting_care": "starting",
     "children_ceasing_care": "ceasing",
     "section_47_enquiries": "section_47_enquiries",
@@ -57,10 +60,16 @@ def reported_figures(path=REPORTED_CSV) -> pl.DataFrame:
         if bad.height:
             raise DataError(f"{path.name}: column {column!r}, line {bad['row'][0] + 2}: "
                             f"{bad[column][0]!r} is not a number")
-    for column in ("figure_id", "document", "publisher", "date", "page_or_url"):
+    for column in ("figure_id", "document", "publisher", "page_or_url"):
         if df[column].is_null().any():
             raise DataError(f"{path.name}: column {column!r} is empty on line "
                             f"{df.with_row_index('row').filter(pl.col(column).is_null())['row'][0] + 2}")
+    # a publication date where the page we read shows one (a stored release page often does not): ISO or empty
+    bad = df.with_row_index("row").filter(pl.col("date").is_not_null()
+                                          & pl.col("date").str.to_date("%Y-%m-%d", strict=False).is_null())
+    if bad.height:
+        raise DataError(f"{path.name}: column 'date', line {bad['row'][0] + 2}: {bad['date'][0]!r} is not a date "
+                        "(YYYY-MM-DD, or empty when the page read does not show one)")
     unknown = sorted(set(df["measure"]) - set(MEASURES))
     if unknown:
         raise DataError(f"{path.name}: unknown measure {unknown[0]!r}")
@@ -125,6 +134,73 @@ def revisions(official: pl.DataFrame, reported: pl.DataFrame) -> pl.DataFrame:
             .select("year", "period", pl.col("value").alias("published"), "release", "today",
                     (pl.col("today") - pl.col("value")).alias("revision"))
             .sort("year", "release"))
+
+
+# ---- as DfE first published each figure, against the release we hold ---------------------------
+
+def held_release(measure: str) -> int:
+    """The reporting year of the DfE release whose data file holds a measure (data/sources.toml: 'Reporting year 2025')."""
+    from ... import sources
+
+    table = _measure(measure)[0]
+    label = sources.one(table).release
+    year = label.split()[-1]
+    if not year.isdigit():
+        raise DataError(f"data/sources.toml: the {table} entry's release {label!r} does not end in its reporting year")
+    return int(year)
+
+
+def first_published_row(measure: str, year: int, release: int | None = None,
+                        reported: pl.DataFrame | None = None) -> dict | None:
+    """The cited row giving `year` as DfE's `release` published it (the year's own release unless given), or None."""
+    reported = reported_figures() if reported is None else reported
+    key = CLAIM_MEASURES.get(measure, measure)
+    _measure(key)
+    release = year if release is None else release
+    rows = reported.filter(pl.col("measure") == key, pl.col("year") == year, pl.col("release") == release)
+    return rows.row(0, named=True) if rows.height else None
+
+
+def releases_against_latest(reported: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every England figure read from an earlier DfE release, beside the same figure in the release whose data file
+    we hold, for the years that file covers: measure, year, period, release, published, latest_release, latest,
+    revision, first_published (the year's own release), source_kind, where it was read."""
+    reported = reported_figures() if reported is None else reported
+    frames = []
+    for measure in MEASURES:
+        rows = reported.filter(pl.col("measure") == measure)
+        if not rows.height:
+            continue
+        latest = official_series(measure).filter(pl.col("value").is_not_null())
+        frames.append(rows.join(latest.select("year", pl.col("value").alias("latest")), on="year", how="inner")
+                      .with_columns(pl.lit(held_release(measure), pl.Int64).alias("latest_release")))
+    schema = {"measure": pl.String, "year": pl.Int64, "period": pl.String, "release": pl.Int64, "published": pl.Float64,
+              "latest_release": pl.Int64, "latest": pl.Float64, "revision": pl.Float64, "first_published": pl.Boolean,
+              "source_kind": pl.String, "read_from_url": pl.String}
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    order = pl.col("measure").replace_strict({m: i for i, m in enumerate(MEASURES)}, return_dtype=pl.Int8)
+    out = pl.concat(frames).with_columns(
+        pl.col("year").map_elements(period_label, return_dtype=pl.String).alias("period"),
+        pl.col("value").alias("published"),
+        (pl.col("latest") - pl.col("value")).alias("revision"),
+        (pl.col("release") == pl.col("year")).alias("first_published"),
+    )
+    return out.sort(order, "year", "release").select(list(schema))
+
+
+def first_published_against_latest(reported: pl.DataFrame | None = None) -> pl.DataFrame:
+    """One row per England figure whose first publication (the year's own DfE release) we cite: as first published
+    against the release we hold, and the change."""
+    table = releases_against_latest(reported).filter(pl.col("first_published") & (pl.col("release") < pl.col("latest_release")))
+    return table.drop("first_published").rename({"published": "first_published", "release": "first_release"})
+
+
+def revision_words(measure: str, year: int, latest: float | None, latest_release: int) -> str:
+    """'the 2025 release, whose data file we hold, revises 2020-21 to 80,780' (or keeps it)."""
+    rate = _measure(measure)[1].endswith("_rate")
+    text = f.number(latest, 1) if rate and latest is not None and not float(latest).is_integer() else f.number(latest)
+    return f"DfE's {latest_release} release, whose data file we hold, gives {period_label(year)} as {text}"
 
 
 # ---- the article's comparisons, as functions of a series --------------------------------------
@@ -242,9 +318,9 @@ def article_figures() -> pl.DataFrame:
     lowest_years = printed_number(claims["starting_lowest"])  # the article's "nine years"
     fewer = (value_in(cease, year) or 0) < (value_in(cease, year - 1) or 0)
     rows = [
-        ("looked_after", f"children in care at 31 March {year}", f.number(today),
-         f"DfE first published {f.number(first_published)} (2021 release, reported); the 2025 release revises "
-         f"2020-21 to {f.number(today)} after councils amended their returns"),
+        ("looked_after", f"children in care at 31 March {year}", f.number(first_published),
+         f"as DfE first published it ({year} release, read from DfE's release page); "
+         f"{revision_words('looked_after', year, today, held_release('looked_after'))} after councils amended their returns"),
         ("looked_after_record", "a record high", "record high" if is_record_high(cla, year) else "not a record",
          f"checked against every year we hold up to {period_label(year)} ({period_label(cla['year'].min())} "
          f"onwards, earlier years from the 2021 release); later years are higher still: peak "

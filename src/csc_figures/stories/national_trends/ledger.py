@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import polars as pl
 
-from .compute import change_pct, is_record_high, official_series, previous_years_higher, series, value_in, years_lowest
-
-from ...claims import register, register_evidence
+from ...claims import Noted, register, register_evidence
+from .compute import (change_pct, first_published_row, held_release, is_record_high, official_series,
+                      previous_years_higher, revision_words, series, value_in, years_lowest)
 
 
 # ---- the claims ledger's computations -----------------------------------------------------------
 
 @register_evidence("national.")
 def claim_evidence(key: str, args: dict[str, str]) -> pl.DataFrame:
-    """The reported figures a national.* claim uses (a year our files lack), with where they were read from."""
+    """The reported figures a national.* claim uses (a year our files lack, or the figure as a release first
+    published it), with where they were read from."""
+    columns = ["source_kind", "read_from", "read_from_url"]
+    if key == "national.first_published":
+        row = first_published_row(args["measure"], int(args["year"]), int(args.get("release", args["year"])))
+        return pl.DataFrame([{c: row[c] for c in columns}] if row else [], schema={c: pl.String for c in columns})
     years = [int(args[k]) for k in ("year", "base_year") if k in args]
     used = series(args["measure"]).filter(pl.col("year").is_in(years) & pl.col("is_reported"))
     return used.select("source_kind", "read_from", "read_from_url")
@@ -24,6 +29,20 @@ def claim_evidence(key: str, args: dict[str, str]) -> pl.DataFrame:
 def claim_value(measure: str, year: str) -> float | None:
     """England's figure for a year in today's DfE release."""
     return value_in(official_series(measure), int(year))
+
+
+@register("national.first_published")
+def claim_first_published(measure: str, year: str, release: str | None = None) -> Noted | None:
+    """England's figure for a year as DfE first published it (the year's own release, or `release`), read from
+    DfE's page in data/reported; the note says what the release we hold gives now."""
+    row = first_published_row(measure, int(year), None if release is None else int(release))
+    if row is None:
+        return None
+    latest = value_in(official_series(measure), int(year))
+    if latest is None:
+        return Noted(row["value"], f"The data files we hold do not cover {year}.")
+    words = revision_words(measure, int(year), latest, held_release(measure))
+    return Noted(row["value"], f"Since revised: {words}." if latest != row["value"] else f"Unrevised: {words}.")
 
 
 @register("national.record")

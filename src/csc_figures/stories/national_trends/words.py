@@ -149,7 +149,7 @@ def reported_lines(reported: pl.DataFrame) -> list[str]:
 
     lines = []
     for row in reported.sort("measure", "year", "release").iter_rows(named=True):
-        published = long_date(dt.date.fromisoformat(row["date"]))
+        published = long_date(dt.date.fromisoformat(row["date"])) if row["date"] else "date not shown on the page read"
         what = MEASURES[row["measure"]][2] if row["measure"] in MEASURES else row["unit"]
         lines.append(f"- {f.number(row['value'])} {what}, {period_label(row['year'])}, as DfE's {row['release']} "
                      f"release published it: *{row['document']}* ({row['publisher']}, {published}), {row['page_or_url']}")
