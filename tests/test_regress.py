@@ -248,7 +248,8 @@ def test_a_changed_value_names_exactly_what_depends_on_it(scratch):
     assert f"value {old} -> {new} (-1000)" in text
     page = scratch / "outputs" / "regress" / "index.html"
     assert_accessible_offline(page)
-    assert page.read_text().count("<table>") == 5  # claims; the chart's CSV and spec data; its narrow layout's spec data; the table
+    # claims; the chart's CSV and spec data; its narrow layout's spec data; the story's table; the two revisions tables
+    assert page.read_text().count("<table>") == 7
 
 
 def test_a_colour_change_is_rendering_only(scratch):
