@@ -187,7 +187,7 @@ def _rebuild_national_trends(clone: Path) -> None:
 def test_unchanged_build_writes_no_report_and_exits_0(scratch):
     (scratch / "outputs" / "regress").mkdir()  # a stale report from an earlier run must go
     _rebuild_national_trends(scratch)
-    done = _run([sys.executable, "-m", "csc_figures.regress", "--check"], scratch)
+    done = _run([sys.executable, "-m", "csc_figures.regress"], scratch)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip() == "Committed outputs unchanged."
     assert not (scratch / "outputs" / "regress").exists()
@@ -203,8 +203,8 @@ def test_a_changed_value_names_exactly_what_depends_on_it(scratch):
                      .alias("looked_after")).write_parquet(table)
     _rebuild_national_trends(scratch)
 
-    done = _run([sys.executable, "-m", "csc_figures.regress", "--check"], scratch)
-    assert done.returncode == 1, done.stdout + done.stderr
+    done = _run([sys.executable, "-m", "csc_figures.regress"], scratch)
+    assert done.returncode == 0 and "Committed outputs unchanged." not in done.stdout, done.stdout + done.stderr
     assert (scratch / "outputs" / "regress" / "index.html").exists()
     report = collect(scratch)
     old_text, new_text = f"{old:,.0f}", f"{new:,.0f}"  # as the sentences print them

@@ -73,7 +73,7 @@ def _svg_renderer(spec: dict, **_) -> dict:
 alt.renderers.register("csc_svg", _svg_renderer)
 
 
-def judgement_scale(field: str = "rating", labels: dict[str, str] | None = None) -> dict:
+def judgement_scale(labels: dict[str, str] | None = None) -> dict:
     """Colour encoding kwargs for a judgement field, ordered outstanding to inadequate.
 
     `labels` overrides a legend label (a chart of older frameworks: 'Requires improvement / adequate').

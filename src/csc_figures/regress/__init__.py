@@ -1,7 +1,7 @@
 """Figure regression: what the build changed in the committed outputs, in values and pictures.
 
     python -m csc_figures.regress            # compare the working tree with git HEAD; write outputs/regress/
-    python -m csc_figures.regress --check    # the same, exit 1 when a committed output changed (CI)
+                                             # (exit 0: `make check-outputs` fails the build)
     python -m csc_figures.regress accept [--commit]   # stage the changed outputs, summary as commit message
 
 Each changed chart is judged "data changed" (its spec's datasets or its CSV moved) or "rendering

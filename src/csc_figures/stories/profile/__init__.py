@@ -41,7 +41,7 @@ from .compute import (STORY, ProfileData, council_figure, display_name, indicato
                       nearest_year, profile_figures, rise_streak_start, slug)
 from .ledger import area_series, claim_change, claim_highest_in_years, claim_ratio, claim_trend, claim_value
 from .words import (change_verb, comparison_word, fmt, identity_lines, judgement_change_word, possessive, profile_as_text,
-                    profile_json, revision_text, sentences)
+                    revision_text, sentences)
 
 
 __all__ = [
@@ -49,7 +49,7 @@ __all__ = [
     "claim_trend", "claim_value", "comparison_word", "council_figure", "council_profile", "display_name", "fmt",
     "identity_lines",
     "indicator_chart", "indicator_table", "judgement_change_word", "judgement_chart", "judgement_table",
-    "load_data", "measure_chart", "measure_table", "nearest_year", "possessive", "profile_as_text", "profile_figures", "profile_json",
+    "load_data", "measure_chart", "measure_table", "nearest_year", "possessive", "profile_as_text", "profile_figures",
     "revision_text", "rise_streak_start", "sentences", "slug", "write_measure_chart", "indicator_tables",
     "revisions_table",
 ]

@@ -84,7 +84,7 @@ def judgement_chart(profile: dict):
             x=alt.X("published:T", title="Publication date", axis=alt.Axis(format="%Y", tickCount="year"),
                     scale=alt.Scale(domain=parts["domain"])),
             y=alt.Y("area_label:N", title=None, sort=area_order),
-            color=alt.Color("rating:N", **charts.judgement_scale("rating", parts["legend_words"])),
+            color=alt.Color("rating:N", **charts.judgement_scale(parts["legend_words"])),
             shape=alt.Shape("framework:N", **charts.framework_shape("framework", parts["frameworks"])),
             tooltip=["council:N", "published:T", "framework:N", "inspection_type:N", "area_label:N",
                      alt.Tooltip("rating_words:N", title="judgement")],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 
 from ... import formatting, judgements, measures, rounding
@@ -465,10 +464,6 @@ def profile_as_text(profile: dict) -> str:
             lines.append(f"  {r['year']} {measures.words(r['measure'])}: {revision_text(r)}")
     lines += ["", "In words:"] + [f"  {s}" for s in profile["sentences"]]
     return "\n".join(lines)
-
-
-def profile_json(profile: dict) -> str:
-    return json.dumps(profile, indent=2, default=str, ensure_ascii=False)
 
 
 def identity_lines(profile: dict, note: str | None = None) -> list[str]:

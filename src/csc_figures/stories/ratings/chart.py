@@ -98,7 +98,7 @@ def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int, met
     bars = base.mark_bar().encode(
         # flush labels: a top tick label never lifts its panel's title above the others
         y=alt.Y("value:Q", title=None, axis=alt.Axis(tickCount=4, format=style.fmt("short"), labelFlush=True)),
-        color=alt.Color("rating:N", **charts.judgement_scale("rating")),
+        color=alt.Color("rating:N", **charts.judgement_scale()),
         stroke=alt.condition(alt.datum.differs_from_article != None, alt.value(style.INK),  # noqa: E711
                              alt.value(None)),
         strokeWidth=alt.condition(alt.datum.differs_from_article != None, alt.value(OUTLINE),  # noqa: E711
