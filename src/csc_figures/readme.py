@@ -5,6 +5,7 @@
 
 A section sits between `<!-- generated: NAME -->` and `<!-- end generated: NAME -->`. Sections:
 - `notebook-parameters`: each notebook's parameters, defaults and what they accept (csc_figures.params);
+- `benchmark`: the last full `make bench` run, from docs/benchmark.md (which the bench writes);
 - `article-index`: from article to chart, for each story in data/articles.csv: headline, publisher and
   date, the notebook that rebuilds it, its charts and tables, and its claims with their status in the
   claims report. The notebook and the output folder follow from the claims' computations: each is
@@ -191,7 +192,17 @@ def notebook_parameters() -> str:
     return readme_table()
 
 
-SECTIONS: dict[str, Callable[[], str]] = {"article-index": article_index, "notebook-parameters": notebook_parameters}
+def benchmark() -> str:
+    """The last full `make bench` run, as it wrote docs/benchmark.md (less its title): never typed."""
+    path = paths.ROOT / "docs" / "benchmark.md"
+    if not path.exists():
+        return "Not measured yet on this checkout: run `make bench`, which writes `docs/benchmark.md`."
+    text = path.read_text(encoding="utf-8")
+    return text.split("\n", 1)[1].strip() if text.startswith("# ") else text.strip()
+
+
+SECTIONS: dict[str, Callable[[], str]] = {"article-index": article_index, "notebook-parameters": notebook_parameters,
+                                          "benchmark": benchmark}
 
 
 def render(text: str, sections: dict[str, Callable[[], str]] | None = None) -> str:

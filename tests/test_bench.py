@@ -1,0 +1,57 @@
+"""The benchmark's bookkeeping (its timings are measured by `make bench`, never asserted here): targets
+judged the same way for every row, pytest's slowest tests read from its output, and the report the README's
+benchmark section is generated from."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from csc_figures import bench, readme
+
+
+@pytest.mark.parametrize("row, met", [
+    ({"median_s": 30.0, "ratio": 1.49, "target": "<= 1.5x"}, "yes"),
+    ({"median_s": 30.0, "ratio": 1.5, "target": "<= 1.5x"}, "yes"),
+    ({"median_s": 30.0, "ratio": 1.51, "target": "<= 1.5x"}, "no"),
+    ({"median_s": 0.1, "target": "< 0.1 s"}, "no"),              # strict: 0.1 s is not under 0.1 s
+    ({"median_s": 0.06, "target": "< 0.1 s"}, "yes"),
+    ({"median_s": 1.0, "ratio": 0.05, "target": "<= 0.067x (15x faster)"}, "yes"),
+    ({"median_s": 1.0, "ratio": 0.08, "target": "<= 0.067x (15x faster)"}, "no"),
+    ({"median_s": 1.0, "target": None}, ""),
+    ({"median_s": 1.0, "target": "<= 2x"}, ""),                  # a ratio target with no ratio is not judged
+])
+def test_a_target_is_judged_on_the_ratio_or_the_median(row, met):
+    assert bench.meets(row) == met
+
+
+def test_the_slowest_tests_are_read_from_pytests_durations():
+    out = ("...\n============================= slowest 20 durations =============================\n"
+           "61.20s call     tests/test_site.py::test_every_page\n"
+           "3.01s setup    tests/test_regress.py::test_a_changed_value\n"
+           "(18 durations < 0.005s hidden.)\n1190 passed in 300.00s\n")
+    assert bench.slowest(out) == ["61.20s call     tests/test_site.py::test_every_page",
+                                  "3.01s setup    tests/test_regress.py::test_a_changed_value"]
+
+
+def test_the_report_says_where_and_when_and_judges_each_row():
+    table = pl.DataFrame([
+        bench.summarise("floor", [10.0, 11.0]),
+        bench.summarise("rebuild", [16.0, 14.0], [2**30], baseline="floor", ratio=1.43, target="<= 1.5x"),
+    ], infer_schema_length=None)
+    cells = [{"cell": 5, "first_line": "table, councils = r.build(as_of, year)", "seconds": 2.5}]
+    text = bench.report(table, {"cells": cells, "slowest_tests": ["9.00s call tests/test_x.py::test_y"]}, (0.1, 0.4))
+    assert text.startswith("# Benchmark\n\nWritten by `make bench` on ")
+    assert "load average 0.10 when it started and 0.40 when it ended" in text
+    assert "| rebuild | 2 | 15.00 | 14.00 | 16.00 | 1.43x | <= 1.5x | yes | 1024 |" in text
+    assert "| 5 | `table, councils = r.build(as_of, year)` | 2.50 |" in text
+    assert "- `9.00s call tests/test_x.py::test_y`" in text
+
+
+def test_the_readme_section_is_the_committed_bench_output(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    monkeypatch.setattr(readme.paths, "ROOT", tmp_path)
+    assert "run `make bench`" in readme.benchmark()
+    (docs / "benchmark.md").write_text("# Benchmark\n\nWritten by `make bench` ...\n\n| measure |\n")
+    assert readme.benchmark() == "Written by `make bench` ...\n\n| measure |"
