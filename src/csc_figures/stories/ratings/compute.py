@@ -245,28 +245,36 @@ def _with_base(out: pl.DataFrame, workforce: pl.DataFrame, base_year: int, geogr
     """
     base = _weights(with_basis(council_rows(workforce, base_year), basis))
     base = base.filter(pl.any_horizontal(pl.col(m).is_not_null() for m in MEASURES))
-    by_code = {}
-    for row in base.iter_rows(named=True):
-        for code in row["joint_codes"]:
-            by_code[code] = row["la_code"]
-    predecessors = {}
-    if geography is not None:
-        for row in geography.select("la_code", "predecessor_codes").iter_rows(named=True):
-            predecessors[row["la_code"]] = row["predecessor_codes"] or []
     cols = [*MEASURES, *[f"_w_{m}" for m in MEASURES]]
-    figures = {row["la_code"]: {"base_code": row["la_code"], **{_base_name(c): row[c] for c in cols}}
-               for row in base.iter_rows(named=True)}
-    base_code, base_returns = [], []
-    for codes in out["joint_codes"].to_list():
-        found = {by_code[c] for c in codes if c in by_code}
-        if not found:  # did not exist in base_year: its predecessors' returns
-            found = {by_code[p] for c in codes for p in predecessors.get(c, []) if p in by_code}
-        base_code.append(next(iter(found)) if len(found) == 1 else None)
-        base_returns.append([figures[code] for code in sorted(found)])
+    # which base-year return covers each council (a council listed in two, the later one, as before)
+    owner = (base.select(pl.col("la_code").alias("found"), pl.col("joint_codes").alias("code")).explode("code")
+             .drop_nulls("code").unique("code", keep="last", maintain_order=True))
+    rows = out.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "joint_codes")
+    codes = rows.explode("joint_codes").rename({"joint_codes": "code"}).drop_nulls("code")
+    direct = codes.join(owner, on="code").select("_row", "found")
+    # a return whose councils did not exist in base_year: its predecessors' returns
+    orphans = codes.join(direct.select("_row").unique(), on="_row", how="anti")
+    if geography is not None and orphans.height:
+        heirs = (geography.select(pl.col("la_code").alias("code"), pl.col("predecessor_codes").alias("predecessor"))
+                 .explode("predecessor").drop_nulls("predecessor"))
+        via = (orphans.join(heirs, on="code").join(owner.rename({"code": "predecessor"}), on="predecessor")
+               .select("_row", "found"))
+        direct = pl.concat([direct, via])
     struct = pl.Struct({"base_code": pl.String, **{_base_name(c): pl.Float64 for c in cols}})
+    figures = base.select(pl.col("la_code").alias("found"),
+                          pl.struct(pl.col("la_code").alias("base_code"),
+                                    *[pl.col(c).cast(pl.Float64).alias(_base_name(c)) for c in cols])
+                          .cast(struct).alias("base_returns"))
+    found = (direct.unique().sort("_row", "found").join(figures, on="found", maintain_order="left")
+             .group_by("_row", maintain_order=True).agg("found", "base_returns")
+             # one base-year return: the per-return columns hold its figures
+             .with_columns(pl.when(pl.col("found").list.len() == 1).then(pl.col("found").list.first())
+                           .alias("base_code")).select("_row", "base_code", "base_returns"))
+    out = (out.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"))
+           .join(found, on="_row", how="left", maintain_order="left").drop("_row")
+           .with_columns(pl.col("base_code").cast(pl.String),
+                         pl.col("base_returns").fill_null(pl.lit([], dtype=pl.List(struct))).cast(pl.List(struct))))
     base = base.select(pl.col("la_code").alias("base_code"), *[pl.col(c).alias(_base_name(c)) for c in cols])
-    out = out.with_columns(pl.Series("base_code", base_code, dtype=pl.String),
-                           pl.Series("base_returns", base_returns, dtype=pl.List(struct)))
     return out.join(base, on="base_code", how="left")
 
 
