@@ -72,3 +72,16 @@ def test_every_module_run_and_cli_command_exists():
     typed = {m[1] for c in commands for m in [re.match(r"(?:\.venv/bin/)?csc-figures ([a-z][\w-]*)", c)] if m}
     known = set(cli.build_parser()._subparsers._group_actions[0].choices)
     assert typed and not sorted(typed - known), f"docs type csc-figures commands that do not exist: {typed - known}"
+
+
+def test_no_timing_is_typed_outside_the_benchmark_section():
+    """Seconds and ratios against a baseline come from `make bench` (docs/benchmark.md, generated into the
+    README), so no doc can go on saying what a run on another day measured."""
+    typed = []
+    for doc in DOCS:
+        if doc.name == "benchmark.md":
+            continue
+        text = re.sub(r"<!-- generated: (\S+) -->.*?<!-- end generated: \1 -->", "", doc.read_text(encoding="utf-8"),
+                      flags=re.S)
+        typed += [(doc.name, t) for t in re.findall(r"~?\b\d+(?:\.\d+)? ?(?:s|seconds|x)\b", text)]
+    assert not typed, f"timings typed in the docs; take them from `make bench` (docs/benchmark.md): {typed}"
