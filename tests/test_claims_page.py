@@ -134,3 +134,12 @@ def test_one_set_of_counts_on_the_page_in_the_cli_the_report_and_the_readme(view
     assert view["counts"]["all"]["all"] == csv.height
     for sec in view["sections"]:
         assert f'id="{sec["status"]}">' in page and f"({counts[sec['status']]})" in page
+
+
+def test_a_repeated_sentence_names_where_else_it_is_printed():
+    from csc_figures.site.claims_page import repeated_in
+
+    repeats = repeated_in()
+    # the York story is printed in the feed (002) and on its own (004): the same story, another copy
+    assert repeats["a002-209"] == ["another copy of this story (004_fcb975c7a7d837f6.txt)"]
+    assert "a002-210" in repeats and "a002-101" not in repeats

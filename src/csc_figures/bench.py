@@ -296,9 +296,11 @@ def bench_test(rows: list[dict], profile: dict) -> None:
     """`make test` once (everything built first, so it times the tests), with pytest's slowest 20 tests."""
     run_tracked(MAKE + ["all"])
     seconds, peak, out = run_tracked(MAKE + ["test"], check=False)
-    passed = re.findall(r"^=+ (.*(?:passed|failed).*) in [\d.]+s", out, flags=re.M)
+    passed = re.findall(r"^=* ?(\d+ (?:passed|failed).*?) in [\d.]+s", out, flags=re.M)  # pytest's, then nbval's
     profile["slowest_tests"] = slowest(out)
     failed = re.search(r"^make(\[\d+\])?: \*\*\* ", out, flags=re.M) is not None
+    (paths.OUTPUTS / "bench").mkdir(parents=True, exist_ok=True)
+    (paths.OUTPUTS / "bench" / "make_test.log").write_text(out)  # what failed, when it did
     said = "; ".join(passed) or "did not finish"
     rows.append(summarise("make test (ruff, pytest, nbval, check-outputs; after make all)", [seconds], [peak],
                           target=TARGETS["test"], result=f"{said}; make test {'FAILED' if failed else 'passed'}"))

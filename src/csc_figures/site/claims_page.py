@@ -115,13 +115,17 @@ def _from_claims(computation: str, args: str) -> list[str]:
 
 
 def repeated_in() -> dict[str, list[str]]:
-    """claim id -> the other stories that repeat its sentence, described ('Headline (Publisher, 5 May 2022)')."""
+    """claim id -> where else its sentence is printed: another story, described ('Headline (Publisher, 5 May
+    2022)'), or another copy of the same story (a feed and the article), named by its file."""
     from ..articles import articles, claim_stories, describe
 
     table = articles()
+    own = dict(claim_stories(table=table).select("claim_id", "story").iter_rows())
     out: dict[str, list[str]] = {}
     for r in claim_stories(table=table, repeats=True).iter_rows(named=True):
-        out.setdefault(r["claim_id"], []).append(describe(r["article"], r["story"], table))
+        same = r["story"] == own.get(r["claim_id"])
+        out.setdefault(r["claim_id"], []).append(
+            f"another copy of this story ({r['article']})" if same else describe(r["article"], r["story"], table))
     return out
 
 
