@@ -88,6 +88,13 @@ def claim_dates() -> dict[str, dt.date]:
     return dict(zip(joined["claim_id"], joined["published"], strict=True))
 
 
+@cache
+def stories_by_claim() -> dict[str, dict]:
+    """Each claim's own story (its claims_with_stories row), read once per process as claim_dates is: the claims
+    report asks it for every cited statement."""
+    return {r["claim_id"]: r for r in claims_with_stories().iter_rows(named=True)}
+
+
 def claim_articles(claims: pl.DataFrame) -> pl.DataFrame:
     """claim_id, article, repeat: each claim's own article (repeat False), then each article in its
     `also_in` that repeats the sentence (repeat True)."""

@@ -137,12 +137,12 @@ def self_cited(row: dict) -> bool:
     """Were all the cited figures a claim uses read from the story that makes the claim? Then agreeing with
     them shows the article is consistent with itself, not that a document confirms it. The story is
     matched by its address, or by its headline where the article file gives no address."""
-    from .articles import story_for_claim
+    from .articles import stories_by_claim, story_for_claim
 
     used = evidence(row)
     if not used.height:
         return False
-    story = story_for_claim(row["claim_id"])
+    story = stories_by_claim().get(row["claim_id"]) or story_for_claim(row["claim_id"])  # the latter names a stray id
     for r in used.iter_rows(named=True):
         same_url = bool(story["url"]) and r.get("read_from_url") == story["url"]
         same_headline = _plain(story["headline"]) in _plain(r.get("read_from") or "")
