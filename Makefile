@@ -182,8 +182,8 @@ test: all ## Build everything, then lint (ruff) and run every test (pytest, nbva
 	$(PY) -m ruff check --no-cache .
 	@# pytest sees exactly what a contributor's `pytest tests` sees: no lock or Make variables
 	env -u CSC_FIGURES_LOCKED -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal tests
-	@# nbval: a notebook's cells share one kernel, so each notebook stays on one worker
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval.cfg -p no:cacheprovider $(NB)
+	@# nbval: a notebook's cells share one kernel, so each notebook stays on one worker; a kernel that does not answer at start-up is started again (tests/nbval_kernels.py)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -p tests.nbval_kernels --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval.cfg -p no:cacheprovider $(NB)
 	$(MAKE) --no-print-directory check-outputs
 
 check-outputs: ## Fail if a build changed a committed output (an unexplained change); say what changed
