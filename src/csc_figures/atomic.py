@@ -51,11 +51,24 @@ def write_bytes(path: Path, data: bytes) -> bool:
     Returns True when the file was (re)written.
     """
     path = Path(path)
-    written.note(path, data)  # a published run records its outputs, so `make all` can repair a hand edit
-    if path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data:
+    # A published run records each output with its hash and its stat, so `make all` can repair a hand edit
+    # by checking stats (csc_figures.written); the stat recorded is one the file had while holding `data`.
+    try:
+        before = path.stat()
+    except FileNotFoundError:
+        before = None
+    if before is not None and before.st_size == len(data) and path.read_bytes() == data:
+        # stat taken before the read: an edit after it moves the stat, so the check hashes the file
+        written.note(path, data, before)
         return False
     with replacing(path) as tmp:
         tmp.write_bytes(data)
+        ours = tmp.stat()
+    if written.recording():
+        after = path.stat()
+        # our inode, as we wrote it (the rename moved its ctime); anything else is left to the hash
+        same = (after.st_ino, after.st_size, after.st_mtime_ns) == (ours.st_ino, ours.st_size, ours.st_mtime_ns)
+        written.note(path, data, after if same else None)
     return True
 
 

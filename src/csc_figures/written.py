@@ -1,10 +1,16 @@
 """What each published run wrote, so `make all` notices a committed output changed by hand and repairs it.
 
 While the build runs a notebook for publication, every file it writes under outputs/ (through `atomic`) is
-recorded with its sha256; the runner then keeps the record beside the run's executed notebook, in
-outputs/runs/written/. Before Make decides what to run, `python -m csc_figures.written` compares each record
-with the files on disk: where one was changed or deleted, it dates the run's executed notebook back to 1970,
-so Make re-runs that notebook, which writes the file again (the build is deterministic, so the same bytes).
+recorded with its sha256 and its stat as written (size, modification and change times, inode); the runner then
+keeps the record beside the run's executed notebook, in outputs/runs/written/. Before Make decides what to run,
+`python -m csc_figures.written` compares each record with the files on disk: where one was changed or deleted,
+it dates the run's executed notebook back to 1970, so Make re-runs that notebook, which writes the file again
+(the build is deterministic, so the same bytes).
+
+Only a file whose stat differs from the record is hashed: any write to a file moves its change time (st_ctime),
+which only a change of the system clock could set back, so an unchanged stat means unchanged bytes, and hashing every output (481 MB)
+on every `make all` bought nothing. A file whose stat moved but whose bytes are the same (a checkout, a `touch`)
+gets its new stat recorded, so it is hashed once.
 Only the standard library is imported: this runs at the start of every `make all`.
 """
 
@@ -22,8 +28,21 @@ RECORD_VARIABLE = "CSC_FIGURES_RECORD"  # set by the runner for a published run:
 RECORDS = paths.OUTPUTS / "runs" / "written"
 
 
-def note(path: Path, data: bytes) -> None:
-    """Record a write under outputs/ (not outputs/runs/) if this process runs a published notebook."""
+def recording() -> bool:
+    """Does this process run a published notebook (so its writes under outputs/ are recorded)?"""
+    return bool(os.environ.get(RECORD_VARIABLE))
+
+
+def stat_of(st: os.stat_result) -> list[int]:
+    """What a record keeps of a file's stat: any change to the file's bytes changes at least st_ctime_ns."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def note(path: Path, data: bytes, stat: os.stat_result | None = None) -> None:
+    """Record a write under outputs/ (not outputs/runs/) if this process runs a published notebook.
+
+    `stat` is the file's stat once it holds `data` (None: unknown, so the check hashes it).
+    """
     record = os.environ.get(RECORD_VARIABLE)
     if not record:
         return
@@ -31,8 +50,9 @@ def note(path: Path, data: bytes) -> None:
     outputs = paths.OUTPUTS.resolve()
     if not path.is_relative_to(outputs) or path.is_relative_to(outputs / "runs"):
         return
+    kept = " ".join(map(str, stat_of(stat))) if stat is not None else "-"
     with open(record, "a", encoding="utf-8") as f:
-        f.write(f"{path.relative_to(paths.ROOT.resolve()).as_posix()}\t{hashlib.sha256(data).hexdigest()}\n")
+        f.write(f"{path.relative_to(paths.ROOT.resolve()).as_posix()}\t{hashlib.sha256(data).hexdigest()}\t{kept}\n")
 
 
 def record_for(target: Path) -> Path:
@@ -43,15 +63,22 @@ def record_for(target: Path) -> Path:
 
 def keep(target: Path, record: Path) -> None:
     """After a published run succeeds: its written files, last hash of each, next to nothing committed."""
-    files: dict[str, str] = {}
+    files: dict[str, dict] = {}
     if record.exists():
         for line in record.read_text(encoding="utf-8").splitlines():
-            rel, _, sha = line.partition("\t")
-            files[rel] = sha
-    out = record_for(target)
+            rel, _, rest = line.partition("\t")
+            sha, _, kept = rest.partition("\t")
+            stat = [int(n) for n in kept.split()] if kept not in ("", "-") else None
+            files[rel] = {"sha256": sha, "stat": stat}  # the last write of each file wins
+    target_rel = Path(target).resolve().relative_to(paths.ROOT.resolve()).as_posix()
+    _write_record(record_for(target), {"target": target_rel, "files": dict(sorted(files.items()))})
+
+
+def _write_record(out: Path, body: dict) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"target": Path(target).resolve().relative_to(paths.ROOT.resolve()).as_posix(),
-                       "files": dict(sorted(files.items()))}, indent=1) + "\n"
+    # one file per line: a record of 900 outputs stays readable and quick to parse
+    lines = [f" {json.dumps(rel)}: {json.dumps(entry)}" for rel, entry in body["files"].items()]
+    text = "{\"target\": " + json.dumps(body["target"]) + ", \"files\": {\n" + ",\n".join(lines) + "\n}}\n"
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out)
@@ -64,18 +91,59 @@ def _sha(path: Path) -> str | None:
         return None
 
 
+def _check(rel: str, entry: dict | str) -> tuple[bool, list[int] | None]:
+    """(does the file still hold what the run wrote?, its stat now when that had to be found by hashing)."""
+    if isinstance(entry, str):  # a record from before stats were kept
+        entry = {"sha256": entry, "stat": None}
+    path = f"{paths.ROOT}/{rel}"  # a plain string: os.stat on 5,000 paths, no pathlib objects
+    try:
+        now = stat_of(os.stat(path))
+    except FileNotFoundError:
+        return False, None
+    if now == entry.get("stat"):
+        return True, None
+    same = _sha(Path(path)) == entry["sha256"]
+    # the stat is taken before hashing: a write during the hash moves it, and the next check hashes again
+    return same, now if same else None
+
+
 def changed_by_hand() -> dict[str, list[str]]:
-    """{executed notebook: [outputs it wrote that now differ or are missing]} from every record."""
+    """{executed notebook: [outputs it wrote that now differ or are missing]} from every record.
+
+    Records whose files' stats moved with their bytes unchanged are rewritten with the new stats.
+    """
     found: dict[str, list[str]] = {}
     for record in sorted(RECORDS.glob("*.json")) if RECORDS.is_dir() else []:
         try:
-            body = json.loads(record.read_text(encoding="utf-8"))
+            text = record.read_text(encoding="utf-8")
+            body = json.loads(text)
         except (OSError, json.JSONDecodeError):
             continue  # a record being replaced; the next build reads it whole
-        bad = [rel for rel, sha in body.get("files", {}).items() if _sha(paths.ROOT / rel) != sha]
+        bad, moved = [], {}
+        for rel, entry in body.get("files", {}).items():
+            same, now = _check(rel, entry)
+            if not same:
+                bad.append(rel)
+            elif now is not None:
+                moved[rel] = now
         if bad:
             found[body["target"]] = bad
+        if moved:
+            _refresh(record, text, body, moved)
     return found
+
+
+def _refresh(record: Path, text: str, body: dict, moved: dict[str, list[int]]) -> None:
+    """Keep the new stats of files whose bytes were found unchanged, unless a run replaced the record meanwhile."""
+    files = {rel: e if isinstance(e, dict) else {"sha256": e, "stat": None} for rel, e in body["files"].items()}
+    for rel, now in moved.items():
+        files[rel] = {**files[rel], "stat": now}
+    try:
+        if record.read_text(encoding="utf-8") != text:
+            return  # a run kept a newer record: its stats are the ones to keep
+    except OSError:
+        return
+    _write_record(record, {"target": body["target"], "files": files})
 
 
 def repair() -> list[str]:
