@@ -56,7 +56,7 @@ NB := outputs/notebooks
 PROCESSED_TABLES :=
 STORY_NOTEBOOKS :=
 
-.PHONY: help all env data fetch processed stories docs test check-outputs lab clean bench
+.PHONY: help all env data check-data fetch processed stories docs test check-outputs lab clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -94,6 +94,16 @@ data/raw/%: data/sources.toml | $(ENV)
 	$(PY) -m csc_figures.sources '$*'
 	touch '$@'
 
+# ---- the check phase -------------------------------------------------------------------------
+# Every raw file passes every check (read by its own reader, as the cleaning steps read it) before any
+# cleaning step runs: a refusal stops the build with no processed table or output rewritten. The stamp
+# lists the raw files checked (csc_figures.check_data). Order-only for the cleaning rules: Make brings
+# the check up to date first, but a new stamp re-runs no step (touching one raw file re-runs only its readers).
+DATA_CHECKED := build/data-checked
+$(DATA_CHECKED): $(RAW) data/sources.toml $(SRC) | $(ENV)
+	$(PY) -m csc_figures.check_data $@
+check-data: $(DATA_CHECKED) ## Read and check every raw file, writing nothing: a refusal names file, row, column, council
+
 # ---- notebooks -----------------------------------------------------------------------------
 # Every notebook re-runs when its source or the package changes; extra inputs are listed below.
 $(NB)/%.ipynb: notebooks/%.ipynb $(SRC) | $(ENV)
@@ -106,7 +116,7 @@ $(NB)/%.ipynb: notebooks/%.ipynb $(SRC) | $(ENV)
 #   $(eval $(call cleaning,NOTEBOOK,TABLES IT WRITES,INPUTS IT READS))
 if_missing = $(if $(strip $(foreach f,$(1),$(if $(wildcard $(f)),,x))),FORCE)
 define cleaning
-$(NB)/$(1).ipynb: notebooks/$(1).ipynb $(SRC) $(3) $$(call if_missing,$(2)) | $(ENV)
+$(NB)/$(1).ipynb: notebooks/$(1).ipynb $(SRC) $(3) $$(call if_missing,$(2)) | $(ENV) $(DATA_CHECKED)
 	$(RUN) $(1)
 $(2): $(NB)/$(1).ipynb ;
 PROCESSED_TABLES += $(filter data/processed/%,$(2))

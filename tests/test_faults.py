@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from conftest import borrowed_environment
-from csc_figures import children, geography, inspections, paths, tables, workforce
+from csc_figures import check_data, children, geography, inspections, paths, sources, tables, workforce
 from csc_figures.errors import DataError
 
 ROOT = paths.ROOT
@@ -103,6 +103,18 @@ def drop_rows(keep: Callable[[dict], bool]) -> Callable[[Path], None]:
     def edit(path: Path) -> None:
         rows = _read_csv(path)
         _write_csv(path, [rows[0]] + [r for r in rows[1:] if keep(dict(zip(rows[0], r, strict=True)))])
+    return edit
+
+
+def swap_councils(year: str, a: str, b: str, columns: tuple[str, ...]) -> Callable[[Path], None]:
+    """In one year's rows, two councils' `columns` swapped (their codes, or their names)."""
+    def edit(path: Path) -> None:
+        rows = _read_csv(path)
+        i, j = _row_of(rows, year, a), _row_of(rows, year, b)
+        for column in columns:
+            k = rows[0].index(column)
+            rows[i][k], rows[j][k] = rows[j][k], rows[i][k]
+        _write_csv(path, rows)
     return edit
 
 
@@ -235,12 +247,18 @@ FAULTS = [
     Fault("inspection_listed_twice", OFSTED_2025,
           ods_row(SHEET_2025, "York", "Requires improvement to be good", "Inadequate", repeat=True), "inspections",
           ("council 816 (York)", "listed 2 times", "overall inadequate", "overall requires_improvement")),
+    # a council's identity: two councils' codes (DfE and ONS) or names swapped in one year of one file
+    Fault("codes_swapped", CIN, swap_councils("2025", "380", "383", ("old_la_code", "new_la_code")), "geography",
+          ("row 51", "council name 'Bradford' has DfE code 383 there", "but 380 in the other rows", "swapped")),
+    Fault("names_swapped", WORKFORCE_2024, swap_councils("2024", "830", "831", ("la_name",)), "geography",
+          ("row 66", "council name 'Derby' has DfE code 830 there", "but 831 in the other rows", "swapped")),
     Fault("sheets_disagree", OFSTED_2025,
           ods_row(_OFSTED_2025.layout.as_at_sheet, "Derby", "Good", "Inadequate", repeat=False), "inspections",
           ("sheet Inspections_as_at_31_March gives council 831 (Derby)", "'inadequate'", "history sheet gives 'good'")),
 ]
 
 BUILDS = {
+    "geography": lambda: geography.write_all(geography.build_all()),
     "workforce": lambda: workforce.write(),
     "children": lambda: children.write(),
     # As in `make`, geography (which reads Ofsted's spellings too) is rebuilt from the new file first.
@@ -290,7 +308,7 @@ def test_fault_is_refused_naming_the_file_and_nothing_is_written(fault, faulty):
         assert fragment in message, message
     assert _snapshot(faulty / "data" / "processed") == before
     # ... and no table built from that file is answered from as if nothing had happened
-    spec = {"workforce": workforce.WORKFORCE, "children": children.CHILDREN_IN_NEED,
+    spec = {"geography": geography.LA_GEOGRAPHY, "workforce": workforce.WORKFORCE, "children": children.CHILDREN_IN_NEED,
             "inspections": inspections.INSPECTIONS}[fault.build]
     with pytest.raises(DataError, match="not built from the raw file"):
         tables.read(spec.name)
@@ -314,12 +332,53 @@ def test_a_line_number_is_given_for_a_workforce_cell(faulty):
         workforce.write()
 
 
+# ---- the check phase: every raw file passes every check before any table is written -------------
+
+FIRST_CHECKED = [f for f in FAULTS if f.name in ("codes_swapped", "leavers_typo", "negative_count",
+                                                 "inspection_listed_twice")]
+
+
+@pytest.mark.parametrize("fault", FIRST_CHECKED, ids=[f.name for f in FIRST_CHECKED])
+def test_the_check_phase_refuses_a_fault_in_any_file_writing_nothing(fault, faulty, tmp_path, capsys):
+    fault.edit(faulty / "data" / "raw" / fault.file)
+    register_new_release(faulty, fault.file)
+    before = _snapshot(faulty / "data" / "processed")
+    stamp = tmp_path / "data-checked"
+    stamp.write_text("an earlier pass\n")  # must not survive a refusal: Make would skip the check
+    assert check_data.main([str(stamp)]) == 1
+    said = capsys.readouterr().err
+    assert "refused" in said and fault.file in said and all(f in said for f in fault.message), said
+    assert not stamp.exists()
+    assert _snapshot(faulty / "data" / "processed") == before
+
+
+def test_the_check_phase_checks_every_declared_table():
+    checked = {name for step in check_data.check_all().values() for name in step}
+    assert set(tables.REGISTRY) <= checked
+
+
+def test_the_check_phase_passes_the_real_files_and_records_each(faulty, tmp_path, capsys):
+    before = _snapshot(faulty / "data" / "processed")
+    stamp = tmp_path / "data-checked"
+    assert check_data.main([str(stamp)]) == 0
+    recorded = dict(line.split(" ") for line in stamp.read_text().splitlines())
+    manifest = sources.load_manifest()
+    assert recorded == {name: sources.sha256_of(faulty / "data" / "raw" / name) for name in manifest}
+    assert f"Every check passed on the {len(manifest)} raw files" in capsys.readouterr().out
+    assert _snapshot(faulty / "data" / "processed") == before  # it writes no table
+
+
 # ---- end to end: a refused file changes no committed output --------------------------------------
 
 def _tree_digest(folder: Path) -> dict[str, str]:
     """Every committed output's hash (outputs/runs/ is not committed: it keeps the failed run to read)."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.relative_to(folder).parts[0] == "runs"}
+
+
+def _runs(tree: Path) -> set[str]:
+    """Every notebook run kept under outputs/runs/ (a failed run is kept there to read)."""
+    return {str(p.relative_to(tree)) for p in (tree / "outputs" / "runs").rglob("*.ipynb")}
 
 
 def test_make_all_with_a_refused_file_changes_nothing(tmp_path):
@@ -330,6 +389,7 @@ def test_make_all_with_a_refused_file_changes_nothing(tmp_path):
     set_cell("2025", "816", "turnover_rate_fte", "NaN")(copy / "data" / "raw" / WORKFORCE_2025)
     register_new_release(copy, WORKFORCE_2025)
     before = {"outputs": _tree_digest(copy / "outputs"), "processed": _tree_digest(copy / "data" / "processed")}
+    runs_before = _runs(copy)
     env = {**os.environ, "CSC_FIGURES_ROOT": str(copy), "RAW_MIRROR": str(copy / "data" / "raw"),
            "PYTHONPATH": str(copy / "src")}
     env.pop("CSC_FIGURES_LOCKED", None)
@@ -337,9 +397,12 @@ def test_make_all_with_a_refused_file_changes_nothing(tmp_path):
     env.pop("MFLAGS", None)
     built = subprocess.run(["make", "--no-print-directory", "all"], cwd=copy, env=env, capture_output=True, text=True)
     assert built.returncode != 0
-    assert WORKFORCE_2025 in built.stdout + built.stderr and "NaN or infinite" in built.stdout + built.stderr
+    said = built.stdout + built.stderr
+    assert WORKFORCE_2025 in said and "NaN or infinite" in said and "check-data: refused" in said
     assert _tree_digest(copy / "outputs") == before["outputs"]
-    assert (copy / "outputs" / "runs" / "failed" / "03_workforce.03_workforce.ipynb").exists()  # kept to read
+    # refused by the check phase, before any cleaning step ran: no notebook, failed or not, and no stamp
+    assert _runs(copy) == runs_before
+    assert not (copy / "build" / "data-checked").exists()
     after = _tree_digest(copy / "data" / "processed")
     assert {k: v for k, v in after.items() if k.endswith(".parquet")} == \
         {k: v for k, v in before["processed"].items() if k.endswith(".parquet")}
@@ -348,4 +411,6 @@ def test_make_all_with_a_refused_file_changes_nothing(tmp_path):
                             capture_output=True, text=True)
     stamp = (copy / "data" / "processed" / "workforce.inputs.json").read_text()
     assert answer.returncode != 0, (stamp, answer.stdout[:300])
-    assert "workforce" in answer.stderr and WORKFORCE_2025 in answer.stderr and "Traceback" not in answer.stderr
+    # the first table it reads that the refused file should have rebuilt (la_geography reads it too)
+    assert "not built from the raw file" in answer.stderr and WORKFORCE_2025 in answer.stderr
+    assert "Traceback" not in answer.stderr

@@ -130,7 +130,7 @@ def scratch(tmp_path_factory) -> Path:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / rel, root / rel)
     built = [".venv/.installed", *(f"data/raw/{n}" for n in _raw_names())]
-    layers = [built]
+    layers = [built, ["build/data-checked"]]  # the check phase's stamp (make check-data)
     for kind in ("0", "1"):  # cleaning, then stories
         layer = []
         for step in STEPS.values():
@@ -168,6 +168,20 @@ def test_scratch_build_is_up_to_date(scratch):
 @pytest.mark.parametrize("table", sorted({t for s in STEPS.values() for t in s.writes}))
 def test_touching_a_table_reruns_exactly_its_readers(scratch, table):
     assert _would_run(scratch, f"data/processed/{table}.parquet") == _downstream(table)
+
+
+def test_a_changed_raw_file_is_checked_with_every_other_before_any_step_runs(scratch):
+    raw = "uk-upper-tier-local-authorities.hexjson"  # read by the map story alone
+    out = _make(["-n", "processed", "stories", "-W", f"data/raw/{raw}"], scratch).stdout
+    lines = out.splitlines()
+    check = [i for i, line in enumerate(lines) if "-m csc_figures.check_data" in line]
+    ran = [i for i, line in enumerate(lines) if "-m csc_figures.run" in line]
+    assert check and ran and check[0] < min(ran), out
+    # ... and re-runs only the steps that read it and theirs (the stamp is order-only: it re-runs nothing)
+    readers = {s.name for s in STEPS.values() if raw in s.raw}
+    expected = readers.union(*(_downstream(t) for r in readers for t in STEPS[r].writes))
+    assert set(re.findall(r"-m csc_figures\.run (\S+)", out)) == expected - {"claims"}
+    assert not {s for s in expected if s.startswith("0")}  # no cleaning step: a new stamp re-ran none
 
 
 # ---- a step reads only what it declares ------------------------------------------------------------

@@ -260,8 +260,8 @@ def read_children_looked_after(path: Path, source: str | None = None) -> pl.Data
     return out
 
 
-def write() -> dict[str, pl.DataFrame]:
-    """Build and write the three tables to data/processed/; returns them by name."""
+def build() -> dict[str, pl.DataFrame]:
+    """The three tables from the raw files, checked; nothing written."""
     built = {
         "children_in_need": (read_children_in_need(sources.raw_path(CIN_FILE)), CHILDREN_IN_NEED),
         "section_47": (read_section_47(sources.raw_path(S47_FILE)), SECTION_47),
@@ -275,9 +275,18 @@ def write() -> dict[str, pl.DataFrame]:
         # name every year from its first to its last.
         years = releases.promised_years(file) if "_to_" in file else list(range(df["year"].min(), df["year"].max() + 1))
         releases.check_levels(df, file, years)
-    for df, spec in built.values():
-        tables.write(df, spec)
     return {name: df for name, (df, _) in built.items()}
+
+
+SPECS = {"children_in_need": CHILDREN_IN_NEED, "section_47": SECTION_47, "children_looked_after": CHILDREN_LOOKED_AFTER}
+
+
+def write(built: dict[str, pl.DataFrame] | None = None) -> dict[str, pl.DataFrame]:
+    """Write the three tables to data/processed/ (built from the raw files unless given); returns them by name."""
+    built = build() if built is None else built
+    for name, df in built.items():
+        tables.write(df, SPECS[name])
+    return built
 
 
 def england(table: str) -> pl.DataFrame:

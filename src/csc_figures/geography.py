@@ -162,7 +162,9 @@ def read_dfe_codes(name: str) -> pl.DataFrame:
 
 def select_dfe_codes(df: pl.DataFrame, source: str) -> pl.DataFrame:
     dfe_csv.check_identifiers(df, source, period="year_or_span", joint_codes=True, columns=DFE_CODE_COLUMNS)
-    la = df.filter(pl.col("geographic_level") == "Local authority").select(DFE_CODE_COLUMNS)
+    # `row`: the line in the file (the header is line 1), so a refusal can name it
+    la = (df.with_row_index("row", offset=2).filter(pl.col("geographic_level") == "Local authority")
+          .select(*DFE_CODE_COLUMNS, pl.col("row").cast(pl.Int64)))
     return la.with_columns(pl.col("time_period").str.slice(0, 4).cast(pl.Int32), source=pl.lit(source))
 
 
@@ -190,10 +192,34 @@ def _most_used(rows: pl.DataFrame, column: str) -> pl.DataFrame:
     return counted.sort(["la_code", "n", column], descending=[False, True, True]).unique("la_code", keep="first")
 
 
+def check_council_identity(codes: pl.DataFrame) -> None:
+    """Across every DfE file, a council's name and its ONS code belong to one DfE code: a name or ONS code
+    found under two codes is two councils' codes (or names) swapped in a file, and every figure in those
+    rows would be published as the other council's. The one name a reorganisation carried over to a new
+    code (Dorset, 835 then 838) is allowed."""
+    carried = {frozenset((p, s)) for r in REORGANISATIONS for p, n in r.predecessors.items()
+               for s, m in r.successors.items() if n == m}
+    for column, words in (("la_name", "name"), ("new_la_code", "ONS code")):
+        used = (codes.filter(pl.col(column).is_not_null()).group_by(column)
+                .agg(pl.col("old_la_code").unique().sort()).filter(pl.col("old_la_code").list.len() > 1).sort(column))
+        for value, shared in used.rows():
+            if len(shared) == 2 and frozenset(shared) in carried:
+                continue
+            rows = codes.filter(pl.col(column) == value).group_by("old_la_code").agg(pl.all().sort_by("row"))
+            # the code that uses it least is the odd one out: name its file and first row
+            odd = rows.sort(pl.col("row").list.len(), "old_la_code").row(0, named=True)
+            usual = [c for c in shared if c != odd["old_la_code"]]
+            raise DataError(f"{odd['source'][0]} row {odd['row'][0]}: council {words} {value!r} has DfE code "
+                            f"{odd['old_la_code']} there ({len(odd['row'])} row(s), from year {odd['time_period'][0]}) "
+                            f"but {' and '.join(usual)} in the other rows of the DfE files: two councils' codes or "
+                            f"names swapped (columns old_la_code, la_name, new_la_code)? No table written")
+
+
 def build_la_geography(codes: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """la_geography from the DfE LA rows, plus the rows set aside (joint returns) with the reason."""
     codes = all_dfe_codes() if codes is None else codes
     check_reorganisations(codes)
+    check_council_identity(codes)
     codes = codes.rename({"old_la_code": "la_code", "new_la_code": "ons"})
     joint = codes.filter(pl.col("la_code").map_elements(is_joint, return_dtype=pl.Boolean))
     single = codes.filter(~pl.col("la_code").is_in(joint["la_code"].unique().implode()))

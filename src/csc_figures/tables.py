@@ -182,14 +182,19 @@ def contract_lines(spec: TableSpec) -> list[str]:
 
 # ---- write and read ------------------------------------------------------------------------
 
-def write(df: pl.DataFrame, spec: TableSpec) -> Path:
-    """Check columns, key and contract, then write data/processed/<name>.parquet atomically."""
+def check_table(df: pl.DataFrame, spec: TableSpec) -> None:
+    """The table's columns as declared, its key and its contract (what `write` checks before writing)."""
     if list(df.columns) != list(spec.columns):
         missing = [c for c in spec.columns if c not in df.columns]
         extra = [c for c in df.columns if c not in spec.columns]
         raise DataError(f"table {spec.name}: columns differ from its declaration "
                         f"(missing {missing}, undeclared {extra}, or out of order)")
     check(df, spec)
+
+
+def write(df: pl.DataFrame, spec: TableSpec) -> Path:
+    """Check columns, key and contract, then write data/processed/<name>.parquet atomically."""
+    check_table(df, spec)
     buffer = io.BytesIO()
     df.write_parquet(buffer, statistics=False)
     # Same bytes: keep the old file and its mtime, so Make does not re-run what reads it.

@@ -318,9 +318,9 @@ def build() -> pl.DataFrame:
     )
 
 
-def write() -> pl.DataFrame:
-    """Build and write data/processed/workforce.parquet; returns the table."""
-    df = build()
+def write(df: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Write data/processed/workforce.parquet (built from the raw files unless given); returns the table."""
+    df = build() if df is None else df
     tables.write(df, WORKFORCE)
     return df
 
