@@ -35,6 +35,7 @@ ROOT = paths.ROOT
 WORKFORCE_2025 = "csww_indicators_2017_to_2025.csv"
 WORKFORCE_2024 = "csww_indicators_2017_to_2024.csv"
 CIN = children.CIN_FILE
+CLA = children.CLA_FILE
 # The Ofsted file the faults were written against, pinned by its as-at date.
 _OFSTED_2025 = inspections.file_as_at(dt.date(2025, 3, 31))
 OFSTED_2025 = _OFSTED_2025.name
@@ -114,6 +115,19 @@ def swap_councils(year: str, a: str, b: str, columns: tuple[str, ...]) -> Callab
         for column in columns:
             k = rows[0].index(column)
             rows[i][k], rows[j][k] = rows[j][k], rows[i][k]
+        _write_csv(path, rows)
+    return edit
+
+
+def set_looked_after(year: str, la_code: str, population: str, column: str, value: str) -> Callable[[Path], None]:
+    """A cell of the children-looked-after file (one row per place, year and population: 'starting', ...)."""
+    def edit(path: Path) -> None:
+        rows = _read_csv(path)
+        h = [c.lstrip("\ufeff") for c in rows[0]]
+        for r in rows:  # population "" is every population's row (each repeats the population estimate)
+            if r[h.index("time_period")] == year and r[h.index("old_la_code")] == la_code \
+                    and population in r[h.index("population_type")]:
+                r[h.index(column)] = value
         _write_csv(path, rows)
     return edit
 
@@ -247,6 +261,17 @@ FAULTS = [
     Fault("inspection_listed_twice", OFSTED_2025,
           ods_row(SHEET_2025, "York", "Requires improvement to be good", "Inadequate", repeat=True), "inspections",
           ("council 816 (York)", "listed 2 times", "overall inadequate", "overall requires_improvement")),
+    # sums: England against its nine regions, a region against its councils (sums.py)
+    Fault("england_above_its_regions", CIN, set_area_cell("2023", "National", "", "At31_episodes", "415180"),
+          "children", ("England, year 2023, 'in_need_at_31_march': 415180 published", "its nine regions (9) sum to")),
+    Fault("council_above_its_region", WORKFORCE_2025, set_cell("2024", "816", "starters_headcount", "42"),
+          "workforce", ("region Yorkshire and The Humber, year 2024, 'starters_headcount'", "its councils (15)")),
+    # a rate per 10,000 against its count and population (identities.check_per_10000)
+    Fault("rate_from_another_year", CLA, set_looked_after("2025", "816", "looked after on 31 March", "rate_per_10000",
+                                                          "78"), "children",
+          ("council 816 (York), year 2025", "'looked_after_rate' is published as 78", "240 per 10,000")),
+    Fault("population_a_tenth", CLA, set_looked_after("2025", "816", "", "population_estimate", "3476"),
+          "children", ("council 816 (York), year 2025", "'population_under_18' 3476", "'looked_after_rate'")),
     # a council's identity: two councils' codes (DfE and ONS) or names swapped in one year of one file
     Fault("codes_swapped", CIN, swap_councils("2025", "380", "383", ("old_la_code", "new_la_code")), "geography",
           ("row 51", "council name 'Bradford' has DfE code 383 there", "but 380 in the other rows", "swapped")),
@@ -308,8 +333,9 @@ def test_fault_is_refused_naming_the_file_and_nothing_is_written(fault, faulty):
         assert fragment in message, message
     assert _snapshot(faulty / "data" / "processed") == before
     # ... and no table built from that file is answered from as if nothing had happened
-    spec = {"geography": geography.LA_GEOGRAPHY, "workforce": workforce.WORKFORCE, "children": children.CHILDREN_IN_NEED,
-            "inspections": inspections.INSPECTIONS}[fault.build]
+    from_file = [s for s in children.SPECS.values() if fault.file in s.inputs]  # the children table it gives
+    spec = {"geography": geography.LA_GEOGRAPHY, "workforce": workforce.WORKFORCE, "inspections": inspections.INSPECTIONS,
+            "children": from_file[0] if from_file else None}[fault.build]
     with pytest.raises(DataError, match="not built from the raw file"):
         tables.read(spec.name)
 

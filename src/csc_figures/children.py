@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import dfe_csv, releases, sources, tables
+from . import dfe_csv, identities, releases, sources, sums, tables
 from .errors import DataError, UserError
 from .missing import UnknownValueError, check_text_column, split_value_and_flag
 
@@ -260,6 +260,17 @@ def read_children_looked_after(path: Path, source: str | None = None) -> pl.Data
     return out
 
 
+# The counts that add up (England = its regions, a region = its councils), with the step DfE prints them to:
+# England and the regions to the nearest 10, councils exactly; the populations exactly (see sums.py).
+_TENS = sums.Printed(areas=10, councils=0)
+SUMMED = {
+    "children_in_need": [([m for m, _ in CIN_MEASURES.values()], _TENS)],
+    "section_47": [([m for m, _ in S47_MEASURES.values() if "percentile" not in m and "median" not in m], _TENS)],
+    "children_looked_after": [(["looked_after", "starting", "ceasing"], _TENS),
+                              (["population_under_18"], sums.Printed(areas=1, councils=0))],
+}
+
+
 def build() -> dict[str, pl.DataFrame]:
     """The three tables from the raw files, checked; nothing written."""
     built = {
@@ -275,6 +286,13 @@ def build() -> dict[str, pl.DataFrame]:
         # name every year from its first to its last.
         years = releases.promised_years(file) if "_to_" in file else list(range(df["year"].min(), df["year"].max() + 1))
         releases.check_levels(df, file, years)
+    # each row on its own first (its contract, its rates), so a refusal names the council, then the sums
+    for df, spec in built.values():
+        tables.check_table(df, spec)
+    identities.check_per_10000(built["children_looked_after"][0], CLA_FILE)
+    for name, (df, spec) in built.items():
+        for measures, printed in SUMMED[name]:
+            sums.check_sums(df, spec.inputs[0], measures, printed)
     return {name: df for name, (df, _) in built.items()}
 
 

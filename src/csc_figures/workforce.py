@@ -37,7 +37,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import dfe_csv, identities, plausibility, sources, tables
+from . import dfe_csv, identities, plausibility, sources, sums, tables
 from . import releases as release_checks  # completeness and cross-release checks
 from .errors import DataError, UserError
 from .missing import UnknownValueError, split_value_and_flag
@@ -312,6 +312,10 @@ def build() -> pl.DataFrame:
     for vintage, (name, _) in sorted(releases().items()):  # each release's newest year against its history
         plausibility.check_newest_year(df.filter(pl.col("vintage") == vintage), name, list(COUNT_MEASURES),
                                        [*PERCENT_MEASURES, "caseload"])
+        # England = its regions, a region = its councils; every level printed to 0.1 (see sums.py). After each
+        # row's contract (read_release), so a council's impossible figure is refused naming the council.
+        sums.check_sums(df.filter(pl.col("vintage") == vintage), name, list(COUNT_MEASURES),
+                        sums.Printed(areas=0.1, councils=0.1), joint_flag=NOT_PUBLISHED)
     return df.sort(
         "vintage", "year", pl.col("geographic_level").replace_strict(level_order, return_dtype=pl.Int8),
         "region_code", "la_code", nulls_last=False,
