@@ -57,6 +57,29 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _add_up(rows: list[list[str]], header: list[str], columns: list[int]) -> None:
+    """Each region's counts as the sum of its councils', London's of its halves, England's of the nine regions,
+    as DfE's are (csc_figures.sums checks it). A council's suppressed figure counts as none."""
+    level, region = header.index("geographic_level"), header.index("region_code")
+    councils = [r for r in rows if r[level] == "Local authority"]
+    regions = [r for r in rows if r[level] == "Regional"]
+    halves = [r for r in regions if r[region].startswith("E13")]
+    nine = [r for r in regions if r[region].startswith("E12")]
+    england = [r for r in rows if r[level] == "National"]
+    for total, parts_of in [*((r, lambda r: [c for c in councils if c[region] == r[region]]) for r in regions),
+                            *((r, lambda r: halves) for r in nine if r[region] == "E12000007"),
+                            *((r, lambda r: nine) for r in england)]:
+        parts = parts_of(total)
+        if not parts:
+            continue
+        for i in columns:
+            if _number(total[i]) is None:
+                continue
+            # to the most places the figures are printed to ('5822' for an FTE of 5822.0 beside councils' '90.4')
+            places = max(len(t.split(".")[1]) if "." in t else 0 for t in [total[i], *(p[i] for p in parts)])
+            total[i] = f"{sum(_number(p[i]) or 0.0 for p in parts):.{places}f}"
+
+
 def workforce_release(newest: Path, out: Path, measure_of: dict[str, str]) -> int:
     """The newest release with one more year: its newest year with every count 2% higher and each rate
     DfE computes from counts (csc_figures.identities) recomputed from them; returns that year."""
@@ -77,6 +100,9 @@ def workforce_release(newest: Path, out: Path, measure_of: dict[str, str]) -> in
         for measure, i in column_of.items():
             if measure in workforce.COUNT_MEASURES and new[i]:
                 new[i] = _scaled(new[i])
+        next_rows.append(new)
+    _add_up(next_rows, header, [i for m, i in column_of.items() if m in workforce.COUNT_MEASURES])
+    for new in next_rows:
         for identity in identities.IDENTITIES:
             wanted = (identity.rate, identity.part, identity.rest or identity.base)
             if not all(m in column_of for m in wanted):
@@ -87,7 +113,6 @@ def workforce_release(newest: Path, out: Path, measure_of: dict[str, str]) -> in
             base = part + other if identity.rest else other
             if base > 0:
                 new[column_of[identity.rate]] = f"{identity.scale * part / base:.1f}"
-        next_rows.append(new)
     # and one revision, as a real release brings: the first council's sickness absence rate a year earlier
     level, absence = header.index("geographic_level"), column_of[REVISED_MEASURE]
     revised = next(r for r in body if int(r[at]) == year and r[level] == "Local authority" and _number(r[absence]))
