@@ -132,6 +132,21 @@ def set_looked_after(year: str, la_code: str, population: str, column: str, valu
     return edit
 
 
+def scale_councils(year: str, column: str, factor: float) -> Callable[[Path], None]:
+    """Every council's figure in one year and column multiplied (to the places it was printed to)."""
+    def edit(path: Path) -> None:
+        rows = _read_csv(path)
+        h = rows[0]
+        for r in rows[1:]:
+            text = r[h.index(column)]
+            if r[h.index("time_period")] == year and r[h.index("geographic_level")] == "Local authority" \
+                    and re.fullmatch(r"\d+(\.\d+)?", text):
+                places = len(text.split(".")[1]) if "." in text else 0
+                r[h.index(column)] = f"{float(text) * factor:.{places}f}"
+        _write_csv(path, rows)
+    return edit
+
+
 def header_only(path: Path) -> None:
     _write_csv(path, _read_csv(path)[:1])
 
@@ -272,6 +287,14 @@ FAULTS = [
           ("council 816 (York), year 2025", "'looked_after_rate' is published as 78", "240 per 10,000")),
     Fault("population_a_tenth", CLA, set_looked_after("2025", "816", "", "population_estimate", "3476"),
           "children", ("council 816 (York), year 2025", "'population_under_18' 3476", "'looked_after_rate'")),
+    # a council's newest year against the distribution of earlier changes; councils moving together (plausibility)
+    Fault("council_count_times_ten", CIN, set_cell("2025", "330", "At31_episodes", "93010"), "children",
+          ("council 330 (Birmingham), 'in_need_at_31_march' 9209 in 2024 and 93010 in 2025",
+           "times the usual spread", "reviewed_exceptions.csv")),
+    Fault("enquiries_all_up_sixty_percent", children.S47_FILE, scale_councils("2025", "Section47", 1.6), "children",
+          ("'section_47_enquiries' in 2025: the councils' median change is x1.6", "councils moving together")),
+    Fault("sickness_days_all_up_sixty_percent", WORKFORCE_2025, scale_councils("2025", "working_days_lost_fte", 1.6),
+          "workforce", ("'working_days_lost' in 2025: the councils' median change is x1.72", "councils moving together")),
     # a council's identity: two councils' codes (DfE and ONS) or names swapped in one year of one file
     Fault("codes_swapped", CIN, swap_councils("2025", "380", "383", ("old_la_code", "new_la_code")), "geography",
           ("row 51", "council name 'Bradford' has DfE code 383 there", "but 380 in the other rows", "swapped")),

@@ -296,3 +296,23 @@ def test_a_colour_change_is_rendering_only(scratch):
     assert message.startswith("Outputs: 1 chart changed in rendering only\n\nWhy: ")
     assert "RENDERING ONLY\n  chart national_trends/children_looked_after: rendering only" in message
     assert_accessible_offline(scratch / "outputs" / "regress" / "index.html")
+
+
+# ---- a move larger than real revisions is marked (regress/improbable.py) -----------------------------
+
+def test_a_move_no_real_revision_would_make_is_marked_first(tmp_path):
+    from csc_figures import paths
+    from csc_figures.regress.improbable import history
+
+    real = history(paths.ROOT)  # from the workforce releases the build holds
+    assert real is not None and 0 < real.limit < 1 and real.revisions > 1000
+    assert history(tmp_path) is None  # nothing built: nothing is marked
+    slip = compare.diff_csv(b"year,fte\n2024,100\n2025,110\n", b"year,fte\n2024,100\n2025,990\n")
+    revision = compare.diff_csv(b"year,fte\n2024,100\n", b"year,fte\n2024,101\n")
+    report = Report(tables={"a.csv": slip, "b.csv": revision}, history=real,
+                    changes=[Change("outputs/tables/a.csv", b"", b""), Change("outputs/tables/b.csv", b"", b"")])
+    text = summary(report)
+    marked = text.split("LOOK FIRST: ")[1].split("\n\n")[0]
+    assert marked.startswith("1 value(s) moved further than 99% of the")
+    assert "table a.csv: year=2025: fte 110 -> 990" in marked and "b.csv" not in marked
+    assert "table b.csv" in text  # still listed with the other changed values

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import dfe_csv, identities, releases, sources, sums, tables
+from . import dfe_csv, identities, plausibility, releases, sources, sums, tables
 from .errors import DataError, UserError
 from .missing import UnknownValueError, check_text_column, split_value_and_flag
 
@@ -290,6 +290,10 @@ def build() -> dict[str, pl.DataFrame]:
     for df, spec in built.values():
         tables.check_table(df, spec)
     identities.check_per_10000(built["children_looked_after"][0], CLA_FILE)
+    for df, spec in built.values():  # each council's newest year against the measure's earlier changes
+        measures = [c for c in df.columns if f"{c}_flag" in df.columns]
+        rates = [m for m in measures if m.endswith("_rate") or "percentile" in m or "median" in m]
+        plausibility.check_councils(df, spec.inputs[0], [m for m in measures if m not in rates], rates)
     for name, (df, spec) in built.items():
         for measures, printed in SUMMED[name]:
             sums.check_sums(df, spec.inputs[0], measures, printed)

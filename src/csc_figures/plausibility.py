@@ -1,4 +1,4 @@
-"""Is a release's newest year plausible against the years before it? (England and the regions)
+"""Is a release's newest year plausible against the years before it? (England, the regions, each council)
 
 Cross-release checks (releases.py) compare the years two releases share, so the newest year of a release
 is compared with nothing there. Here each release's newest year is judged against that release's own
@@ -16,10 +16,12 @@ have to move 25 points (six times the 4.2 its earlier years show) to be refused,
 slips of scale and emptied columns, not a plausible-looking wrong rate (the identities catch those in
 councils' rows).
 
-Councils are not judged this way: a small council's figures swing by a factor of 20 between real years, so
-their guards are the identities (identities.py: each rate against its counts, FTE against headcount), the
-contracts' ranges and the cross-release checks. A measure the release suppresses for every council in its
-newest year, though it gave figures in the year before, is refused too: a column emptied by a changed layout.
+Councils are judged differently (check_councils, below): a small council's figures swing by a factor of 20
+between real years, so each council's newest-year change is set against the distribution of every council's
+earlier changes in that measure, and the councils' median change against the earlier years' (many councils
+moving together). Their other guards are the identities (identities.py), the sums (sums.py), the contracts'
+ranges and the cross-release checks. A measure the release suppresses for every council in its newest year,
+though it gave figures in the year before, is refused too: a column emptied by a changed layout.
 """
 
 from __future__ import annotations
@@ -87,3 +89,103 @@ def check_not_emptied(df: pl.DataFrame, file: str, measure: str, newest: int) ->
     if by_year.get(newest - 1, 0) > 0 and by_year.get(newest, 0) == 0:
         raise DataError(f"{file}: column {measure!r} gives no council a figure for {newest} (it gave "
                         f"{by_year[newest - 1]} for {newest - 1}): emptied by a changed layout? Refused")
+
+
+# ---- councils: the newest year against the distribution of the measure's earlier changes ----------------
+#
+# Councils' figures swing (a small council's leavers can treble in a real year), so a council's change is
+# judged against the spread of every council's earlier year-on-year changes in that measure: counts on a
+# square-root scale (2 x (sqrt(new) - sqrt(old)): counts' noise grows with their size), rates and caseloads
+# in points. The spread is robust (1.4826 x the median absolute deviation), so one wild year does not widen it.
+# Calibrated on every release we hold (workforce 2022-2025, children 2013-2025): councils' newest-year changes
+# lie within 12.8 spreads, earlier ones within 46.5 (a small council's ICPC timings). A newest-year change is
+# refused beyond SPREADS and beyond BEYOND_HISTORY times the furthest earlier one: a large council's count
+# typed ten times too large lies 40 to 90 spreads out. (Smaller slips in one council's count are the sums'
+# to catch: sums.py.)
+#
+# Many councils moving together (a unit or column changed across the file) shows in the councils' median
+# change of a count (as a log ratio, a share): it is refused when it lies further from the earlier years'
+# middle than SHIFT_TIMES the furthest earlier year's median did, and by more than MIN_SHIFT (a half: x1.5).
+# The largest real newest-year shift we hold is 0.35 (2023, the first year of starters); 2022's jump in
+# vacancies (0.20) was 7 times the earlier years' furthest and stays under MIN_SHIFT.
+#
+# A real change this size is accepted by one reviewed row in data/reviewed_exceptions.csv (check 'implausible
+# change'; field the measure, value the year; la_code the council, or 'all councils' for a shift), never by
+# a code change.
+SPREADS = 25.0
+BEYOND_HISTORY = 1.5
+SHIFT_TIMES = 3.0
+MIN_SHIFT = math.log(1.5)
+MIN_CHANGES = 50  # fewer earlier changes than this give no distribution to judge by
+ALL_COUNCILS = "all councils"
+REVIEW = "If it is real, record it in data/reviewed_exceptions.csv (check 'implausible change', la_code {who}, field "\
+         "{measure}, value {year}, with why and who)"
+
+
+def _council_changes(df: pl.DataFrame, measure: str) -> pl.DataFrame:
+    return (df.filter(pl.col("geographic_level") == "local_authority")
+            .select("la_code", "la_name", "year", measure).sort("la_code", "year")
+            .with_columns(before=pl.col(measure).shift(1).over("la_code"),
+                          year_before=pl.col("year").shift(1).over("la_code"))
+            .filter(pl.col(measure).is_not_null() & pl.col("before").is_not_null()
+                    & (pl.col("year_before") == pl.col("year") - 1)))
+
+
+def check_councils(df: pl.DataFrame, file: str, counts: list[str], rates: list[str],
+                   exceptions: set | None = None) -> int:
+    """DataError naming the council (or the councils together) whose newest-year change lies far outside the
+    distribution of the measure's earlier changes; otherwise the number of changes judged."""
+    from .inspection_checks import reviewed
+
+    exceptions = reviewed("implausible change") if exceptions is None else exceptions
+    newest = df["year"].max()
+    judged = 0
+    for measure, count in [*((m, True) for m in counts), *((m, False) for m in rates)]:
+        if measure not in df.columns:
+            continue
+        excused = [code for f, code, field, year in exceptions if (f, field, year) == (file, measure, str(newest))]
+        changes = _council_changes(df, measure).with_columns(
+            change=2 * (pl.col(measure).clip(0).sqrt() - pl.col("before").clip(0).sqrt()) if count
+            else pl.col(measure) - pl.col("before"))
+        history = changes.filter(pl.col("year") < newest)["change"]
+        if history.len() < MIN_CHANGES:
+            continue
+        middle = float(history.median())
+        spread = 1.4826 * float((history - middle).abs().median())
+        if spread <= 0:
+            continue
+        furthest = float(((history - middle).abs() / spread).max())
+        limit = max(SPREADS, BEYOND_HISTORY * furthest)
+        new = changes.filter(pl.col("year") == newest).with_columns(
+            spreads=(pl.col("change") - middle).abs() / spread)
+        judged += new.height
+        far = new.filter((pl.col("spreads") > limit) & ~pl.col("la_code").is_in(excused))
+        if far.height:
+            r = far.sort("spreads", descending=True).row(0, named=True)
+            raise DataError(
+                f"{file}: council {r['la_code']} ({r['la_name']}), {measure!r} {r['before']:g} in {newest - 1} and "
+                f"{r[measure]:g} in {newest}: {r['spreads']:.0f} times the usual spread of councils' year-on-year "
+                f"changes in it (earlier years: at most {furthest:.1f}; the limit is {limit:.1f}); {far.height} such "
+                f"council(s). " + REVIEW.format(who=r["la_code"], measure=measure, year=newest))
+        if count and ALL_COUNCILS not in excused:
+            _check_shift(changes, file, measure, newest)
+    return judged
+
+
+def _check_shift(changes: pl.DataFrame, file: str, measure: str, newest: int) -> None:
+    medians = (changes.filter((pl.col(measure) > 0) & (pl.col("before") > 0))
+               .group_by("year").agg(pl.col(measure).truediv(pl.col("before")).log().median().alias("shift"),
+                                     pl.len().alias("councils")))
+    earlier = medians.filter(pl.col("year") < newest)["shift"]
+    now = medians.filter(pl.col("year") == newest)
+    if earlier.len() < 2 or not now.height:
+        return
+    middle = float(earlier.median())
+    limit = max(SHIFT_TIMES * float((earlier - middle).abs().max()), MIN_SHIFT)
+    shift, councils = now.row(0)[1:]
+    if abs(shift - middle) > limit:
+        raise DataError(
+            f"{file}: {measure!r} in {newest}: the councils' median change is x{math.exp(shift):.2f} where earlier "
+            f"years' lay around x{math.exp(middle):.2f} (allowed: within x{math.exp(limit):.2f} of that): {councils} "
+            f"councils moving together, a unit or a column changed across the file? "
+            + REVIEW.format(who=f"'{ALL_COUNCILS}'", measure=measure, year=newest))

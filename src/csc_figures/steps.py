@@ -57,8 +57,11 @@ STEPS: dict[str, Step] = {s.name: s for s in (
          inputs=("data/reviewed_exceptions.csv",),
          writes=("inspections", "ofsted_names"), outputs=("outputs/tables/inspections/disagreements.csv",)),
     # 03 and 04 read the council lookups only to resolve their `council` parameter
-    Step("03_workforce", raw=DFE_WORKFORCE, reads=("la_geography", "la_names"), writes=("workforce",)),
-    Step("04_children", raw=DFE_CHILDREN, reads=("la_geography", "la_names"), writes=CHILDREN_TABLES),
+    # (and the reviewed exceptions to the plausibility of councils' changes)
+    Step("03_workforce", raw=DFE_WORKFORCE, reads=("la_geography", "la_names"), inputs=("data/reviewed_exceptions.csv",),
+         writes=("workforce",)),
+    Step("04_children", raw=DFE_CHILDREN, reads=("la_geography", "la_names"), inputs=("data/reviewed_exceptions.csv",),
+         writes=CHILDREN_TABLES),
     # stories (1x): processed tables -> outputs/
     # 10 and 12 draw their maps on the hex layout, as 16 does
     Step("10_ratings_vs_workforce", raw=(*OFSTED_NEWEST, *HEX_LAYOUT), reads=("inspections", "la_geography", "workforce"),

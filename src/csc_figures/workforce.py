@@ -312,6 +312,8 @@ def build() -> pl.DataFrame:
     for vintage, (name, _) in sorted(releases().items()):  # each release's newest year against its history
         plausibility.check_newest_year(df.filter(pl.col("vintage") == vintage), name, list(COUNT_MEASURES),
                                        [*PERCENT_MEASURES, "caseload"])
+        plausibility.check_councils(df.filter(pl.col("vintage") == vintage), name, list(COUNT_MEASURES),
+                                    [*PERCENT_MEASURES, "caseload"])
         # England = its regions, a region = its councils; every level printed to 0.1 (see sums.py). After each
         # row's contract (read_release), so a council's impossible figure is refused naming the council.
         sums.check_sums(df.filter(pl.col("vintage") == vintage), name, list(COUNT_MEASURES),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import compare
+from .improbable import RevisionHistory, history
 from .pictures import PictureDiff, difference
 
 # What `make check-outputs` watches: the committed outputs a build writes.
@@ -77,6 +78,7 @@ class Report:
     claims: list[compare.ClaimChange] = field(default_factory=list)
     others: list[Change] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    history: RevisionHistory | None = None  # how far real revisions go (None: not built, nothing marked)
 
     @property
     def empty(self) -> bool:
@@ -93,6 +95,14 @@ class Report:
     @property
     def rendering_charts(self) -> list[ChartChange]:
         return [c for c in self.charts if c.verdict == "rendering only"]
+
+    def rare_moves(self) -> list[tuple[str, compare.CellChange]]:
+        """Every changed value, in a chart or a table, that moved further than a real revision would."""
+        if self.history is None:
+            return []
+        diffs = [(f"chart {c.name}", d) for c in self.charts for d in [*c.data, *([c.table] if c.table else [])]]
+        diffs += [(f"table {name}", d) for name, d in self.tables.items()]
+        return [(where, cell) for where, diff in diffs for cell in diff.cells if self.history.rare(cell)]
 
 
 # ---- reading both versions ---------------------------------------------------------------------
@@ -147,7 +157,7 @@ def _sanitiser(root: Path):
 def collect(root: Path) -> Report:
     """Compare every changed committed output with HEAD, grouped as the report shows them."""
     changes = changed_files(root)
-    report = Report(changes=changes)
+    report = Report(changes=changes, history=history(root))
     by_path = {c.path: c for c in changes}
     chart_names = sorted({n for c in changes if (n := _chart_name(c.path))})
     chart_tables = set()
@@ -201,6 +211,9 @@ def summary(report: Report, report_path: str | None = None) -> str:
     if report_path:
         lines.append(f"Report: {report_path}")
     lines += _section("CLAIMS THAT STOPPED MATCHING", [f"  {c.describe()}" for c in report.stopped_matching])
+    if rare := report.rare_moves():
+        lines += _section(f"LOOK FIRST: {len(rare)} value(s) {report.history.words()}",
+                          [f"  {where}: {cell.describe()}" for where, cell in rare])
     values = [f"  claim {c.describe()}" for c in report.claims if not c.stopped_matching]
     values += [f"  chart {c.name}: {c.headline()}" for c in report.data_charts]
     values += [f"  table {name}: {d.headline()}" for name, d in report.tables.items() if d.changed]
