@@ -131,6 +131,15 @@ $(foreach step,$(CLEANING_STEPS),$(eval $(call cleaning,$(step),$(STEP_TABLES_$(
 # Each story's executed notebook depends on its step's inputs (the pattern rule above runs it).
 $(foreach step,$(STORY_STEPS),$(eval $(NB)/$(step).ipynb: $(STEP_INPUTS_$(step))))
 STORY_NOTEBOOKS += $(foreach step,$(STORY_STEPS),$(NB)/$(step).ipynb)
+# -- module steps: a table a notebook reads, computed once (not on every run of the notebook) --
+# Its tables keep their mtime when their bytes do not change, so the rule's target is a stamp the
+# module touches; the tables follow the stamp, as a cleaning notebook's tables follow its notebook.
+define module_step
+outputs/runs/steps/$(1).done: $(STEP_INPUTS_$(1)) $(SRC) $$(call if_missing,$(STEP_OUTPUTS_$(1))) | $(ENV)
+	$(PY) -m $(STEP_MODULE_$(1)) $$@
+$(STEP_OUTPUTS_$(1)): outputs/runs/steps/$(1).done ;
+endef
+$(foreach step,$(MODULE_STEPS),$(eval $(call module_step,$(step))))
 # [11_council_profile]
 # Default run: York. The other councils the articles name run into outputs/runs/ (not committed); their
 # figures and tables go to outputs/figures|tables/council_profile/<council>/ (committed). DfE codes: Merton,

@@ -210,6 +210,12 @@ def test_settled_choices_are_the_unique_best(cells):
     assert (top["vintage"], top["method"], top["basis"], top["dated_by"], top["joint"], top["reorganised"],
             top["change_from"]) == (2022, "mean", "fte", "published", "lead", "inherit", "rounded")
     assert grid["cells_matched"][1] < top["cells_matched"]
+    # notebook 10 reads the build's tables (the method_search step): they are these, types included
+    from csc_figures.stories.ratings import method_search
+
+    built_choices, built_grid = method_search.read()
+    assert built_grid.equals(grid) and built_grid.schema == grid.schema
+    assert built_choices.equals(r.method_choices(cells)) and built_choices.schema == r.method_choices(cells).schema
 
 
 @pytest.mark.parametrize("year", range(2018, 2026))

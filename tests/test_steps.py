@@ -88,13 +88,19 @@ def make_database() -> dict[str, set[str]]:
 
 def _data_inputs(prereqs: set[str]) -> set[str]:
     return {p for p in prereqs if p.startswith(("data/raw/", "data/processed/", "data/reported/", "data/claims.csv",
-                                            "data/reviewed_exceptions.csv"))}
+                                            "data/reviewed_exceptions.csv", "data/sources.toml",
+                                            "outputs/tables/"))}  # a module step's tables, read by a notebook
+
+
+def _stamp(step: steps.Step) -> str:
+    """The target of a module step's rule (its tables keep their mtime when unchanged)."""
+    return f"outputs/runs/steps/{step.name}.done"
 
 
 @pytest.mark.parametrize("name", sorted(STEPS))
 def test_makefile_rule_lists_what_the_step_declares(name, make_database):
     step = STEPS[name]
-    targets = (["outputs/claims_report.csv"] if name == "claims"
+    targets = (["outputs/claims_report.csv"] if name == "claims" else [_stamp(step)] if step.module
                else [f"{NB}/{name}.ipynb"] + ([t for t in make_database if PROFILE_RUN.fullmatch(t)]
                                               if name == "11_council_profile" else []))
     for target in targets:
@@ -104,6 +110,8 @@ def test_makefile_rule_lists_what_the_step_declares(name, make_database):
         assert make_database.get(f"data/processed/{table}.parquet") == {f"{NB}/{name}.ipynb"}, table
     for output in step.outputs:
         assert output in make_database, f"{name}: no Make target for {output}"
+        if step.module:  # its tables follow its stamp, as a cleaning notebook's tables follow the notebook
+            assert make_database[output] == {_stamp(step)}, output
 
 
 # ---- touching a table re-runs exactly the steps that read it ------------------------------------------
@@ -131,10 +139,12 @@ def scratch(tmp_path_factory) -> Path:
         shutil.copy(ROOT / rel, root / rel)
     built = [".venv/.installed", *(f"data/raw/{n}" for n in _raw_names())]
     layers = [built, ["build/data-checked"]]  # the check phase's stamp (make check-data)
-    for kind in ("0", "1"):  # cleaning, then stories
+    for kind in ("0", "module", "1"):  # cleaning, then the tables stories read, then stories
         layer = []
         for step in STEPS.values():
-            if step.name.startswith(kind):
+            if step.module and kind == "module":
+                layer += [_stamp(step), *step.outputs]
+            elif step.name.startswith(kind) and not step.module:
                 layer += [f"{NB}/{step.name}.ipynb", *(f"data/processed/{t}.parquet" for t in step.writes),
                           *step.outputs]
         layers.append(layer)
@@ -158,6 +168,7 @@ def _would_run(root: Path, touched: str | None = None) -> set[str]:
     ran = set(re.findall(r"-m csc_figures\.run (\S+)", out.stdout))
     if "-m csc_figures.claims" in out.stdout:
         ran.add("claims")
+    ran |= {step.name for step in STEPS.values() if step.module and f"-m {step.module} " in out.stdout}
     return ran
 
 

@@ -133,7 +133,8 @@ def builds_lines(name: str) -> list[str]:
     """For a data-building notebook: each table it writes, in words, and the notebooks that need it."""
     lines = []
     for table in steps.STEPS[name].writes:
-        needs = [r for r in steps.readers(table) if r != "claims"]
+        # notebooks only: a module step (the ratings method search) feeds a notebook listed already
+        needs = [r for r in steps.readers(table) if r != "claims" and not steps.STEPS[r].module]
         needed = ", ".join(needs) if needs else "no notebook directly"
         also = " and the claims report" if "claims" in steps.readers(table) else ""
         lines.append(f"{TABLE_WORDS.get(table, table)} (data/processed/{table}.parquet), needed by {needed}{also}")

@@ -1,7 +1,8 @@
 """The build's step graph, declared once: what each cleaning and story step reads and writes.
 
-A step is a notebook (or the claims report). It reads raw files (data/raw/), processed tables
-(data/processed/<name>.parquet) and other committed inputs, and writes processed tables and
+A step is a notebook, the claims report, or a module that writes a table a notebook reads (the ratings
+story's method search: computed once, not on every run of the notebook). It reads raw files (data/raw/),
+processed tables (data/processed/<name>.parquet) and other committed inputs, and writes processed tables and
 outputs. Raw files are found by their role in data/sources.toml, never by name, so a new
 release is an entry there. The Makefile's rules take their inputs from this graph:
 `python3 -m csc_figures.steps` writes them to build/steps.mk, which the Makefile includes and
@@ -48,6 +49,11 @@ class Step:
     inputs: tuple[str, ...] = ()  # other committed files, relative to the project root (globs allowed)
     writes: tuple[str, ...] = ()  # processed tables
     outputs: tuple[str, ...] = field(default=())  # other files it writes, relative to the root
+    # run by `python -m <module> STAMP` instead of a notebook: a table a notebook reads, computed once
+    module: str = ""
+
+
+RATINGS_TABLES = "outputs/tables/ratings_vs_workforce"
 
 
 STEPS: dict[str, Step] = {s.name: s for s in (
@@ -64,8 +70,12 @@ STEPS: dict[str, Step] = {s.name: s for s in (
          writes=CHILDREN_TABLES),
     # stories (1x): processed tables -> outputs/
     # 10 and 12 draw their maps on the hex layout, as 16 does
+    # the article's method, searched once over every combination of choices (not notebook 10's parameters)
+    Step("ratings_method_search", module="csc_figures.stories.ratings.method_search",
+         reads=("inspections", "la_geography", "workforce"), inputs=("data/claims.csv", "data/sources.toml"),
+         outputs=(f"{RATINGS_TABLES}/method_choices.csv", f"{RATINGS_TABLES}/method_choice_grid.csv")),
     Step("10_ratings_vs_workforce", raw=(*OFSTED_NEWEST, *HEX_LAYOUT), reads=("inspections", "la_geography", "workforce"),
-         inputs=("data/claims.csv",)),
+         inputs=("data/claims.csv", f"{RATINGS_TABLES}/method_choices.csv", f"{RATINGS_TABLES}/method_choice_grid.csv")),
     Step("11_council_profile", reads=(*GEOGRAPHY_TABLES, "inspections", "workforce")),
     # 12 and 13 read the article's figures from the claims ledger (and 12 the Guardian's split from data/reported)
     Step("12_inspection_judgements", raw=(*OFSTED_NEWEST, *HEX_LAYOUT), reads=("inspections", "la_geography", "la_names"),
@@ -123,15 +133,21 @@ def _paths(step: Step) -> list[str]:
 
 def makefile() -> str:
     """Make variables for every step: STEP_INPUTS_<name> (what its rule lists), STEP_TABLES_<name> (the
-    processed tables it writes), STEP_OUTPUTS_<name>; CLEANING_STEPS and STORY_STEPS name the steps."""
+    processed tables it writes), STEP_OUTPUTS_<name>; CLEANING_STEPS and STORY_STEPS name the notebook steps,
+    MODULE_STEPS the others, each with STEP_MODULE_<name> (the module the rule runs)."""
     lines = ["# Generated from src/csc_figures/steps.py and data/sources.toml by `python3 -m csc_figures.steps`.",
              "# Do not edit: the Makefile remakes it when either changes."]
     for step in STEPS.values():
         lines.append(f"STEP_INPUTS_{step.name} := {' '.join(_paths(step))}")
         lines.append(f"STEP_TABLES_{step.name} := {' '.join(f'data/processed/{t}.parquet' for t in step.writes)}")
         lines.append(f"STEP_OUTPUTS_{step.name} := {' '.join(step.outputs)}")
-    lines.append(f"CLEANING_STEPS := {' '.join(s for s in STEPS if s.startswith('0'))}")
-    lines.append(f"STORY_STEPS := {' '.join(s for s in STEPS if s.startswith('1'))}")
+    notebooks = [s.name for s in STEPS.values() if not s.module]
+    lines.append(f"CLEANING_STEPS := {' '.join(s for s in notebooks if s.startswith('0'))}")
+    lines.append(f"STORY_STEPS := {' '.join(s for s in notebooks if s.startswith('1'))}")
+    for step in STEPS.values():
+        if step.module:
+            lines.append(f"STEP_MODULE_{step.name} := {step.module}")
+    lines.append(f"MODULE_STEPS := {' '.join(s.name for s in STEPS.values() if s.module)}")
     lines.append(f"RAW_NAMES := {' '.join(sorted(sources.load_manifest()))}")
     return "\n".join(lines) + "\n"
 

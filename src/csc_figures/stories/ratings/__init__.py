@@ -30,8 +30,9 @@ with its `status`, and `exclusions` counts them.
 
 The story is split by concern: `compute` (the council and group tables, pure functions on the
 processed tables), `reproduce` (the article's cells recomputed, editions, robustness, differences),
-`words` (sentences and source lines), `chart` (the charts) and `ledger` (the claims ledger's
-computations, which call `compute`).
+`words` (sentences and source lines), `chart` (the charts), `ledger` (the claims ledger's
+computations, which call `compute`) and `method_search` (a build step: every
+combination of choices scored once, for the notebook to read; not imported here, as `python -m` runs it).
 """
 
 from __future__ import annotations
