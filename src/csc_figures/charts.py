@@ -8,10 +8,12 @@ page and the Vega-Lite spec, with the CSV of the numbers behind it.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import re
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 import altair as alt
@@ -50,20 +52,64 @@ def setup() -> None:
     alt.data_transformers.enable("default")
 
 
-# Notebooks show a chart as the SVG that save_chart already drew, instead of converting it again.
+# ---- drawing: once per spec -------------------------------------------------------------------------
+# vl-convert is deterministic: one spec, one engine, the same fonts and time zone give the same bytes. So a
+# spec is converted once per process (_DRAWN: a notebook shows the SVG save_chart drew) and once per machine:
+# each drawing is kept in outputs/runs/drawn/ (gitignored; `make clean` empties it) under the hash of all it
+# depends on, and a notebook run again (Make after a code change, a reporter's run) converts only the specs
+# that changed. Starting the engine alone takes about 1 s per process. CSC_FIGURES_DRAW_FRESH=1 ignores the kept
+# drawings (a test of vl-convert itself, a cold benchmark).
 _DRAWN: dict[str, str] = {}
+FRESH_VARIABLE = "CSC_FIGURES_DRAW_FRESH"
+SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
 
 
 def _spec_key(spec: dict) -> str:
     return json.dumps(spec, sort_keys=True)
 
 
+@cache
+def _engine() -> str:
+    """Everything a drawing depends on besides its spec: vl-convert's version (its Vega, Vega-Lite and
+    rasteriser), every font file it can find, and the time zone it formats dates in."""
+    fonts = []
+    for folder in (font_source_sans_pro.font_directory, *map(os.path.expanduser, SYSTEM_FONT_DIRS)):
+        for here, _, names in sorted(os.walk(folder)):
+            for name in sorted(names):
+                st = os.stat(os.path.join(here, name))
+                fonts.append(f"{here}/{name} {st.st_size} {st.st_mtime_ns}")
+    # the zone vl-convert uses is the process's (asking vl-convert would start its engine)
+    zone = os.environ.get("TZ") or os.path.realpath("/etc/localtime")
+    return json.dumps([version("vl-convert-python"), zone, fonts])
+
+
+def _kept(kind: str, key: str, convert) -> bytes:
+    """convert()'s bytes, from outputs/runs/drawn/ when this engine made them for this key before."""
+    digest = hashlib.sha256(f"{_engine()}\0{kind}\0{key}".encode()).hexdigest()
+    path = paths.OUTPUTS / "runs" / "drawn" / f"{digest}.{kind}"
+    fresh = os.environ.get(FRESH_VARIABLE)
+    if not fresh and path.exists():
+        return path.read_bytes()
+    data = convert()
+    if not fresh:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # a whole file or none: builds run in parallel
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return data
+
+
 def draw_svg(spec: dict) -> str:
-    """The chart as SVG text, converted once per process."""
+    """The chart as SVG text, converted once per spec (see above)."""
     key = _spec_key(spec)
     if key not in _DRAWN:
-        _DRAWN[key] = vlc.vegalite_to_svg(spec)
+        _DRAWN[key] = _kept("svg", key, lambda: vlc.vegalite_to_svg(spec).encode()).decode()
     return _DRAWN[key]
+
+
+def rasterise(svg: str) -> bytes:
+    """The SVG as PNG at 2x (for the CMS), rasterised once per SVG."""
+    return _kept("png", svg, lambda: vlc.svg_to_png(svg, scale=2))
 
 
 def _svg_renderer(spec: dict, **_) -> dict:
@@ -274,7 +320,9 @@ def narrow(chart_or_spec, width: int = NARROW) -> dict:
     plot = width - 70  # room for a y axis and its labels; narrowed further below if needed
     source = width - EDGE
     legend = width - 60
-    out = _rewrap(_one_column(copy.deepcopy(spec), plot, width, None, legend), width - EDGE, source)
+    # each layout tried is the finished one (headers wrapped), so the one that fits is drawn once, here,
+    # and save_chart's drawing of it is the same spec (draw_svg's cache), not another conversion
+    out = _wrap_headers(_rewrap(_one_column(copy.deepcopy(spec), plot, width, None, legend), width - EDGE, source))
     for _ in range(6):
         svg = draw_svg(out)
         drawn = _svg_width(svg)
@@ -284,8 +332,8 @@ def narrow(chart_or_spec, width: int = NARROW) -> dict:
         plot = max(60, plot - over)
         legend = max(80, legend - over)  # long legend labels shorten last (the alt text has them whole)
         source = max(120, width - EDGE - _left_offset(svg))
-        out = _rewrap(_one_column(copy.deepcopy(spec), plot, width, None, legend), width - EDGE, source)
-    return _wrap_headers(out)
+        out = _wrap_headers(_rewrap(_one_column(copy.deepcopy(spec), plot, width, None, legend), width - EDGE, source))
+    return out
 
 
 def header_label_expr(labels, header: dict) -> str:
@@ -417,7 +465,7 @@ def save_chart(chart, story: str, name: str, table: pl.DataFrame | None = None,
         written[f"{key}svg"] = path = folder / f"{name}{suffix}.svg"
         _write_atomic(path, svg.encode())
         written[f"{key}png"] = path = folder / f"{name}{suffix}.png"
-        _write_atomic(path, vlc.svg_to_png(svg, scale=2))  # rasterise the SVG: no second layout
+        _write_atomic(path, rasterise(svg))  # rasterise the SVG: no second layout
     written["txt"] = folder / f"{name}.txt"
     _write_atomic(written["txt"], (spec.get("description", "") + "\n").encode())
     written["html"] = folder / f"{name}.html"
