@@ -38,6 +38,7 @@ CIN = children.CIN_FILE
 CLA = children.CLA_FILE
 # The Ofsted file the faults were written against, pinned by its as-at date.
 _OFSTED_2025 = inspections.file_as_at(dt.date(2025, 3, 31))
+_OFSTED_2024 = inspections.file_as_at(dt.date(2024, 3, 31))
 OFSTED_2025 = _OFSTED_2025.name
 SHEET_2025 = _OFSTED_2025.layout.history_sheet
 
@@ -295,6 +296,25 @@ FAULTS = [
           ("'section_47_enquiries' in 2025: the councils' median change is x1.6", "councils moving together")),
     Fault("sickness_days_all_up_sixty_percent", WORKFORCE_2025, scale_councils("2025", "working_days_lost_fte", 1.6),
           "workforce", ("'working_days_lost' in 2025: the councils' median change is x1.72", "councils moving together")),
+    # completeness: a council missing for one year of a children's file (not explained by a reorganisation)
+    Fault("council_missing_one_year", CIN, drop_rows(lambda r: not (r["old_la_code"] == "383" and r["time_period"] == "2019")),
+          "children", ("council(s) 383 (Leeds) reported for 2018 but missing from 2019",)),
+    Fault("council_missing_from_the_newest_year", CLA,
+          drop_rows(lambda r: not (r["old_la_code"] == "380" and r["time_period"] == "2025")), "children",
+          ("council(s) 380 (Bradford) reported for 2024 but missing from 2025",)),
+    # the same classes in the March 2024 Ofsted file
+    Fault("listed_twice_in_2024", _OFSTED_2024.name,
+          ods_row(_OFSTED_2024.layout.history_sheet, "Leeds", "Outstanding", "Inadequate", repeat=True), "inspections",
+          ("council 383 (Leeds), ILACS inspection published 2018-12-18 is listed 2 times", "overall inadequate")),
+    Fault("sheets_disagree_in_2024", _OFSTED_2024.name,
+          ods_row(_OFSTED_2024.layout.as_at_sheet, "Sheffield", "Good", "Inadequate", repeat=False), "inspections",
+          ("sheet Inspections_31_March_2024 gives council 373 (Sheffield) overall 'inadequate'",
+           "history sheet gives 'good'")),
+    # strict parsing: more decimal places than the release prints the figure to
+    Fault("headcount_with_a_point", WORKFORCE_2024, set_cell("2024", "330", "inpost_headcount", "1.523"), "workforce",
+          ("column 'inpost_headcount', row", "'1.523' has more decimal places", "(whole numbers)")),
+    Fault("rate_two_places", CLA, set_looked_after("2025", "816", "looked after on 31 March", "rate_per_10000", "69.05"),
+          "children", ("column 'rate_per_10000', row", "'69.05' has more decimal places", "(whole numbers)")),
     # a council's identity: two councils' codes (DfE and ONS) or names swapped in one year of one file
     Fault("codes_swapped", CIN, swap_councils("2025", "380", "383", ("old_la_code", "new_la_code")), "geography",
           ("row 51", "council name 'Bradford' has DfE code 383 there", "but 380 in the other rows", "swapped")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 
@@ -55,3 +57,15 @@ def test_quoted_commas_and_names_with_stray_spaces_are_read(tmp_path):
     path = tmp_path / "w.csv"
     path.write_text('la_name,value\n"Bristol, City of ",3\n York,4\n')
     assert dfe_csv.read(path)["la_name"].to_list() == ["Bristol, City of", "York"]
+
+
+@pytest.mark.parametrize(("text", "places", "refused"), [
+    ("198", 0, False), ("198.790", 0, True), ("12.5", 1, False), ("12.55", 1, True), ("1,234", 0, False),
+])
+def test_a_figure_printed_to_more_places_than_the_release_declares_is_refused(text, places, refused):
+    df = pl.DataFrame({"n": [text]})
+    if refused:
+        with pytest.raises(missing.UnknownValueError, match=rf"f.csv: column 'n', row 2: '{re.escape(text)}' has more decimal"):
+            missing.split_value_and_flag(df, "n", "f.csv", places=places)
+    else:
+        assert missing.split_value_and_flag(df, "n", "f.csv", places=places)["n"][0] == float(text.replace(",", ""))

@@ -184,7 +184,7 @@ def _split(df: pl.DataFrame, columns: dict[str, str], source: str) -> pl.DataFra
     df = df.rename(columns)
     for source_col, ours in columns.items():
         try:
-            df = split_value_and_flag(df, ours, source)
+            df = split_value_and_flag(df, ours, source, places=0)  # every children's figure is a whole number
         except UnknownValueError as err:
             raise DataError(str(err).replace(f"column {ours!r}", f"column {source_col!r}")) from None
     return df
@@ -286,6 +286,7 @@ def build() -> dict[str, pl.DataFrame]:
         # name every year from its first to its last.
         years = releases.promised_years(file) if "_to_" in file else list(range(df["year"].min(), df["year"].max() + 1))
         releases.check_levels(df, file, years)
+        releases.check_no_council_lost(df, file, years)  # a council missing for a year would show as a gap
     # each row on its own first (its contract, its rates), so a refusal names the council, then the sums
     for df, spec in built.values():
         tables.check_table(df, spec)

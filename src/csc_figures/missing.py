@@ -40,11 +40,14 @@ class UnknownValueError(ValueError):
     """A cell that is neither a number nor a known missing code."""
 
 
-def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset: int = 2) -> pl.DataFrame:
+def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset: int = 2,
+                         places: int | None = None) -> pl.DataFrame:
     """Turn a text column of numbers and codes into a Float64 column plus `<column>_flag`.
 
     Raises UnknownValueError naming the file, column and first bad row when a cell
-    is neither a number nor a known code (a header row inside the data, say).
+    is neither a number nor a known code (a header row inside the data, say), or (with `places`, the
+    decimal places the release prints the figure to) when a number has more decimal places than that:
+    a count written '198.790' is a thousands separator typed as a point, not 198.79 people.
     """
     text = pl.col(column).cast(pl.String).str.strip_chars()
     lowered = text.str.to_lowercase()
@@ -63,6 +66,16 @@ def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset
             f"{first[column]!r} is neither a number nor a known missing code "
             f"({', '.join(repr(c) for c in MISSING_CODES if c)}){_hint(first[column])}; {bad.height} such cell(s)"
         )
+    if places is not None:
+        decimals = text.str.extract(r"\.(\d+)$").str.len_chars().fill_null(0)
+        precise = checked.with_row_index("__row").filter(pl.col("__value").is_not_null() & (decimals > places))
+        if precise.height:
+            first = precise.row(0, named=True)
+            printed = "whole numbers" if places == 0 else f"{places} decimal place{'s' * (places != 1)}"
+            raise UnknownValueError(
+                f"{source}: column {column!r}, row {first['__row'] + rows_offset}: {first[column]!r} has more decimal "
+                f"places than the release prints this figure to ({printed}): a thousands separator written as a "
+                f"point, or a figure from another column? {precise.height} such cell(s)")
     return checked.with_columns(
         pl.col("__value").alias(column),
         pl.when(pl.col("__value").is_null()).then(pl.col("__code").fill_null("")).otherwise(None).alias(f"{column}_flag"),

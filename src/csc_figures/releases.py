@@ -80,11 +80,16 @@ def _year_end(year: int) -> dt.date:
     return dt.date(year, 9, 30)
 
 
-def reorganised(year: int) -> tuple[set[str], set[str]]:
-    """DfE codes that stopped and started reporting between reporting years year-1 and year."""
+def _march_end(year: int) -> dt.date:
+    return dt.date(year, 3, 31)
+
+
+def reorganised(year: int, year_end=_year_end) -> tuple[set[str], set[str]]:
+    """DfE codes that stopped and started reporting between reporting years year-1 and year (a workforce year
+    ends at its 30 September census; a children's year, `_march_end`, on 31 March)."""
     gone, new = set(), set()
     for reorg in REORGANISATIONS:
-        if _year_end(year - 1) < reorg.date <= _year_end(year):
+        if year_end(year - 1) < reorg.date <= year_end(year):
             gone |= set(reorg.predecessors)
             new |= set(reorg.successors)
     return gone, new
@@ -92,7 +97,10 @@ def reorganised(year: int) -> tuple[set[str], set[str]]:
 
 def covered(df: pl.DataFrame) -> dict[int, set[str]]:
     """Year -> the DfE codes the council rows cover (a joint return covers each of its councils)."""
-    rows = df.filter(pl.col("geographic_level") == "local_authority").explode("joint_codes")
+    rows = df.filter(pl.col("geographic_level") == "local_authority")
+    if "joint_codes" not in df.columns:  # the children's files: one council a row
+        rows = rows.with_columns(joint_codes=pl.concat_list("la_code"))
+    rows = rows.explode("joint_codes")
     by_year = rows.group_by("year").agg(pl.col("joint_codes").unique())
     return {r["year"]: set(r["joint_codes"]) for r in by_year.iter_rows(named=True)}
 
@@ -116,6 +124,18 @@ def check_release(df: pl.DataFrame, file: str) -> None:
         if extra := codes[year] - expected:
             raise DataError(f"{file}: council(s) {_names(df, extra)} appear in {year} but not in {year - 1} "
                             f"(no reorganisation explains it)")
+
+
+def check_no_council_lost(df: pl.DataFrame, file: str, years: list[int]) -> None:
+    """A children's file: a council reported for a year is reported the next, unless a reorganisation (by
+    31 March) ended it. (These files keep rows for councils before they began or after they ended, so only a
+    council lost is a fault: a gap would be published as a missing year.)"""
+    codes = covered(df)
+    for year in years[1:]:
+        gone, _ = reorganised(year, _march_end)
+        if missing := codes.get(year - 1, set()) - gone - codes.get(year, set()):
+            raise DataError(f"{file}: council(s) {_names(df, missing)} reported for {year - 1} but missing from "
+                            f"{year} (no reorganisation explains it)")
 
 
 def _pairs(new: pl.DataFrame, old: pl.DataFrame) -> pl.DataFrame:

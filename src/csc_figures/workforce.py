@@ -175,6 +175,9 @@ assert set(PERCENT_MEASURES + COUNT_MEASURES + ("caseload", "agency_cover_rate",
     == set(MEASURES)
 
 NOT_PUBLISHED = "not_published"
+# The precision DfE prints each figure to in every release we hold: heads and cases are whole numbers,
+# full-time equivalents, rates and caseloads one decimal place (missing.split_value_and_flag refuses more).
+WHOLE_NUMBERS = ("headcount", "starters_headcount", "leavers_headcount", "agency_headcount", "cases")
 
 GEOGRAPHIC_LEVELS = dfe_csv.GEOGRAPHIC_LEVELS
 
@@ -248,7 +251,7 @@ def read_release(path: Path, layout: dict[str, str], vintage: int, source: str |
     df = raw.rename(layout)
     for measure in layout.values():
         try:
-            df = split_value_and_flag(df, measure, source)
+            df = split_value_and_flag(df, measure, source, places=0 if measure in WHOLE_NUMBERS else 1)
         except UnknownValueError as err:
             # name the source column, not ours, so the message points into the file
             source_col = next(k for k, v in layout.items() if v == measure)
