@@ -278,3 +278,15 @@ def test_robustness_is_deterministic():
     a, b = r.robustness(councils), r.robustness(councils)
     assert a.equals(b)
     assert a.filter(pl.col("measure") == "agency_rate")["clear"][0]
+
+
+@pytest.mark.parametrize("as_of", ["2008-12-31", "2031-01-01"])
+def test_a_date_outside_the_ofsted_files_is_refused_as_everywhere_else(as_of):
+    # one range check (in_force.check_as_of) for the story, the CLI's rating-at and the maps
+    from csc_figures import in_force
+
+    with pytest.raises(UserError, match=f"{as_of} is outside the data: Ofsted's files cover") as story:
+        r.build(as_of, 2021, 2020)
+    with pytest.raises(UserError) as cli:
+        in_force.parse_as_of(as_of)
+    assert str(story.value) == str(cli.value)

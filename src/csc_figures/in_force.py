@@ -63,14 +63,20 @@ def judgements_in_force(as_of: dt.date, history: pl.DataFrame | None = None,
                                      "framework": pl.String, "published": pl.Date, "inherited_from": pl.String})
 
 
-def parse_as_of(date_text: str) -> dt.date:
-    """A strict ISO date (YYYY-MM-DD) within the data's coverage, else UserError."""
-    as_of = as_date(date_text, "date")
+def check_as_of(as_of: dt.date) -> dt.date:
+    """The one range check of a date asked about (the CLI, the notebooks, the stories): UserError for a date
+    before the year of the first report or after the latest Ofsted file's as-at date."""
     first, last = coverage()
     if as_of < first or as_of > last:
         raise UserError(f"{as_of.isoformat()} is outside the data: Ofsted's files cover {first.isoformat()} "
-                        f"(the year of the first report) to {last.isoformat()} (the latest file's as-at date)")
+                        f"(the year of the first report) to {last.isoformat()} (the latest file's as-at date; "
+                        f"judgements published later are missing)")
     return as_of
+
+
+def parse_as_of(date_text: str) -> dt.date:
+    """A strict ISO date (YYYY-MM-DD) within the data's coverage, else UserError."""
+    return check_as_of(as_date(date_text, "date"))
 
 
 def rating_at_table(date_text: str, judgement: str | None = None, region: str | None = None,

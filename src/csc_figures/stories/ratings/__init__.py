@@ -38,7 +38,7 @@ combination of choices scored once, for the notebook to read; not imported here,
 from __future__ import annotations
 
 from .compute import (ARTICLE, BASES, Choices, DATED_BY, FIRST_EDITION_YEAR, JOINT_RULES, MEASURES, METHODS,
-    RANK, RATINGS, REORGANISED_RULES, STORY, WEIGHTS, assemble, base_returns, build, flat_councils, check_as_of, columns, council_rows,
+    RANK, RATINGS, REORGANISED_RULES, STORY, WEIGHTS, assemble, base_returns, build, flat_councils, columns, council_rows,
     council_table, counts_table, england_row, exclusions, group_table, judged_by_inspection, load_geography,
     load_judgements, load_workforce, ratings_table, ratings_table_rounded, special_councils, statuses_by_year, with_basis, year_end,
     is_article_edition)
@@ -55,7 +55,7 @@ __all__ = [
     "ARTICLE", "BASES", "BOOTSTRAP_RESAMPLES", "BOOTSTRAP_SEED", "COUNT_KEY", "Choices", "DATED_BY",
     "FIRST_EDITION_YEAR", "GROUP_KEYS", "JOINT_RULES", "LEDGER_ARTICLE", "MEASURES", "METHODS",
     "ARTICLE_NOTES", "METHOD_WORDS", "TABLE_WORDS", "article_note", "not_the_article", "table_caption", "PANEL_HEIGHT", "RANK", "RATINGS", "REORGANISED_RULES", "SOURCE", "STORY", "VARIANTS",
-    "WEIGHTS", "assemble", "base_returns", "build", "flat_councils", "cells_by_vintage", "check_as_of", "choice_grid", "columns",
+    "WEIGHTS", "assemble", "base_returns", "build", "flat_councils", "cells_by_vintage", "choice_grid", "columns",
     "council_rows", "council_table", "counts_table", "difference_notes", "edition_date", "editions", "notebook_edition",
     "england_row", "exclusions", "explain_cells", "gap_chart", "group_change", "group_mean", "group_table",
     "judged_by_inspection", "key_sentences", "load_geography", "load_judgements", "load_workforce",

@@ -353,6 +353,8 @@ def build(as_of: dt.date | str, year: int, base_year: int | None = None, vintage
     """(ratings table, council table) from the processed tables."""
     choices.check()
     as_of = as_date(as_of)
+    from ...in_force import check_as_of  # the one range check (CLI, notebooks, stories)
+
     check_as_of(as_of)
     year = _as_year(year, "year")
     base_year = None if base_year is None else _as_year(base_year, "base_year")
@@ -421,21 +423,6 @@ def counts_table(councils: pl.DataFrame, base: bool = False) -> pl.DataFrame:
                                .rename({"judgement": "rating"}), on="rating", how="left")
     out = pl.DataFrame({"rating": RATINGS}).join(grouped, on="rating", how="left")
     return out.with_columns(pl.exclude("rating").fill_null(0).cast(pl.Int64))
-
-
-# ---- checks on as_of ----------------------------------------------------------------------------
-
-def check_as_of(as_of: dt.date) -> None:
-    """UserError for a date before any judgement or after the latest Ofsted file's as-at date."""
-    from ...in_force import coverage
-
-    first, last = coverage()
-    if as_of < first:
-        raise UserError(f"as_of {as_of}: no Ofsted judgement had been published by then "
-                        f"(the inspection history starts in {first.year})")
-    if as_of > last:
-        raise UserError(f"as_of {as_of}: after {last}, the as-at date of the latest Ofsted file we hold; "
-                        f"judgements published later are missing")
 
 
 def special_councils(councils: pl.DataFrame) -> pl.DataFrame:
