@@ -55,3 +55,31 @@ def test_the_readme_section_is_the_committed_bench_output(tmp_path, monkeypatch)
     assert "run `make bench`" in readme.benchmark()
     (docs / "benchmark.md").write_text("# Benchmark\n\nWritten by `make bench` ...\n\n| measure |\n")
     assert readme.benchmark() == "Written by `make bench` ...\n\n| measure |"
+
+
+def test_a_one_at_a_time_rebuild_is_timed_step_by_step():
+    """Each command Make prints starts a step that lasts until the next one starts; the steps' own output
+    (their 'wrote' lines, the claims summary) starts nothing."""
+    lines = [(0.2, "PYTHONPATH=src python3 -m csc_figures.steps > build/steps.mk.tmp && mv build/steps.mk.tmp build/steps.mk\n"),
+             (0.5, ".venv/bin/python -m csc_figures.run 01_geography\n"),
+             (2.0, "01_geography: wrote outputs/notebooks/01_geography.ipynb\n"),
+             (2.1, ".venv/bin/python -m csc_figures.stories.ratings.method_search outputs/runs/steps/ratings_method_search.done\n"),
+             (9.1, ".venv/bin/python -m csc_figures.run 11_council_profile --each council=315 council=831\n"),
+             (12.0, ".venv/bin/python -m csc_figures.claims\n"),
+             (13.0, "The five articles quote 275 figures; ...\n"),
+             (13.5, "Built. The command line is .venv/bin/csc-figures\n")]
+    times = {s["step"]: round(s["seconds"], 2) for s in bench.step_times(lines, 14.0)}
+    assert times == {"before the first step (Make reads its rules; csc_figures.written)": 0.2, "steps": 0.3,
+                     "01_geography": 1.6, "stories.ratings.method_search": 7.0,
+                     "11_council_profile (2 councils, one kernel)": 2.9, "claims": 2.0}
+    assert [s["step"] for s in bench.step_times(lines, 14.0)][0] == "stories.ratings.method_search"  # slowest first
+    rows = bench.step_rows(lines, 14.0)
+    assert rows[0]["measure"] == "step of make -j1 all from raw: stories.ratings.method_search"
+    assert rows[0]["median_s"] == pytest.approx(7.0) and rows[0]["runs"] == 1
+
+
+def test_each_output_line_is_stamped_when_it_arrives():
+    lines: list[tuple[float, str]] = []
+    seconds, _, out = bench.run_tracked(["bash", "-c", "echo first; sleep 0.5; echo second"], lines=lines)
+    assert out == "first\nsecond\n" and [line for _, line in lines] == ["first\n", "second\n"]
+    assert lines[1][0] - lines[0][0] >= 0.4 and lines[1][0] <= seconds

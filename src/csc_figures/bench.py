@@ -40,16 +40,25 @@ MAKE = ["make", "--no-print-directory"]
 BASELINE_NOTE = "pandas read_excel(engine='odf', sheet_name=None) and read_csv"
 
 
-def run_tracked(cmd: list[str], env: dict | None = None, check: bool = True) -> tuple[float, int, str]:
-    """Run a command; return seconds, peak resident memory of its whole process tree, and its output."""
+def run_tracked(cmd: list[str], env: dict | None = None, check: bool = True,
+                lines: list[tuple[float, str]] | None = None) -> tuple[float, int, str]:
+    """Run a command; return seconds, peak resident memory of its whole process tree, and its output.
+
+    `lines`, if given, receives each output line with the seconds since the start at which it arrived.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env or os.environ.copy(), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     peak = 0
     parent = psutil.Process(proc.pid)
-    chunks: list[str] = []
+    arrived = [] if lines is None else lines
+
+    def read() -> None:
+        for line in proc.stdout:  # line by line, as Make prints each command before it starts it
+            arrived.append((time.perf_counter() - start, line))
+
     with ThreadPoolExecutor(1) as pool:
-        reader = pool.submit(proc.stdout.read)
+        reader = pool.submit(read)
         while proc.poll() is None:
             try:
                 tree = [parent, *parent.children(recursive=True)]
@@ -57,9 +66,9 @@ def run_tracked(cmd: list[str], env: dict | None = None, check: bool = True) -> 
             except psutil.Error:
                 pass
             time.sleep(0.05)
-        chunks.append(reader.result())
+        reader.result()
     seconds = time.perf_counter() - start
-    output = "".join(chunks)
+    output = "".join(line for _, line in arrived)
     if proc.returncode and check:
         raise SystemExit(f"error: {' '.join(cmd)} failed:\n{output[-3000:]}")
     return seconds, peak, output
@@ -134,14 +143,56 @@ def floor_runs(count: int, jobs: int, folder: Path) -> float:
     return time.perf_counter() - start
 
 
+# Make prints each recipe's command as it starts it; these start a step (the rest is the steps' own output).
+STEP_COMMAND = re.compile(r"^(?:\.venv/bin/python |PYTHONPATH=\S+ python3 )(?:-m )?(\S+)(.*)$")
+
+
+def step_times(lines: list[tuple[float, str]], total: float) -> list[dict]:
+    """Each step of a `make -j1` run with its seconds, slowest first, from the times Make printed each command:
+    one at a time, a step lasts until the next command starts (the last until the run ends). The time before
+    the first command is Make reading its rules and the hand-edit check (`csc_figures.written`)."""
+    starts = []
+    for at, line in lines:
+        command = STEP_COMMAND.match(line.rstrip("\n"))
+        if command:
+            module, rest = command.group(1).removeprefix("csc_figures."), " ".join(command.group(2).split())
+            name = rest.split()[0] if module == "run" and rest else module
+            if module == "run" and "--each" in rest:
+                name += f" ({len(rest.split()) - 2} councils, one kernel)"
+            starts.append((at, name))
+    timed = [{"step": "before the first step (Make reads its rules; csc_figures.written)",
+              "seconds": starts[0][0] if starts else total}]
+    for (at, name), (end, _) in zip(starts, [*starts[1:], (total, "")], strict=True):
+        timed.append({"step": name, "seconds": end - at})
+    return sorted(timed, key=lambda s: -s["seconds"])
+
+
+def step_rows(lines: list[tuple[float, str]], total: float) -> list[dict]:
+    """One bench row per step of a full `make -j1 all` from raw: where the rebuild's time goes."""
+    return [summarise(f"step of make -j1 all from raw: {s['step']}", [s["seconds"]]) for s in step_times(lines, total)]
+
+
+def bench_steps(runs: int, rows: list[dict]) -> None:
+    """One `make -j1 all` from raw, timed step by step (the rebuild's rows time whole runs; this says where)."""
+    run_tracked(MAKE + ["all"])
+    start_from_raw()
+    lines: list[tuple[float, str]] = []
+    seconds, _, _ = run_tracked(MAKE + ["-j1", "all"], lines=lines)
+    rows += step_rows(lines, seconds)
+
+
 def bench_rebuild(runs: int, rows: list[dict]) -> None:
     run_tracked(MAKE + ["all"])  # start from a built tree
+    by_step: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         for jobs in (1, 2):
             times, floors, peaks, count = [], [], [], 0
             for _ in range(runs):
                 start_from_raw()
-                seconds, peak, out = run_tracked(MAKE + [f"-j{jobs}", "all"])
+                lines: list[tuple[float, str]] = []
+                seconds, peak, out = run_tracked(MAKE + [f"-j{jobs}", "all"], lines=lines)
+                if jobs == 1 and not by_step:  # one at a time, each command's start ends the step before
+                    by_step = step_rows(lines, seconds)
                 count = len(notebooks_run(out))
                 times.append(seconds)
                 peaks.append(peak)
@@ -151,6 +202,7 @@ def bench_rebuild(runs: int, rows: list[dict]) -> None:
                              baseline=floor["measure"], ratio=statistics.median(times) / floor["median_s"],
                              target=TARGETS["rebuild"])
             rows += [floor, full]
+    rows += by_step
 
 
 def bench_incremental(runs: int, rows: list[dict]) -> None:
@@ -361,17 +413,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild-runs", type=int, default=2,
                         help="runs of each full rebuild and its floor (default 2, to stay within ten minutes)")
     parser.add_argument("--only", nargs="*", choices=["cli", "rebuild", "incremental", "cleaning", "profiles", "site",
-                                                      "notebook", "test"])
+                                                      "notebook", "test", "steps"],
+                        help="these measures only (steps: one make -j1 all from raw, timed step by step; a full "
+                             "run takes those rows from its first -j1 rebuild)")
     args = parser.parse_args(argv)
     rows: list[dict] = []
     profile: dict = {}
     steps = {"cli": bench_cli, "cleaning": bench_cleaning, "incremental": bench_incremental, "profiles": bench_profiles,
              "site": bench_site, "rebuild": bench_rebuild,
              "notebook": lambda runs, rows: bench_notebook(runs, rows, profile),
-             "test": lambda runs, rows: bench_test(rows, profile)}
+             "test": lambda runs, rows: bench_test(rows, profile), "steps": bench_steps}
     started, load_before = time.perf_counter(), os.getloadavg()[0]
     for name, step in steps.items():
-        if not args.only or name in args.only:
+        if (not args.only and name != "steps") or name in (args.only or ()):
             print(f"benchmark: {name} ...", file=sys.stderr, flush=True)
             step(args.rebuild_runs if name == "rebuild" else args.runs, rows)
     print(f"benchmark took {time.perf_counter() - started:.0f} s", file=sys.stderr)
