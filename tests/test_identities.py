@@ -59,3 +59,10 @@ def test_every_release_we_hold_passes_the_staff_check():
     workforce = tables.read("workforce")
     for vintage in workforce["vintage"].unique().to_list():
         identities.check_staff(workforce.filter(pl.col("vintage") == vintage), f"release {vintage}")
+
+
+def test_every_stock_of_children_looked_after_follows_from_last_years_and_the_flows():
+    from csc_figures import tables
+
+    assert identities.check_stock_flow(tables.read("children_looked_after"), "cla.csv") > 600  # every area, year
+    assert identities.check_per_10000(tables.read("children_looked_after"), "cla.csv") > 2000

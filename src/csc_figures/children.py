@@ -291,6 +291,7 @@ def build() -> dict[str, pl.DataFrame]:
     for df, spec in built.values():
         tables.check_table(df, spec)
     identities.check_per_10000(built["children_looked_after"][0], CLA_FILE)
+    identities.check_stock_flow(built["children_looked_after"][0], CLA_FILE)
     for df, spec in built.values():  # each council's newest year against the measure's earlier changes
         measures = [c for c in df.columns if f"{c}_flag" in df.columns]
         rates = [m for m in measures if m.endswith("_rate") or "percentile" in m or "median" in m]
