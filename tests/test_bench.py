@@ -83,3 +83,29 @@ def test_each_output_line_is_stamped_when_it_arrives():
     seconds, _, out = bench.run_tracked(["bash", "-c", "echo first; sleep 0.5; echo second"], lines=lines)
     assert out == "first\nsecond\n" and [line for _, line in lines] == ["first\n", "second\n"]
     assert lines[1][0] - lines[0][0] >= 0.4 and lines[1][0] <= seconds
+
+
+def test_the_per_cell_run_finds_the_chart_script_the_build_keeps(tmp_path, monkeypatch):
+    """Notebook 10's per-cell timing runs in a scratch folder, with the shared chart script already there
+    (as beside the committed figures), so its chart cell is not charged for bundling the script."""
+    import nbformat
+
+    from csc_figures.chart_pages import VEGA_SCRIPT
+
+    project = tmp_path / "project"
+    (project / "outputs" / "figures").mkdir(parents=True)
+    (project / "outputs" / "figures" / VEGA_SCRIPT).write_text("// the bundled script\n")
+    monkeypatch.setattr(bench.paths, "OUTPUTS", project / "outputs")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+
+    def papermill(cmd, **kwargs):
+        assert (scratch / "outputs" / "figures" / VEGA_SCRIPT).read_text() == "// the bundled script\n"
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("chart = r.relationship_chart(table)")]
+        nb.cells[0].metadata["papermill"] = {"duration": 0.5}
+        nbformat.write(nb, cmd[-2])
+
+    monkeypatch.setattr(bench.subprocess, "run", papermill)
+    assert bench.cell_times(scratch) == [{"cell": 1, "first_line": "chart = r.relationship_chart(table)",
+                                          "seconds": 0.5}]
