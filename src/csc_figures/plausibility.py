@@ -31,6 +31,7 @@ import math
 import polars as pl
 
 from .errors import DataError
+from .exceptions import reviewed
 
 MARGIN = 6.0  # times the largest earlier change (the worst real newest year: 5.5)
 MIN_POINTS = 1.0  # a rate may always move a point
@@ -135,8 +136,6 @@ def check_councils(df: pl.DataFrame, file: str, counts: list[str], rates: list[s
                    exceptions: set | None = None) -> int:
     """DataError naming the council (or the councils together) whose newest-year change lies far outside the
     distribution of the measure's earlier changes; otherwise the number of changes judged."""
-    from .inspection_checks import reviewed
-
     exceptions = reviewed("implausible change") if exceptions is None else exceptions
     newest = df["year"].max()
     judged = 0
