@@ -56,6 +56,44 @@ def _wait_for_server(port: int, token: str, server: subprocess.Popen) -> None:
             time.sleep(0.5)
 
 
+CELL_STATE = """() => {
+    const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
+    const prompt = c => (c.querySelector('.jp-InputArea-prompt') || {}).textContent || '';
+    // Lab renders a traceback as stderr
+    const errors = [...document.querySelectorAll(".jp-OutputArea-output[data-mime-type$='stderr'], "
+                                                 + ".jp-OutputArea-output[data-mime-type$='error']")];
+    const waiting = cells.find(c => !/\\[\\d+\\]/.test(prompt(c)));
+    const dialog = document.querySelector('.jp-Dialog');
+    return {cells: cells.length, done: cells.filter(c => /\\[\\d+\\]/.test(prompt(c))).length,
+            busy: cells.filter(c => prompt(c).includes('*')).length,
+            error: errors.length ? errors[0].innerText.slice(0, 2000) : '',
+            waiting: waiting ? waiting.querySelector('.cm-content').innerText.slice(0, 300) : '',
+            dialog: dialog ? dialog.innerText.slice(0, 500) : ''};
+}"""
+
+
+def _wait_for_every_cell(page, server_log: Path, limit: float = 600, stalled_after: float = 60) -> None:
+    """Until every code cell has run. Fails at once on an error output or a dialog, and after `stalled_after`
+    seconds with no cell running or finishing (Run All stopped, or never started), naming the cell it waits for."""
+    deadline, last, last_change = time.time() + limit, None, time.time()
+    while True:
+        state = page.evaluate(CELL_STATE)
+        if state["cells"] and state["done"] == state["cells"]:
+            return
+        progress = (state["done"], state["busy"])
+        if progress != last:
+            last, last_change = progress, time.time()
+        stalled = state["busy"] == 0 and time.time() - last_change > stalled_after
+        if state["error"] or state["dialog"] or stalled or time.time() > deadline:
+            page.screenshot(path=str(SCREENSHOTS / "run_all_stopped.png"))
+            log = server_log.read_text(errors="replace")[-3000:] if server_log.exists() else ""
+            raise AssertionError(
+                f"Run All did not finish: {state['done']} of {state['cells']} code cells ran, {state['busy']} running; "
+                f"error output: {state['error']!r}; dialog: {state['dialog']!r}; next cell: {state['waiting']!r}\n"
+                f"jupyter lab's log ends:\n{log}")
+        time.sleep(1)
+
+
 IN_PLACE = """
 import sys, nbformat
 from nbclient import NotebookClient
@@ -78,11 +116,13 @@ def test_a_lab_session_changes_no_committed_output(tmp_path, browser):
            "PYTHONPATH": str(copy / "src"), "TZ": "UTC", "LC_ALL": "C.UTF-8", "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}
     before = _committed(copy / "outputs")
     port, token = _free_port(), secrets.token_hex(16)
+    server_log = tmp_path / "jupyter-lab.log"  # its tail goes into a failure's message
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("jupyter")), "lab", *lab.server_arguments(), "--no-browser", "--allow-root",
          "--ip", "127.0.0.1",
          f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={copy}"],
-        cwd=copy, env=lab.server_environment(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        cwd=copy, env=lab.server_environment(env), stdout=server_log.open("wb"), stderr=subprocess.STDOUT,
+        start_new_session=True)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         _wait_for_server(port, token, server)
@@ -96,16 +136,13 @@ def test_a_lab_session_changes_no_committed_output(tmp_path, browser):
             editor.click()
             page.keyboard.press("Control+a")
             page.keyboard.type('council = "Derby"\nyear = 2025\nvintage = 2025\n')
+            typed = editor.inner_text()
+            assert 'council = "Derby"' in typed and "vintage = 2025" in typed, f"the parameters cell reads {typed!r}"
             page.get_by_role("menuitem", name="Run").click()
             page.get_by_role("menuitem", name=re.compile("^Run All Cells")).click()
-            # every code cell run: no prompt left at [*] or [ ], the kernel idle again. The notebook runs in 10 s
-            # outside a browser, but Lab draws each of its live charts while `make test` runs the browser suite on
-            # the other core: it has taken 150 to 250 s there, so the wait is generous (a cell's error still fails)
-            page.wait_for_function(
-                """() => {
-                    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-                    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-                }""", timeout=600_000)
+            # every code cell run (7 s alone, longer while the browser suite shares the cores); Lab's Run All stops at
+            # a cell's error, so the wait ends there too and says which cell, instead of waiting out its limit
+            _wait_for_every_cell(page, server_log)
             errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
                                   ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
             assert errors.count() == 0, errors.first.inner_text()[:2000]
