@@ -4,8 +4,10 @@ any cleaning step writes a table.
 Without it each cleaning step checked only its own files, so with `make -j2` the workforce table could be
 rewritten from a new release while the geography step was refusing that same release (two councils' codes
 swapped, say). Make runs this phase first: a refusal stops the build before any processed table or output
-changes, naming the file, the row, the column and the council. It writes nothing but its stamp
-(build/data-checked: each raw file checked and its sha256), so Make knows the files it holds have passed.
+changes, naming the file, the row, the column and the council. It writes no processed table: only the
+tables it built and checked, for the cleaning steps to take (build/checked/<step>/<table>.arrow, rewritten
+only when their bytes change), and its stamp (build/data-checked: each raw file checked and its sha256, and
+the package's code), so each raw file is read once per build, by its one reader, here.
 
     python -m csc_figures.check_data             # check, say what passed, write the stamp
 """
@@ -13,15 +15,19 @@ changes, naming the file, the row, the column and the council. It writes nothing
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
 import sys
 from pathlib import Path
 
 import polars as pl
 
-from . import children, geography, hexmap, inspections, paths, sources, tables, workforce
+from . import atomic, children, geography, hexmap, inspections, paths, sources, tables, workforce
 from .errors import DataError
+from .exceptions import EXCEPTIONS
 
 STAMP = Path("build") / "data-checked"
+CHECKED = "checked"  # beside the stamp: each step's checked tables
 
 
 def check_all() -> dict[str, dict[str, pl.DataFrame]]:
@@ -48,6 +54,39 @@ def build_all() -> dict[str, dict[str, pl.DataFrame]]:
     }
 
 
+def stage(built: dict[str, dict[str, pl.DataFrame]], folder: Path) -> None:
+    """Each step's checked tables as Arrow files under folder/<step>/, a file rewritten only when its bytes
+    change (so Make, and a reader, see an unchanged table as unchanged); a table no longer built is removed."""
+    for step, step_tables in built.items():
+        (folder / step).mkdir(parents=True, exist_ok=True)
+        for old in (folder / step).glob("*.arrow"):
+            if old.stem not in step_tables:
+                old.unlink()
+        for name, df in step_tables.items():
+            buffer = io.BytesIO()
+            df.write_ipc(buffer, compression="uncompressed")
+            atomic.write_bytes(folder / step / f"{name}.arrow", buffer.getvalue())
+
+
+def checked(step: str) -> dict[str, pl.DataFrame]:
+    """The tables the check phase built and checked for a cleaning step, by name: what its notebook writes.
+    When the raw files or the package changed since the last check (a reporter's run outside Make), the
+    check runs first, here."""
+    stamp, expected = paths.ROOT / STAMP, stamp_text()
+    if not stamp.exists() or stamp.read_text(encoding="utf-8") != expected:
+        check_and_stage(stamp)  # a refusal raises, naming the file, row, column and council
+    folder = stamp.with_name(CHECKED) / step
+    key = (str(folder), expected)
+    if key not in _CHECKED:  # a story asks for the map's placement once per date: read the tables once
+        _CHECKED[key] = {p.stem: pl.read_ipc(p) for p in sorted(folder.glob("*.arrow"))}
+    if not _CHECKED[key]:
+        raise DataError(f"{folder}: no checked tables for {step} (is it a cleaning step?)")
+    return dict(_CHECKED[key])
+
+
+_CHECKED: dict[tuple[str, str], dict[str, pl.DataFrame]] = {}
+
+
 def summary_lines(built: dict[str, dict[str, pl.DataFrame]]) -> list[str]:
     manifest = sources.load_manifest()
     lines = [f"Every check passed on the {len(manifest)} raw files in {paths.SOURCES_TOML.name}; "
@@ -59,25 +98,38 @@ def summary_lines(built: dict[str, dict[str, pl.DataFrame]]) -> list[str]:
 
 
 def stamp_text() -> str:
-    """What the stamp records: each raw file the checks read, with the sha256 the manifest pins."""
-    return "".join(f"{name} {source.sha256}\n" for name, source in sorted(sources.load_manifest().items()))
+    """What the stamp records: each raw file the checks read, with the sha256 the manifest pins, the reviewed
+    exceptions, and the package's code (a changed reader or check makes the checked tables stale)."""
+    code, package = hashlib.sha256(), Path(__file__).resolve().parent  # the code running, wherever it is
+    for path in sorted(package.rglob("*.py")):
+        code.update(f"{path.relative_to(package)}\0".encode() + path.read_bytes())
+    exceptions = EXCEPTIONS
+    return ("".join(f"{name} {source.sha256}\n" for name, source in sorted(sources.load_manifest().items()))
+            + f"{exceptions.parent.name}/{exceptions.name} {hashlib.sha256(exceptions.read_bytes()).hexdigest()}\n"
+            + f"src/csc_figures {code.hexdigest()}\n")
+
+
+def check_and_stage(stamp: Path) -> dict[str, dict[str, pl.DataFrame]]:
+    """check_all(), then the checked tables staged beside the stamp, then the stamp. The old stamp is removed
+    first: a refused file leaves none behind, so the next build (or checked()) checks again."""
+    stamp.unlink(missing_ok=True)
+    built = check_all()
+    stage(built, stamp.with_name(CHECKED))
+    atomic.write_text(stamp, stamp_text())
+    return built
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m csc_figures.check_data", description=__doc__)
     parser.add_argument("stamp", nargs="?", type=Path, default=None, help=f"the stamp to write (default {STAMP})")
     args = parser.parse_args(argv)
-    stamp = args.stamp or paths.ROOT / STAMP
-    stamp.unlink(missing_ok=True)  # a refused file leaves no stamp behind: the next build checks again
     try:
-        built = check_all()
+        built = check_and_stage(args.stamp or paths.ROOT / STAMP)
     except DataError as refused:  # SourceError (a missing or changed file) is one too
         print(f"check-data: refused, no table or output written:\n{refused}", file=sys.stderr)
         return 1
     for line in summary_lines(built):
         print(line)
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(stamp_text(), encoding="utf-8")
     return 0
 
 

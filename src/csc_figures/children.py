@@ -307,7 +307,7 @@ SPECS = {"children_in_need": CHILDREN_IN_NEED, "section_47": SECTION_47, "childr
 
 def write(built: dict[str, pl.DataFrame] | None = None) -> dict[str, pl.DataFrame]:
     """Write the three tables to data/processed/ (built from the raw files unless given); returns them by name."""
-    built = build() if built is None else built
+    built = build() if built is None else {name: built[name] for name in SPECS}  # in the order they are declared
     for name, df in built.items():
         tables.write(df, SPECS[name])
     return built

@@ -27,13 +27,22 @@ PERIODS = {"year": (r"^\d{4}$", "a four-digit reporting year"),
 def read(path: Path, source: str | None = None, columns: list[str] | None = None) -> pl.DataFrame:
     """A DfE CSV as text columns (BOM stripped); with `columns`, its header must be exactly those (any order)."""
     source = source or Path(path).name
-    check_row_lengths(path, source)
-    df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})  # some releases start with a BOM
-    df = df.with_columns(pl.all().str.strip_chars())  # 'York ' is York: no name keeps a stray space
+    # read once per process (geography takes every file's codes, its own step the figures), kept under the
+    # file's identity: a file replaced or rewritten since is read again
+    st = Path(path).stat()
+    key = (str(Path(path).resolve()), st.st_ino, st.st_size, st.st_mtime_ns, source)
+    if key not in _READ:
+        check_row_lengths(path, source)
+        df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+        df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})  # some releases start with a BOM
+        _READ[key] = df.with_columns(pl.all().str.strip_chars())  # 'York ' is York: no name keeps a stray space
+    df = _READ[key].clone()
     if columns is not None:
         check_header(df.columns, list(columns), source)
     return df
+
+
+_READ: dict[tuple, pl.DataFrame] = {}
 
 
 def check_row_lengths(path: Path, source: str) -> None:

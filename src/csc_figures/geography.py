@@ -28,7 +28,8 @@ from . import dfe_csv, ofsted_layouts, steps, tables
 from .errors import DataError, UserError
 from .neighbours import (NEIGHBOURS_FILE, STATISTICAL_NEIGHBOURS, build_statistical_neighbours,
                          neighbour_names, read_neighbours_raw)
-from .spreadsheet import find_header_row, load_sheet
+from .ofsted_rows import history_rows
+from .spreadsheet import load_sheet
 from .sources import raw_path
 
 # DfE files whose LA rows give DfE code, ONS code, name and region: the raw files the step declares.
@@ -290,15 +291,12 @@ def exists_on(as_of: dt.date) -> pl.Expr:
 # ---- names ---------------------------------------------------------------------------------
 
 def read_ofsted_names() -> pl.DataFrame:
-    """Ofsted's spellings with their ONS codes, from the newest long ILACS history (the Ofsted sheet with codes)."""
-    raw = load_sheet(OFSTED_NAMES_FILE, OFSTED_NAMES_SHEET)
-    header_at = find_header_row(raw, "Local authority area code", f"{OFSTED_NAMES_FILE}/{OFSTED_NAMES_SHEET}")
-    header = [(v or "").strip() for v in raw.row(header_at)]
-    code_col = raw.columns[header.index("Local authority area code")]
-    name_col = raw.columns[header.index("Local authority name")]
-    body = raw.slice(header_at + 1).select(pl.col(code_col).alias("ons"), pl.col(name_col).alias("name_variant"))
-    return body.filter(pl.col("ons").is_not_null()).unique().with_columns(
-        source=pl.lit(f"{OFSTED_NAMES_FILE}/{OFSTED_NAMES_SHEET}"))
+    """Ofsted's spellings with their ONS codes: the rows of the newest long ILACS history, parsed and checked
+    by the same reader the inspections step uses (ofsted_rows), not a second one."""
+    file = ofsted_layouts.NAMES_FILE
+    rows = history_rows(load_sheet(file.name, file.layout.history_sheet), file)
+    return rows.select(pl.col("ons_code").alias("ons"), pl.col("la_name_source").alias("name_variant")).unique(
+        ).with_columns(source=pl.lit(f"{OFSTED_NAMES_FILE}/{OFSTED_NAMES_SHEET}"))
 
 
 def build_la_names(geo: pl.DataFrame, dfe_codes: pl.DataFrame, neighbours_raw: pl.DataFrame,
@@ -378,7 +376,7 @@ def build_all() -> dict[str, pl.DataFrame]:
     codes = all_dfe_codes()
     geo, excluded = build_la_geography(codes)
     sn_raw = read_neighbours_raw()
-    neighbours, sn_excluded = build_statistical_neighbours(geo)
+    neighbours, sn_excluded = build_statistical_neighbours(geo, sn_raw)
     # Coded sources only: a spelling matched without a code (Ofsted's other sheets) adds no name-to-code
     # pair, so it belongs to the inspections step that matches it (its `ofsted_names` table).
     names = build_la_names(geo, codes, sn_raw, read_ofsted_names())

@@ -154,10 +154,11 @@ def check(positions: pl.DataFrame) -> None:
                 f"{n} ({c})" for c, n in shared.select("la_code", "la_name").rows()) + " share a hexagon")
 
 
-def positions(geo: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Every council's hexagon (checked), with its centre: x = q + 1/2 on odd rows, y = r * sqrt(3)/2."""
-    geo = tables.read("la_geography") if geo is None else geo
-    placed = place(geo, layout())
+def positions(geo: pl.DataFrame | None = None, placed: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every council's hexagon (checked), with its centre: x = q + 1/2 on odd rows, y = r * sqrt(3)/2.
+    `placed`: the councils already placed (the check phase's hex_layout table), else placed here."""
+    if placed is None:
+        placed = place(tables.read("la_geography") if geo is None else geo, layout())
     check(placed)
     return placed.with_columns(
         x=pl.col("q").cast(pl.Float64) + 0.5 * (pl.col("r") % 2).cast(pl.Float64),
@@ -165,6 +166,6 @@ def positions(geo: pl.DataFrame | None = None) -> pl.DataFrame:
     )
 
 
-def on(day: dt.date, geo: pl.DataFrame | None = None) -> pl.DataFrame:
+def on(day: dt.date, geo: pl.DataFrame | None = None, placed: pl.DataFrame | None = None) -> pl.DataFrame:
     """The councils that existed on `day`, with their hexagons."""
-    return positions(geo).filter(geography.exists_on(day)).drop("start_date", "end_date")
+    return positions(geo, placed).filter(geography.exists_on(day)).drop("start_date", "end_date")

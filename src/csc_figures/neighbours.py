@@ -93,8 +93,9 @@ def neighbour_names(raw: pl.DataFrame, source: str = NEIGHBOURS_FILE) -> pl.Data
         source=pl.lit(source))
 
 
-def build_statistical_neighbours(geo: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    long, excluded = parse_neighbours(read_neighbours_raw())
+def build_statistical_neighbours(geo: pl.DataFrame, raw: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The neighbours from the file as read (`raw`, read here if not given), every council known to `geo`."""
+    long, excluded = parse_neighbours(read_neighbours_raw() if raw is None else raw)
     known = set(geo["la_code"])
     unknown = sorted((set(long["la_code"]) | set(long["neighbour_code"])) - known)
     if unknown:

@@ -16,56 +16,10 @@ import polars as pl
 from . import geography
 from .judgements import IN_FORCE_FRAMEWORKS
 from .errors import DataError
+from .ofsted_rows import (_ILACS_TYPES, _OLD_FRAMEWORK_COLUMNS, JUDGEMENT_COLUMNS, LONG_SCHEMA,  # noqa: F401
+                          _HISTORY_COLUMNS, history_rows, normalise_judgement, parse_date)
 from .spreadsheet import clean_header, load_sheet, split_tables
 from .ofsted_layouts import NEWEST_FILE, OFSTED_FILES, WIDE_SHEETS, OfstedFile, TableLayout, WideSheet
-
-_JUDGEMENT_TEXT = {
-    "outstanding": "outstanding",
-    "good": "good",
-    "requires improvement to be good": "requires_improvement",
-    "requires improvement": "requires_improvement",
-    "ri": "requires_improvement",
-    "inadequate": "inadequate",
-}
-_NOT_JUDGED = {"", "-", "–"}
-# Pre-2013 frameworks also used 'adequate'; it is kept as written, never made into RI.
-_OLD_FRAMEWORK_TEXT = {"adequate": "adequate"}
-_ILACS_TYPES = {"ilacs standard inspection": "standard", "ilacs short inspection": "short"}
-
-JUDGEMENT_COLUMNS = ("overall", "help_and_protection", "children_in_care", "care_leavers", "adoption",
-                     "leadership", "lscb", "safeguarding", "looked_after_children", "child_protection")
-# Columns that appear only in frameworks before SIF, which may say 'adequate'.
-_OLD_FRAMEWORK_COLUMNS = ("safeguarding", "looked_after_children", "child_protection")
-
-
-# ---- cells ---------------------------------------------------------------------------------
-
-def normalise_judgement(value: str | None, where: str, old_framework: bool = False) -> str | None:
-    """Ofsted's wording to outstanding / good / requires_improvement / inadequate; '-' to null."""
-    if value is None:
-        return None
-    text = " ".join(value.split()).lower()
-    if text in _NOT_JUDGED:
-        return None
-    if text in _JUDGEMENT_TEXT:
-        return _JUDGEMENT_TEXT[text]
-    if old_framework and text in _OLD_FRAMEWORK_TEXT:
-        return _OLD_FRAMEWORK_TEXT[text]
-    raise DataError(f"{where}: {value!r} is not a judgement (expected Outstanding, Good, "
-                    f"Requires improvement to be good, Inadequate or '-')")
-
-
-def parse_date(value: str | None, where: str) -> dt.date | None:
-    """An ODS date cell read as text ('2012-07-27T00:00:00') or dd/mm/yyyy text; else an error."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})(T00:00:00(\.0+)?)?", text):
-        return dt.date.fromisoformat(m.group(1))
-    if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
-        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    raise DataError(f"{where}: {value!r} is not a date")
-
 
 # ---- reading the wide sheets ---------------------------------------------------------------
 
@@ -115,12 +69,7 @@ def parse_wide_table(header: list[str], body: pl.DataFrame, layout: TableLayout,
                                 f"without an overall effectiveness")
             rows.append({"la_name_source": name, "framework": event.framework, "inspection_type": kind,
                          "inspection_start": None, "published": published, **values, "row": rec["row"]})
-    return pl.DataFrame(rows, schema=_LONG_SCHEMA)
-
-
-_LONG_SCHEMA = {"la_name_source": pl.String, "framework": pl.String, "inspection_type": pl.String,
-                "inspection_start": pl.Date, "published": pl.Date,
-                **{c: pl.String for c in JUDGEMENT_COLUMNS}, "row": pl.Int64}
+    return pl.DataFrame(rows, schema=LONG_SCHEMA)
 
 
 def read_wide_sheet(spec: WideSheet, geo: pl.DataFrame, names: pl.DataFrame,
@@ -168,56 +117,12 @@ def ofsted_name_variants(geo: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame
     return pl.concat(frames).unique().sort("name_variant", "la_code", "source")
 
 
-# ---- the long history sheet (one row per inspection) -------------------------------------------
-
-_HISTORY_COLUMNS = {
-    "Local authority area code": "ons_code",
-    "Local authority name": "la_name_source",
-    "Local authority status": "status",
-    "Ofsted region": "ofsted_region",
-    "Inspection date": "inspection_start",
-    "Publication date": "published",
-    "Inspection type": "inspection_type",
-    "Overall effectiveness": "overall",
-    "The impact of leaders on social work practice with children and families": "leadership",
-    "The experiences and progress of children who need help and protection": "help_and_protection",
-    "The experiences and progress of children in care": "children_in_care",
-    "The experiences and progress of care leavers": "care_leavers",
-}
-
+# ---- the long history sheet (one row per inspection): its rows are ofsted_rows' -----------------
 
 def parse_history(raw: pl.DataFrame, geo: pl.DataFrame, file: OfstedFile) -> pl.DataFrame:
     """A long ILACS history (one row per inspection, ONS codes) as long rows with DfE codes."""
     where = file.where
-    [(header_row, header, body)] = split_tables(raw, "Local authority area code", 1, where)
-    present = [h for h in header if h]
-    unknown = [h for h in present if h not in _HISTORY_COLUMNS and h != "Web link"]
-    missing = [h for h in _HISTORY_COLUMNS if h not in present]
-    if unknown or missing:
-        raise DataError(f"{where}: unknown column(s) {unknown}, missing column(s) {missing}")
-    body = body.select("row", *[pl.col(body.columns[header.index(h) + 1]).alias(c) for h, c in _HISTORY_COLUMNS.items()])
-    rows = []
-    for rec in body.iter_rows(named=True):
-        at = f"{where}, row {rec['row']}"
-        if clean_header(rec["la_name_source"]) == "Local authority name":
-            raise DataError(f"{at}: the header repeated inside the data")
-        kind_text = " ".join((rec["inspection_type"] or "").split()).lower()
-        if kind_text not in _ILACS_TYPES:
-            raise DataError(f"{at}, column 'Inspection type': unknown inspection type {rec['inspection_type']!r}")
-        out = {"la_name_source": rec["la_name_source"].strip(), "ons_code": (rec["ons_code"] or "").strip(),
-               "framework": "ILACS", "inspection_type": _ILACS_TYPES[kind_text],
-               "inspection_start": parse_date(rec["inspection_start"], f"{at}, column 'Inspection date'"),
-               "published": parse_date(rec["published"], f"{at}, column 'Publication date'"),
-               "row": rec["row"]}
-        if out["published"] is None:
-            raise DataError(f"{at}: no publication date")
-        for h, c in _HISTORY_COLUMNS.items():
-            if c in JUDGEMENT_COLUMNS:
-                out[c] = normalise_judgement(rec[c], f"{at}, column {h!r}")
-        if out["overall"] is None:
-            raise DataError(f"{at}: no overall effectiveness")
-        rows.append(out)
-    long = pl.DataFrame(rows, schema={**_LONG_SCHEMA, "ons_code": pl.String})
+    long = history_rows(raw, file)
     lookup = geography.ons_lookup(geo)
     long = long.join(lookup, on="ons_code", how="left", validate="m:1")
     unmatched = long.filter(pl.col("la_code").is_null())
@@ -225,6 +130,8 @@ def parse_history(raw: pl.DataFrame, geo: pl.DataFrame, file: OfstedFile) -> pl.
         raise DataError(f"{where}: ONS code(s) matching no council: "
                         f"{unmatched.select('ons_code', 'la_name_source').unique().rows()}")
     return long.drop("ons_code").with_columns(source=pl.lit(file.name))
+
+
 
 
 def read_history(file: OfstedFile, geo: pl.DataFrame) -> pl.DataFrame:

@@ -35,8 +35,18 @@ def find_header_row(raw: pl.DataFrame, text: str, where: str) -> int:
 
 
 def load_sheet(file: str, sheet: str) -> pl.DataFrame:
-    """Every cell of a raw file's sheet as text, no header (rows as in the file)."""
-    return read_sheet(raw_path(file), sheet)
+    """Every cell of a raw file's sheet as text, no header (rows as in the file). Read once per process:
+    geography and inspections take the same sheets, so the sheet is kept under the file's identity (inode,
+    size, modification time), and a file replaced or rewritten since is read again."""
+    path = raw_path(file)
+    st = path.stat()
+    key = (str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns, sheet)
+    if key not in _SHEETS:
+        _SHEETS[key] = read_sheet(path, sheet)
+    return _SHEETS[key].clone()  # a copy costs nothing (columns are shared) and keeps the kept one intact
+
+
+_SHEETS: dict[tuple, pl.DataFrame] = {}
 
 
 def read_sheet(path, sheet: str) -> pl.DataFrame:

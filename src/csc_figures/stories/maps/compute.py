@@ -12,7 +12,7 @@ import datetime as dt
 
 import polars as pl
 
-from ... import dates, hexmap, in_force, judgements, measures, rounding, tables, workforce
+from ... import check_data, dates, hexmap, in_force, judgements, measures, rounding, tables, workforce
 from ...errors import UserError
 
 STORY = "maps"
@@ -23,16 +23,23 @@ BINS = 5  # quantile groups on a measure map: fifths of councils
 WORKFORCE_DAY = (9, 30)
 
 
+def _placed(geo: pl.DataFrame | None) -> pl.DataFrame | None:
+    """The build's councils on their hexagons, as the check phase placed them from the hex layout file (read
+    once per build, there); None for a geography given by the caller (a test's), placed from the file."""
+    return check_data.checked("16_maps")["hex_layout"] if geo is None else None
+
+
 def judgement_map_table(as_of: dt.date | str, history: pl.DataFrame | None = None,
                         geo: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every council existing on as_of, its hexagon and the SIF/ILACS judgement in force then."""
     as_of = dates.as_date(as_of)
     if history is None:
         as_of = in_force.parse_as_of(as_of.isoformat())  # refuses a date outside Ofsted's files
+    placed = _placed(geo)
     geo = tables.read("la_geography") if geo is None else geo
     held = in_force.judgements_in_force(as_of, history, geo)
     names = dict(geo.select("la_code", "la_name").rows())
-    out = hexmap.on(as_of, geo).join(held.drop("la_name"), on="la_code", how="left", validate="1:1")
+    out = hexmap.on(as_of, geo, placed).join(held.drop("la_name"), on="la_code", how="left", validate="1:1")
     return out.with_columns(
         as_of=pl.lit(as_of),
         judgement_label=pl.col("judgement").replace_strict(judgements.LABELS, default=NOT_JUDGED),
@@ -64,6 +71,7 @@ def measure_map_table(measure: str, year: int, vintage: int | None = None, panel
     with no figure keeps its hexagon, with the publisher's flag (suppressed, not returned) as the reason.
     """
     m = measures.measure(measure)
+    placed = _placed(geo)
     geo = tables.read("la_geography") if geo is None else geo
     rows = _workforce_rows(year, vintage, panel)
     day = dt.date(year, *WORKFORCE_DAY)
@@ -82,7 +90,7 @@ def measure_map_table(measure: str, year: int, vintage: int | None = None, panel
             figures[code] = {"value": r[measure], "flag": r[f"{measure}_flag"], "vintage": r["vintage"],
                              "joint_with": " and ".join(others) if others else None,
                              "joint_return": " and ".join(names.get(c, c) for c in members) if others else None}
-    hexes = hexmap.on(day, geo)
+    hexes = hexmap.on(day, geo, placed)
     missing = [c for c in figures if c not in set(hexes["la_code"])]
     if missing:
         raise UserError(f"{m.words} {year}: the release has figures for councils that did not exist on "
