@@ -221,15 +221,11 @@ def bench_incremental(runs: int, rows: list[dict]) -> None:
 
 
 def _clean_everything() -> None:
-    """Every source read from raw and cleaned into its tidy table, in memory (nothing written)."""
-    from . import children, geography, inspections, workforce
+    """The check phase (`make check-data`): every raw file read once and cleaned into its tidy tables with every
+    check and contract, in memory (nothing written): what the cleaning notebooks then write."""
+    from . import check_data
 
-    geo = geography.build_all()
-    inspections.build(geo["la_geography"], geo["la_names"])
-    workforce.build()
-    children.read_children_in_need(sources.raw_path(children.CIN_FILE))
-    children.read_section_47(sources.raw_path(children.S47_FILE))
-    children.read_children_looked_after(sources.raw_path(children.CLA_FILE))
+    check_data.check_all()
 
 
 def _pandas_baseline() -> None:
