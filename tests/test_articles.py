@@ -93,11 +93,6 @@ def test_describe_leaves_out_what_is_unknown(folder):
     assert articles.describe("feed.txt", "second", table) == "Second story headline (20 May 2022)"
 
 
-def test_long_date_is_the_desks_style():
-    assert articles.long_date(dt.date(2022, 5, 6)) == "6 May 2022"
-    assert articles.long_date(dt.date(2015, 11, 30)) == "30 November 2015"
-
-
 # ---- validation at the door -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("line, message", [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from csc_figures import claims
+from csc_figures import claims, dates
 from csc_figures.errors import DataError, UserError
 from csc_figures.stories import national_trends as nt
 
@@ -15,9 +15,9 @@ def _series(values: dict[int, float | None]) -> pl.DataFrame:
                         schema={"year": pl.Int64, "value": pl.Float64})
 
 
-def test_period_label():
-    assert nt.period_label(2021) == "2020-21"
-    assert nt.period_label(2000) == "1999-00"
+def test_year_span():
+    assert dates.year_span(2021) == "2020-21"
+    assert dates.year_span(2000) == "1999-00"
 
 
 def test_years_lowest_counts_back_to_the_last_lower_year():
@@ -147,7 +147,7 @@ def test_article_sentences_use_todays_and_reported_numbers():
 # ---- sentences true for any year (issue 30) -------------------------------------------------------
 
 def _series(values: dict[int, float | None], reported: tuple[int, ...] = ()) -> pl.DataFrame:
-    return pl.DataFrame({"year": list(values), "period": [nt.period_label(y) for y in values],
+    return pl.DataFrame({"year": list(values), "period": [dates.year_span(y) for y in values],
                          "value": list(values.values()), "is_reported": [y in reported for y in values]})
 
 
@@ -187,7 +187,7 @@ def test_article_figures_are_compared_only_on_the_article_years():
     year, base = nt.article_years()
     assert nt.article_comparison(year, base) is None
     note = nt.article_comparison(year + 1, base)
-    assert note and nt.period_label(year) in note and nt.period_label(year + 1) in note
+    assert note and dates.year_span(year) in note and dates.year_span(year + 1) in note
 
 
 def test_article_figures_are_read_from_the_ledger(monkeypatch):

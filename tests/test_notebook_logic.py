@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from csc_figures import grid, opening, workforce
+from csc_figures import dates, grid, opening, workforce
 from csc_figures.stories import inspection_judgements as ij
 from csc_figures.stories import maps, profile, ratings, reported
 
@@ -172,7 +172,7 @@ def test_editions_note_names_the_years_the_capped_dates_and_the_release():
     tables = pl.DataFrame({"year": [2018, latest.year], "as_of": [D(2019, 5, 6), latest]})
     note = ratings.editions_note(tables, 2024)
     assert note.startswith("The same table for every workforce year from 2017-18 to ")
-    assert f"so {ratings.year_label(latest.year)} uses that date" in note and note.endswith("DfE's 2024 release.")
+    assert f"so {dates.year_span(latest.year)} uses that date" in note and note.endswith("DfE's 2024 release.")
     assert "uses that date" not in ratings.editions_note(tables.head(1), None)
 
 

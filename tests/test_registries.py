@@ -6,7 +6,7 @@ import math
 import polars as pl
 import pytest
 
-from csc_figures import dates, formatting, judgements, measures, rounding
+from csc_figures import dates, formatting, judgements, measures, paths, rounding
 from csc_figures.errors import DataError, UserError
 
 
@@ -69,6 +69,28 @@ def test_date_parser_refuses_impossible_dates_and_takes_dates():
     with pytest.raises(UserError, match="not a real date"):
         dates.as_date("2022-02-30")
     assert dates.as_date(" 2022-05-06 ") == dates.as_date(dt.datetime(2022, 5, 6, 13)) == dt.date(2022, 5, 6)
+
+
+def test_dates_in_words_are_the_desks_style_whatever_the_locale():
+    assert dates.day_words(dt.date(2022, 5, 6)) == dates.day_words("2022-05-06") == "6 May 2022"
+    assert dates.day_words("2021-03-31T00:00:00") == "31 March 2021"
+    assert dates.month_words("2023-09-01") == dates.month_words("2023-09") == "September 2023"
+    assert dates.day_words(None, missing="an unknown date") == "an unknown date"
+    with pytest.raises(UserError, match="not a date"):
+        dates.day_words("31/03/2021")
+    assert [dates.year_span(y) for y in (2000, 2021)] == ["1999-00", "2020-21"]
+
+
+def test_dates_are_put_in_words_in_one_module():
+    """Month names and strftime's %B (which follows the desk's locale) appear only in csc_figures.dates."""
+    found = []
+    for path in sorted((paths.ROOT / "src" / "csc_figures").rglob("*.py")):
+        if path.name == "dates.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if "%B" in line and "strptime" not in line or '"September"' in line or '"January"' in line:
+                found.append(f"{path.name}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)
 
 
 # ---- registries -----------------------------------------------------------------------------------

@@ -171,11 +171,27 @@ def test_partner_with_figures_in_old_layout_is_an_error(tmp_path):
         ["2021", "Reporting year", "Local authority", "E92000001", "England", "E13000002", "Outer London",
          "318", "E09000027", "Richmond upon Thames"] + ["6"] * 20,
     ]
+    joint = {("314", "318"): 2017}  # as a later release names it
     with pytest.raises(DataError, match="318"):
-        workforce.read_release(_write(tmp_path, header, rows), workforce.LAYOUT_2022, 2022)
+        workforce.read_release(_write(tmp_path, header, rows), workforce.LAYOUT_2022, 2022, joint=joint)
     rows[1] = rows[1][:10] + ["z"] * 20
-    df = workforce.read_release(_write(tmp_path, header, rows), workforce.LAYOUT_2022, 2022)
+    df = workforce.read_release(_write(tmp_path, header, rows), workforce.LAYOUT_2022, 2022, joint=joint)
     assert df.filter(pl.col("la_code") == "314")["joint_codes"].to_list() == [["314", "318"]]
+    # with no release naming the joint return (a desk holding the 2022 release alone), the partner's row of
+    # `z` cannot be placed: refused, naming it, rather than published as a council with no figures
+    with pytest.raises(DataError, match=r"council 318 \(Richmond upon Thames\) in 2021 has no figure of its own"):
+        workforce.read_release(_write(tmp_path, header, rows), workforce.LAYOUT_2022, 2022)
+    # and a file with no joint return at all needs none
+    alone = workforce.read_release(_write(tmp_path, header, rows[:1]), workforce.LAYOUT_2022, 2022)
+    assert not alone["is_joint"].any()
+
+
+def test_joint_returns_are_learnt_from_the_releases_that_name_them():
+    names = {vintage: name for vintage, (name, _) in workforce.releases().items()}
+    learnt = workforce.joint_returns(list(names.values()))
+    # Achieving for Children every year we hold; Northamptonshire Children's Trust from the councils' first year
+    assert learnt == {("314", "318"): 2017, ("940", "941"): 2021}
+    assert workforce.joint_returns([names[2022]]) == {}  # the older layout names none
 
 
 def test_every_non_numeric_raw_cell_is_flagged(built):

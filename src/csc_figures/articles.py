@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from . import paths
+from .dates import day_words
 from .claims import _write_atomic, load_claims
 from .errors import DataError, UserError
 
@@ -31,8 +32,6 @@ ARTICLE_COLUMNS = ["article", "story", "headline", "publisher", "author", "publi
 CLAIM_STORY_COLUMNS = ["claim_id", "article", "story"]
 NOT_IN_TEXT = "not in text"  # date_source of a story whose date we could not establish
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")  # not %B: that follows the locale
 
 
 def _read(path: Path, columns: list[str]) -> pl.DataFrame:
@@ -162,11 +161,6 @@ def story_for_claim(claim_id: str) -> dict:
     return rows.row(0, named=True)
 
 
-def long_date(date: dt.date) -> str:
-    """2022-05-06 -> '6 May 2022', the desk's style."""
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
 def describe(article: str, story: str, table: pl.DataFrame | None = None) -> str:
     """'Headline (Publisher, 6 May 2022)'; a publisher or date the text does not give is left out."""
     table = articles() if table is None else table
@@ -176,7 +170,7 @@ def describe(article: str, story: str, table: pl.DataFrame | None = None) -> str
     row = rows.row(0, named=True)
     said = [row["publisher"]] if row["publisher"] else []
     if row["published"] is not None:
-        said.append(long_date(row["published"]))
+        said.append(day_words(row["published"]))
     return f"{row['headline']} ({', '.join(said)})" if said else row["headline"]
 
 

@@ -26,6 +26,7 @@ import sys
 import textwrap
 
 from . import undo
+from .dates import day_words, year_span
 from .errors import DataError, UserError
 
 FORMATS = ("table", "csv", "json")
@@ -82,10 +83,7 @@ def _emit(fmt: str, data, table=None, before: list[str] | None = None, after: li
 
 def _day(value) -> str:
     """2023-09-01 -> '1 September 2023'."""
-    from .dates import as_date
-
-    day = as_date(value, "date")
-    return f"{day.day} {day.strftime('%B %Y')}"
+    return day_words(value)
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -187,7 +185,7 @@ def _changes(args) -> None:
 def _ratings(args) -> None:
     import polars as pl
 
-    from .stories.ratings import build, counts_table, key_sentences, ratings_table_rounded, year_label
+    from .stories.ratings import build, counts_table, key_sentences, ratings_table_rounded
     from .stories.ratings.compute import Choices
     from .stories.ratings.reproduce import edition_for
 
@@ -195,8 +193,8 @@ def _ratings(args) -> None:
     table, councils = build(ed.as_of, ed.year, ed.base_year, ed.vintage, Choices(method=ed.method))
     counts = counts_table(councils, base=True)
     rounded = ratings_table_rounded(table)
-    heading = (f"Ofsted ratings and the social work workforce: {year_label(ed.year)} against "
-               f"{year_label(ed.base_year)}, councils grouped by the judgement in force on {_day(ed.as_of)}.")
+    heading = (f"Ofsted ratings and the social work workforce: {year_span(ed.year)} against "
+               f"{year_span(ed.base_year)}, councils grouped by the judgement in force on {_day(ed.as_of)}.")
     short = {"turnover_rate": "turnover %", "vacancy_rate": "vacancy %", "agency_rate": "agency %",
              "absence_rate": "absence %", "caseload": "caseload"}
     from .judgements import words as judgement_words
@@ -218,10 +216,10 @@ def _ratings(args) -> None:
     print(_wrap(ed.stated, "  "))
     print()
     print(_wrap(key_sentences(table, counts, ed.as_of, ed.year, ed.base_year)))
-    print("\n" + _wrap([f"Averages in {year_label(ed.year)} (councils: workforce returns; rates in %, caseload in "
+    print("\n" + _wrap([f"Averages in {year_span(ed.year)} (councils: workforce returns; rates in %, caseload in "
                         "cases per social worker; one decimal place, as the article):"]))
     print(plain_table(averages))
-    print("\n" + _wrap([f"Change from {year_label(ed.base_year)} (percentage points; caseload in cases), between "
+    print("\n" + _wrap([f"Change from {year_span(ed.base_year)} (percentage points; caseload in cases), between "
                         "the rounded averages:"]))
     print(plain_table(changes))
     print("\nRates are DfE's FTE-basis figures; full precision with --format csv or json.")

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from . import tables
+from .dates import day_words
 from .errors import DataError, UserError
 
 # Wrappers around a council's name, removed from a typed name (and from the spellings) before matching.
@@ -77,9 +78,7 @@ class Council:
         if self.matched_by not in ("DfE code", "ONS code", "name") or _key(self.typed) != _key(self.name):
             lines.append(f"{self.typed!r} is {self.describe()}.")
         if self.ended:
-            from .articles import long_date  # the desk's date style: 31 March 2021
-
-            lines.append(f"{self.name} was abolished; it existed until {long_date(dt.date.fromisoformat(self.ended))}.")
+            lines.append(f"{self.name} was abolished; it existed until {day_words(dt.date.fromisoformat(self.ended))}.")
         for joint in self.joint_returns:
             partners = [n for c, n in zip(joint.members, joint.member_names, strict=True) if c != self.la_code]
             years = _year_span(joint.years)

@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from . import paths, sources
+from .dates import day_words
 
 SCALE = 1.02  # every count in the synthetic year, against the newest real year
 REVISED_MEASURE, REVISION = "absence_rate", 0.3  # the synthetic release's one revision (points, a year earlier)
@@ -178,7 +179,7 @@ def ofsted_file(newest: Path, history_sheet: str, as_at_sheet: str, as_at: dt.da
     t = _header_at(table, "Local authority name")
     tcol = {(v or "").strip(): i for i, v in enumerate(table[t])}
     title = table[0]
-    table[0] = [re.sub(r"as at (\d{1,2} \w+ \d{4})", f"as at {new_as_at.day} {new_as_at:%B %Y}", v)
+    table[0] = [re.sub(r"as at (\d{1,2} \w+ \d{4})", f"as at {day_words(new_as_at)}", v)
                 if v else v for v in title]
     for row in table[t + 1:]:
         if (row[tcol.get("Local authority area code", -1)] if "Local authority area code" in tcol else None) \
@@ -229,7 +230,7 @@ def add_releases(root: Path) -> list[str]:
     of_name = f"LA_Inspection_Outcomes_as_at_31_March_{newest_of.as_at.year + 1}.ods"
     new_as_at = ofsted_file(raw / newest_of.name, layout_of.history_sheet, layout_of.as_at_sheet, newest_of.as_at,
                             raw / of_name)
-    entries += _entry(of_name, raw / of_name, newest_of, release=f"As at {new_as_at:%d %B %Y} (synthetic)",
+    entries += _entry(of_name, raw / of_name, newest_of, release=f"As at {day_words(new_as_at)} (synthetic)",
                       as_at=new_as_at)
     with open(root / "data" / "sources.toml", "a", encoding="utf-8") as f:
         f.write(entries)

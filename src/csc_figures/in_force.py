@@ -10,7 +10,7 @@ import datetime as dt
 import polars as pl
 
 from . import geography, tables
-from .dates import as_date
+from .dates import as_date, day_words
 from .errors import UserError
 from .judgements import IN_FORCE_FRAMEWORKS
 from .ofsted_sheets import latest_as_at
@@ -131,15 +131,13 @@ def parse_region(text: str, geo: pl.DataFrame) -> str:
 def in_force_lines(as_of: str) -> list[str]:
     """The judgement in force on a date, council counts by judgement, and who carries a predecessor's."""
     from . import judgements
-    from .articles import long_date
-
     day = parse_as_of(as_of)
     table = rating_at_table(as_of)
-    lines = [f"On {long_date(day)}: {table.height} councils."]
+    lines = [f"On {day_words(day)}: {table.height} councils."]
     for judgement, n in table.group_by("judgement").len().sort("judgement", nulls_last=True).rows():
         lines.append(f"  {judgements.words(judgement, judgement) if judgement else 'no SIF or ILACS judgement yet'}: {n}")
     for row in table.filter(pl.col("inherited_from").is_not_null()).iter_rows(named=True):
         lines.append(f"  {row['la_name']} carries the {judgements.words(row['judgement'], row['judgement'])} judgement "
                      f"of its predecessor (DfE {row['inherited_from']}; {row['framework']}, published "
-                     f"{long_date(dt.date.fromisoformat(str(row['published'])))}).")
+                     f"{day_words(dt.date.fromisoformat(str(row['published'])))}).")
     return lines

@@ -41,6 +41,7 @@ import re
 import polars as pl
 
 from . import inspection_checks, judgements, steps, tables
+from .dates import day_words, month_words
 from .errors import DataError
 from .ofsted_layouts import (FILE_PRIORITY, HISTORY_FILES, LAYOUTS, NEWEST_FILE, OFSTED_FILES, WIDE_SHEETS,  # noqa: F401
                              OfstedFile, TableLayout, WideSheet, file_as_at, ofsted_files)
@@ -252,7 +253,7 @@ def _words_for(file: OfstedFile) -> str:
     """An Ofsted file as a reader names it: 'the 2023 history', 'the March 2025 outcomes'."""
     if not file.layout.as_at_sheet:
         return f"the {file.as_at.year} history"
-    return f"the {file.as_at.strftime('%B')} {file.as_at.year} outcomes"
+    return f"the {month_words(file.as_at)} outcomes"
 
 
 FILE_WORDS = {f.name.split(".")[0]: _words_for(f) for f in OFSTED_FILES}
@@ -274,16 +275,12 @@ def _value_words(value: str | None) -> str:
     if value == "(not in file)":
         return "not in the file"
     if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-        from .articles import long_date
-
-        return long_date(dt.date.fromisoformat(value))
+        return day_words(dt.date.fromisoformat(value))
     return judgements.words(value, value).replace("_", " ")
 
 
 def summary_lines(built: dict[str, pl.DataFrame]) -> list[str]:
     """How many rows the Ofsted files gave, how many inspections and councils they merged into, by framework."""
-    from .articles import long_date
-
     history = built["inspections"]
     from .formatting import count_word
 
@@ -293,7 +290,7 @@ def summary_lines(built: dict[str, pl.DataFrame]) -> list[str]:
     for framework, n in history.group_by("framework").len().sort("framework").rows():
         lines.append(f"  {framework}: {n:,}")
     first, last = history["published"].min(), history["published"].max()
-    lines.append(f"Reports published from {long_date(first)} to {long_date(last)}.")
+    lines.append(f"Reports published from {day_words(first)} to {day_words(last)}.")
     return lines
 
 

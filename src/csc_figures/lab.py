@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 
+from .dates import day_words
 from .params import PUBLISH_VARIABLE
 
 LIVE = "csc_live"
@@ -146,12 +147,6 @@ def _pieces(columns: list[str], keep: int, width: int) -> list[list[str]]:
     return [head + rest[i:i + step] for i in range(0, len(rest), step)] or [head]
 
 
-def _long_date(value) -> str:
-    from .articles import long_date
-
-    return long_date(value)
-
-
 def show(df, caption: str | None = None, places: dict[str, int] | None = None, keep: int = 1,
          names: dict[str, str] | None = None, max_columns: int = MAX_COLUMNS) -> None:
     """Print a table as the desk prints it: a caption, reader names for columns, counts with separators,
@@ -161,7 +156,7 @@ def show(df, caption: str | None = None, places: dict[str, int] | None = None, k
 
     df = df.with_columns([pl.col(c).list.join(", ") for c, t in df.schema.items()
                           if isinstance(t, pl.List) and t.inner == pl.String]
-                         + [pl.col(c).map_elements(_long_date, return_dtype=pl.String)
+                         + [pl.col(c).map_elements(day_words, return_dtype=pl.String)
                             for c, t in df.schema.items() if t == pl.Date])
     text = copy_table(df, places)
     # a blank cell stays blank (the caption or a sentence says why), never 'unavailable' in every gap

@@ -24,6 +24,7 @@ import datetime as dt
 import polars as pl
 
 from . import geography, judgements, tables
+from .dates import day_words
 from .errors import UserError
 
 IN_FORCE, OFSTED = "in-force", "ofsted"
@@ -100,8 +101,6 @@ def reconciliation(as_of: dt.date, history: pl.DataFrame | None = None,
                    geo: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every council the two bases count differently on `as_of` (a different judgement, or judged on one only),
     with both judgements and the reason, worked out from the inspections each basis takes."""
-    from .articles import long_date
-
     history = tables.read("inspections") if history is None else history
     geo = tables.read("la_geography") if geo is None else geo
     in_force = judgements_on(as_of, IN_FORCE, history, geo)
@@ -120,9 +119,9 @@ def reconciliation(as_of: dt.date, history: pl.DataFrame | None = None,
             reason = "no SIF or ILACS inspection carried out by the date"
         elif r["published_ofsted"] > as_of:
             started = r["inspection_start"]
-            reason = ((f"inspected from {long_date(started)}, " if started else "inspected by the date, ")
-                      + f"report published {long_date(r['published_ofsted'])}: after {long_date(as_of)} but by "
-                      f"{long_date(cutoff)}, so Ofsted counts it while the earlier judgement is still in force")
+            reason = ((f"inspected from {day_words(started)}, " if started else "inspected by the date, ")
+                      + f"report published {day_words(r['published_ofsted'])}: after {day_words(as_of)} but by "
+                      f"{day_words(cutoff)}, so Ofsted counts it while the earlier judgement is still in force")
         else:
             reason = "unexplained: the two bases take different reports published by the date"
         rows.append({"la_code": r["la_code"], "la_name": r["la_name"], "in_force": r["judgement"],
@@ -144,18 +143,17 @@ COLUMN_WORDS = {"judgement": "judgement", "in-force_councils": "councils, in for
 
 def sentence(table: pl.DataFrame, as_of: dt.date) -> str:
     """Both bases' good-or-outstanding count and share on a date, in one sentence (from `counts`)."""
-    from .articles import long_date
     from .formatting import count_word, pct
 
     good = table.filter(pl.col("judgement") == "good or outstanding").row(0, named=True)
     not_yet = table.filter(pl.col("judgement") == "not yet inspected").row(0, named=True)
     grades = table.filter(pl.col("judgement").is_in([judgements.words(j) for j in judgements.ORDER]))
     judged = {b: int(grades[f"{b}_councils"].sum()) for b in BASES}
-    day = long_date(as_of)
+    day = day_words(as_of)
     text = (f"On {day}, {good['in-force_councils']} of the {judged[IN_FORCE] + not_yet['in-force_councils']} councils "
             f"({pct(good['in-force_share'], 0)}) held a good or outstanding judgement in force. Counted as Ofsted "
             f"counts (the latest inspection carried out by {day} whose report was published by "
-            f"{long_date(publication_cutoff(as_of))}), {good['ofsted_councils']} of the {judged[OFSTED]} councils "
+            f"{day_words(publication_cutoff(as_of))}), {good['ofsted_councils']} of the {judged[OFSTED]} councils "
             f"inspected ({pct(good['ofsted_share'], 0)})")
     n = not_yet["ofsted_councils"]
     return text + (f", with {count_word(n)} not yet inspected." if n else ".")

@@ -11,12 +11,12 @@ The question and the method stay in the notebook's first Markdown cell: they do 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import polars as pl
 
 from . import params as declared
+from .dates import day_words, month_words
 from . import sources, steps
 
 # The claims each story notebook checks: the claims ledger's computation keys that start with these.
@@ -75,9 +75,9 @@ def _document_date(text: str) -> str:
     """A cited document's date as the desk writes it: '2022-05-20' -> '20 May 2022', '2022-05' -> 'May 2022'."""
     text = str(text).strip()
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        return _long_date(text)
+        return day_words(text)
     if len(text) == 7 and text[4] == "-" and text[5:].isdigit():
-        return dt.date(int(text[:4]), int(text[5:]), 1).strftime("%B %Y")
+        return month_words(text)
     return text
 
 
@@ -92,12 +92,6 @@ def reported_lines(name: str, values: dict[str, Any]) -> list[str]:
                               reported.LONGITUDINAL)
     return [f"*{row['document']}* ({row['publisher'].replace('; ', ', ')}, {_document_date(row['date'])})"
             for row in docs.iter_rows(named=True)]
-
-
-def _long_date(value: Any) -> str:
-    from .articles import long_date
-
-    return long_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
 
 
 def article_lines(name: str) -> list[str]:
@@ -116,7 +110,7 @@ def article_lines(name: str) -> list[str]:
     for row in stories.iter_rows(named=True):
         said = [row["publisher"]] if row["publisher"] else []
         if row["published"]:
-            said.append(_long_date(row["published"]))
+            said.append(day_words(row["published"]))
         lines.append(f"“{row['headline']}”" + (f" ({', '.join(said)})" if said else ""))
     if len(lines) > _MAX_ARTICLES:
         lines = [*lines[:_MAX_ARTICLES], f"and {len(lines) - _MAX_ARTICLES} more stories (data/articles.csv)"]

@@ -22,7 +22,10 @@ for Children, every year we hold) and North and West Northamptonshire (940 and
   (314, 940) and gives the partner (318, 941) a row of `z` (not applicable). We
   keep both rows as published: the lead row is marked joint with both codes, the
   partner row stays a single-council row of nulls flagged `z` (checked, so a
-  partner row carrying numbers is an error, not silently mislabelled).
+  partner row carrying numbers is an error, not silently mislabelled). Which
+  councils are joint, and from which year, is learnt from the releases that name
+  them (`joint_returns`), never typed here; a council row of `z` in a release
+  that names none, with no later release to say whose partner it is, is refused.
 Compare a joint unit across vintages on `joint_codes`, not `la_code`.
 
 Suppressed cells become nulls with the DfE code in `<measure>_flag`; a measure a
@@ -37,7 +40,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import dfe_csv, identities, plausibility, sources, sums, tables
+from . import dfe_csv, geography, identities, plausibility, sources, sums, tables
 from . import releases as release_checks  # completeness and cross-release checks
 from .errors import DataError, UserError
 from .missing import UnknownValueError, split_value_and_flag
@@ -181,8 +184,6 @@ WHOLE_NUMBERS = ("headcount", "starters_headcount", "leavers_headcount", "agency
 
 GEOGRAPHIC_LEVELS = dfe_csv.GEOGRAPHIC_LEVELS
 
-# Joint units: (DfE codes) -> first reporting year they made one return.
-JOINT_UNITS = {("314", "318"): 2017, ("940", "941"): 2021}
 
 _FLAG_TEXT = "the suppression code (x, c, z, u, low...), `not_published` if the release lacks the measure, else null"
 
@@ -237,8 +238,10 @@ def _data_error(source: str, message: str) -> DataError:
     return DataError(f"{source}: {message}")
 
 
-def read_release(path: Path, layout: dict[str, str], vintage: int, source: str | None = None) -> pl.DataFrame:
-    """One release file as rows of the `workforce` table (every row kept)."""
+def read_release(path: Path, layout: dict[str, str], vintage: int, source: str | None = None,
+                 joint: dict[tuple[str, ...], int] | None = None) -> pl.DataFrame:
+    """One release file as rows of the `workforce` table (every row kept). `joint`: the joint returns the
+    releases name ((DfE codes) -> first year filed jointly, `joint_returns`), for a release that does not."""
     source = source or path.name
     raw = dfe_csv.read(path, source, ID_COLUMNS + list(layout))
     dfe_csv.check_identifiers(raw, source, period="year", joint_codes=True)
@@ -272,7 +275,7 @@ def read_release(path: Path, layout: dict[str, str], vintage: int, source: str |
         pl.when(~pl.col("geographic_level").eq("National")).then(pl.col("region_code")).alias("region_code"),
         pl.when(~pl.col("geographic_level").eq("National")).then(pl.col("region_name")).alias("region_name"),
     )
-    df = _mark_joint_units(df, list(layout.values()), source)
+    df = _mark_joint_units(df, list(layout.values()), source, joint or {})
     df = df.select(list(WORKFORCE.columns))
     if df.height != rows_in:
         raise _data_error(source, f"{rows_in} rows in but {df.height} rows out")
@@ -282,14 +285,35 @@ def read_release(path: Path, layout: dict[str, str], vintage: int, source: str |
     return df
 
 
-def _mark_joint_units(df: pl.DataFrame, published: list[str], source: str) -> pl.DataFrame:
+def joint_returns(names: list[str]) -> dict[tuple[str, ...], int]:
+    """Each joint return the releases name ('314 / 318' from 2023), as its DfE codes with the first reporting
+    year any of them files it jointly: learnt from the data, for the older layout that does not name them."""
+    found: dict[tuple[str, ...], int] = {}
+    for name in names:
+        raw = dfe_csv.read(sources.raw_path(name), name)
+        for code, year in raw.filter(pl.col("old_la_code").str.contains("/")).select("old_la_code", "time_period").rows():
+            codes = tuple(geography.joint_members(code))
+            found[codes] = min(found.get(codes, 9999), int(year))
+    return dict(sorted(found.items()))
+
+
+def _mark_joint_units(df: pl.DataFrame, published: list[str], source: str,
+                      joint: dict[tuple[str, ...], int]) -> pl.DataFrame:
     """Set is_joint and joint_codes by the rule in the module docstring."""
     codes = pl.col("la_code").str.split(" / ")
     df = df.with_columns(is_joint=pl.col("la_code").str.contains("/").fill_null(False), joint_codes=codes)
     if df["is_joint"].any():
         return df  # the release names its joint units itself
     # Older layout: the lead council's row holds the joint return, the partner's is all `z`.
-    for (lead, *partners), first_year in JOINT_UNITS.items():
+    all_z = pl.all_horizontal(pl.col(f"{m}_flag").fill_null("") == "z" for m in published)
+    partners = {p for _, *rest in joint for p in rest}
+    unknown = df.filter((pl.col("geographic_level") == "local_authority") & all_z & ~pl.col("la_code").is_in(partners))
+    if unknown.height:
+        row = unknown.row(0, named=True)
+        raise _data_error(source, f"council {row['la_code']} ({row['la_name']}) in {row['year']} has no figure of its "
+                                  "own (every cell `z`): a partner in a joint return this layout does not name, and "
+                                  "no release we hold names it ('a / b' codes, from the 2023 release on)")
+    for (lead, *partners), first_year in joint.items():
         in_force = pl.col("year") >= first_year
         partner_rows = df.filter(in_force & pl.col("la_code").is_in(partners))
         not_z = partner_rows.filter(pl.any_horizontal(pl.col(f"{m}_flag").fill_null("") != "z" for m in published))
@@ -307,7 +331,8 @@ def _mark_joint_units(df: pl.DataFrame, published: list[str], source: str) -> pl
 
 def build() -> pl.DataFrame:
     """Every release we hold, harmonised into one panel, in a stable order."""
-    frames = [read_release(sources.raw_path(name), layout, vintage, name)
+    joint = joint_returns([name for name, _ in releases().values()])
+    frames = [read_release(sources.raw_path(name), layout, vintage, name, joint)
               for vintage, (name, layout) in sorted(releases().items())]
     level_order = {"national": 0, "regional": 1, "local_authority": 2}
     df = pl.concat(frames, how="vertical")

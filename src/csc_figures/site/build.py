@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from .. import atomic, charts, paths
+from ..dates import day_words
 from . import claims_page, profiles
 from .render import SITE_NAME, render, static, write
 
@@ -101,12 +102,6 @@ def _story_notebooks() -> dict[str, str]:
         if notebook:
             found[folder] = notebook.stem
     return found
-
-
-def _date_words(iso: str) -> str:
-    from ..readme import _date_words as words
-
-    return words(iso)
 
 
 def write_assets(site: Path) -> Path:
@@ -187,7 +182,7 @@ def home_stories(index: list[dict], pages: dict[Path, Chart]) -> tuple[list[dict
                     listed.append(chart)
         used |= set(listed)
         stories.append({"headline": s["headline"], "publisher": s["publisher"],
-                        "date_words": _date_words(s["published"]), "claims": len(s["claims"]),
+                        "date_words": day_words(s["published"], missing="date not given in the text"), "claims": len(s["claims"]),
                         "claims_anchor": claims_page.anchor(s["story"]), "charts": listed,
                         "no_chart": "its figures are read from documents" if s["parts"] else
                         "the story quotes no figure the data can rebuild"})

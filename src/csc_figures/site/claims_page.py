@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from .. import claims, rounding
+from ..dates import day_words
 from .render import render, write as write_page
 
 STATUS_HEADINGS = {
@@ -33,12 +34,6 @@ UNIT_WORDS = {
 FLAG_WORDS = {"1": "holds", "0": "does not hold"}
 KIND_WORDS = {"data": "from the data", "arithmetic": "from other printed figures", "reported": "cited from a document",
               "statement": "a statement"}
-
-
-def _date_words(iso: str) -> str:
-    from ..readme import _date_words as words
-
-    return words(iso)
 
 
 def as_printed(computed: str | None, unit: str, precision: str) -> str:
@@ -154,7 +149,7 @@ def view(index: list[dict], chart_pages: dict) -> dict:
                               **_links(r["computation"], parts, story, chart_pages)})
             s = by_story[story]
             groups.append({"story": story, "headline": s["headline"], "publisher": s["publisher"],
-                           "published": _date_words(s["published"]) if s["published"] else "", "rows": items,
+                           "published": day_words(s["published"], missing=""), "rows": items,
                            "anchor": f"{status}-{anchor(story)}"})
         sections.append({"status": status, "heading": STATUS_HEADINGS[status], "n": mine.height, "groups": groups})
     return {"summary": claims.summary_line(rows.select(claims.REPORT_COLUMNS)), "counts": counts(rows),

@@ -16,9 +16,10 @@ from pathlib import Path
 import polars as pl
 
 from .. import judgements, measures
+from ..dates import day_words
 from ..stories.profile.assemble import council_profile
 from ..stories.profile.compute import ProfileData, SOURCE_OFSTED, SOURCE_WORKFORCE, indicator_table, load_data, slug
-from ..stories.profile.words import _area_label, _flag_words, _long_date, _value, fmt, revision_text
+from ..stories.profile.words import _area_label, _flag_words, _value, fmt, revision_text
 from .profile_charts import DATA, TEMPLATES_SCRIPT, Charts, _jsonable, assemble
 from . import finder
 from .render import render, static, write
@@ -74,7 +75,7 @@ def judgement_rows(profile: dict) -> list[list[str]]:
     for label, held in units:
         for j in held:
             subs = "; ".join(f"{_area_label(k)}: {judgements.words(v, v)}" for k, v in j["sub_judgements"].items())
-            out.append([_long_date(j["published"]) if j["published"] else "date not published", label,
+            out.append([day_words(j["published"]) if j["published"] else "date not published", label,
                         j["framework"] or "", j["inspection_type"] or "",
                         judgements.words(j["overall"], j["overall"] or "no overall judgement"), subs])
     return out
@@ -96,11 +97,11 @@ def _map_view(profile: dict, drawn: dict, map_table: pl.DataFrame, pages: dict[s
         said = f"{profile['name']} has no hexagon on this map"
     region = profile["region"]
     near = map_table.filter(pl.col("region") == region).sort("la_name") if region else map_table.clear()
-    return {"title": f"Ofsted's judgements of England's councils on {map_words.long_date(day)}",
+    return {"title": f"Ofsted's judgements of England's councils on {day_words(day)}",
             "description": f"{said}. {map_words.judgement_description(map_table)}",
             "table": {"headers": ["Council", "Judgement in force", "Report published"],
                       "rows": [[r["la_name"], r["judgement_label"],
-                                _long_date(r["published"].isoformat()) if r["published"] else "–"]
+                                day_words(r["published"].isoformat()) if r["published"] else "–"]
                                for r in near.iter_rows(named=True)],
                       "numeric": [False, False, False],
                       "links": [pages.get(r["la_code"]) for r in near.iter_rows(named=True)]},
@@ -166,8 +167,8 @@ def profile_page(profile: dict, shared: SiteProfiles, up: str, csv_name: str) ->
         predecessors=[(p["la_name"], link(p["la_code"])) for p in profile["predecessors"]],
         successors=[(s["la_name"], link(s["la_code"])) for s in profile["successors"]],
         neighbours=[(n["la_name"], link(n["la_code"]), n["left_out"]) for n in profile["neighbour_councils"]],
-        until=_long_date(profile["end_date"]) if profile["end_date"] else None,
-        started=_long_date(profile["start_date"]) if profile["start_date"] else None,
+        until=day_words(profile["end_date"]) if profile["end_date"] else None,
+        started=day_words(profile["start_date"]) if profile["start_date"] else None,
         csv=csv_name, source_workforce=SOURCE_WORKFORCE, source_ofsted=SOURCE_OFSTED,
         nav=[("All stories and charts", f"{up}/index.html"), ("Council profiles", "index.html"),
              ("Every figure, checked", f"{up}/claims.html")],
@@ -178,9 +179,9 @@ def _index_row(profile: dict, page: str) -> dict:
     rated = [j for j in profile["judgements"] if judgements.is_judgement(j["overall"])]
     year = profile["year"]
     return {"page": page, "name": profile["name"], "code": profile["la_code"], "region": profile["region"] or "",
-            "until": _long_date(profile["end_date"]) if profile["end_date"] else "", "cells": [
+            "until": day_words(profile["end_date"]) if profile["end_date"] else "", "cells": [
         profile["name"], profile["la_code"], profile["region"] or "",
-        _long_date(profile["end_date"]) if profile["end_date"] else "",
+        day_words(profile["end_date"]) if profile["end_date"] else "",
         f"{judgements.words(rated[-1]['overall'])} ({rated[-1]['published'][:4]})" if rated else "–",
         f"{fmt('turnover_rate', _value(profile['indicators']['turnover_rate'], year))} ({year})" if year else "–"]}
 

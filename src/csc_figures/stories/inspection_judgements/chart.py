@@ -9,10 +9,12 @@ import altair as alt
 import polars as pl
 
 from ... import charts, judgements, rounding, style
+from ...dates import day_words
 from ...errors import DataError
 from ... import formatting as f
 from .compute import JUDGEMENTS, NOT_YET, RANK, SOURCE, STORY, count_of, share_not_good
 from .transitions import change_counts
+
 
 def save(chart, name: str, table: pl.DataFrame):
     """Save a chart of this story in the four formats, with its table."""
@@ -49,7 +51,7 @@ def distribution_chart(over_time: pl.DataFrame):
                 "(SIF or ILACS judgements only)",
                 "Bars grow as councils received their first SIF judgement: "
                 + (f"every council had one by {complete[0].year}" if complete else
-                   f"{missing} still had none at {day:%-d %B %Y}")]
+                   f"{missing} still had none at {day_words(day)}")]
     first_year = dates[0].year
     bars = alt.Chart(judged).mark_bar().encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),

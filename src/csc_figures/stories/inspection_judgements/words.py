@@ -7,10 +7,12 @@ import datetime as dt
 import polars as pl
 
 from ... import judgements
+from ...dates import day_words
 from ...formatting import number, pct
 from ...errors import UserError
 from .compute import GRADED_FRAMEWORKS, RANK
 from .transitions import SUB_JUDGEMENTS, council_history
+
 
 def _words(judgement: str | None) -> str:
     return "not judged" if judgement is None else judgements.words(judgement)
@@ -19,8 +21,8 @@ def _words(judgement: str | None) -> str:
 def _when(row: dict) -> str:
     # Ofsted gives fieldwork dates for ILACS only; SIF inspections are dated by their report.
     start = row.get("inspection_start")
-    fieldwork = f"fieldwork from {start:%-d %B %Y}, " if start else ""
-    return f"{row['framework']} {row['inspection_type']}, {fieldwork}published {row['published']:%-d %B %Y}"
+    fieldwork = f"fieldwork from {day_words(start)}, " if start else ""
+    return f"{row['framework']} {row['inspection_type']}, {fieldwork}published {day_words(row['published'])}"
 
 
 def change_sentence(inspections: pl.DataFrame, la_code: str, published: dt.date) -> str:
@@ -60,10 +62,7 @@ TABLE_WORDS = {
 
 def holdings_sentence(inspections: pl.DataFrame, latest: dt.date, sif_start: dt.date) -> str:
     """What the inspections table holds and how far the judgements in force are complete, in words."""
-    from ...articles import long_date
-
-    def day(value) -> str:
-        return long_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
+    day = day_words
 
     last = inspections["published"].max()
     return (f"{inspections.height:,} inspections held, published {day(inspections['published'].min())} to "
@@ -74,9 +73,7 @@ def holdings_sentence(inspections: pl.DataFrame, latest: dt.date, sif_start: dt.
 # ---- the notebook's sentences: each true for any date or year it is given ------------------------------
 
 def _day(value) -> str:
-    from ...articles import long_date
-
-    return long_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
+    return day_words(value)
 
 
 def _councils(n: int) -> str:

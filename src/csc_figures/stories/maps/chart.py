@@ -14,8 +14,9 @@ import altair as alt
 import polars as pl
 
 from ... import charts, judgements, style
+from ...dates import day_words
 from .compute import NO_FIGURE, NOT_JUDGED, STORY, bin_labels, regions
-from .words import (judgement_description, judgement_title, long_date, measure_description, measure_subtitle,
+from .words import (judgement_description, judgement_title, measure_description, measure_subtitle,
                     measure_title)
 
 # A pointy-top hexagon in Vega's unit square (odd-r layouts have pointy tops).
@@ -118,7 +119,7 @@ def judgement_map(table: pl.DataFrame, narrow: bool = False, highlight: str | No
     frame = _frame(table, NARROW if narrow else WIDE)
     domain, palette = _judgement_domain(table)
     shown = table.with_columns(
-        published_on=pl.col("published").dt.strftime("%-d %B %Y").fill_null("no judgement"),
+        published_on=pl.col("published").map_elements(day_words, return_dtype=pl.String).fill_null("no judgement"),
         framework_words=pl.col("framework").fill_null(""),
         note=pl.when(pl.col("inherited")).then(pl.lit("Judgement of ") + pl.col("inherited_from_name"))
         .otherwise(pl.lit("")),
@@ -133,7 +134,7 @@ def judgement_map(table: pl.DataFrame, narrow: bool = False, highlight: str | No
               _region_labels(shown, frame, narrow), *_highlight(shown, frame, highlight)]
     chart = alt.layer(*layers).properties(width=frame["width"], height=frame["height"])
     day: dt.date = table["as_of"][0]
-    subtitle = [f"Ofsted's overall judgement of each council's children's services in force on {long_date(day)}",
+    subtitle = [f"Ofsted's overall judgement of each council's children's services in force on {day_words(day)}",
                 "Each hexagon is one council; SIF and ILACS judgements only"]
     if table["inherited"].any():
         subtitle.append("A dot marks a judgement carried over from the council it replaced")
@@ -188,7 +189,7 @@ def judgement_small_multiples(tables: list[pl.DataFrame], columns: int = 4):
     not_yet = first.filter(pl.col("judgement_label") == NOT_JUDGED).height
     subtitle = ["Ofsted's overall judgement of each council's children's services in force on 31 March of each year",
                 f"Each hexagon is one council; SIF and ILACS judgements only ({not_yet} councils had no SIF "
-                f"judgement yet on {long_date(first['as_of'][0])})"]
+                f"judgement yet on {day_words(first['as_of'][0])})"]
     alt_text = " ".join(judgement_description(t) for t in (first, last))
     return charts.titled(chart, title, subtitle, SOURCE_OFSTED,
                          f"Small multiples, one hex map per 31 March from {first['as_of'][0].year} to "

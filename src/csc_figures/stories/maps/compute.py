@@ -13,6 +13,7 @@ import datetime as dt
 import polars as pl
 
 from ... import check_data, dates, hexmap, in_force, judgements, measures, rounding, tables, workforce
+from ...dates import day_words
 from ...errors import UserError
 
 STORY = "maps"
@@ -156,15 +157,13 @@ def regions(table: pl.DataFrame) -> pl.DataFrame:
 def filled(as_of: dt.date | str | None, year: int | None, vintage: int | None) -> tuple[dt.date, int, int, list[str]]:
     """The notebook's parameters with what was left open filled in (the latest Ofsted file's as-at date, the
     latest release, the latest year it holds), and a sentence for each saying where it came from."""
-    from ...articles import long_date
-
     stated = []
     if as_of is None:
         as_of = in_force.coverage()[1]
-        stated.append(f"Judgements in force on {long_date(as_of)}: the latest Ofsted file's as-at date.")
+        stated.append(f"Judgements in force on {day_words(as_of)}: the latest Ofsted file's as-at date.")
     else:
         as_of = in_force.parse_as_of(str(as_of))
-        stated.append(f"Judgements in force on {long_date(as_of)}: as given.")
+        stated.append(f"Judgements in force on {day_words(as_of)}: as given.")
     if vintage is None:
         vintage = max(workforce.vintages())
         stated.append(f"Workforce figures from DfE's {vintage} release: the latest we hold.")

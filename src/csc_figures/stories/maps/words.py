@@ -7,11 +7,8 @@ import datetime as dt
 import polars as pl
 
 from ... import judgements, measures
+from ...dates import day_words
 from .compute import NOT_JUDGED, judgement_counts
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _councils(n: int) -> str:
@@ -27,7 +24,7 @@ def judgement_title(table: pl.DataFrame) -> str:
     judged = sum(v for k, v in counts.items() if k != NOT_JUDGED)
     good = counts[judgements.LABELS["outstanding"]] + counts[judgements.LABELS["good"]]
     day = table["as_of"][0]
-    return f"{good} of {judged} councils were judged good or outstanding on {long_date(day)}"
+    return f"{good} of {judged} councils were judged good or outstanding on {day_words(day)}"
 
 
 def judgement_description(table: pl.DataFrame) -> str:
@@ -35,7 +32,7 @@ def judgement_description(table: pl.DataFrame) -> str:
     counts = judgement_counts(table)
     day = table["as_of"][0]
     parts = [f"{n} {label.lower()}" for label, n in counts.items() if n]
-    text = (f"Hex map of the {table.height} English councils with children's services on {long_date(day)}, "
+    text = (f"Hex map of the {table.height} English councils with children's services on {day_words(day)}, "
             f"one hexagon each, coloured by Ofsted's overall judgement then in force (SIF or ILACS): "
             f"{_names(parts)}.")
     inherited = table.filter(pl.col("inherited")).sort("la_name")
@@ -105,4 +102,4 @@ def counts_line(table: pl.DataFrame) -> str:
 
     day = table["as_of"][0]
     day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
-    return f"{long_date(day)}: " + ", ".join(f"{label.lower()} {n}" for label, n in judgement_counts(table).items())
+    return f"{day_words(day)}: " + ", ".join(f"{label.lower()} {n}" for label, n in judgement_counts(table).items())

@@ -17,7 +17,7 @@ functions on the tables), `words` (the article's sentences), `chart` (the charts
 from __future__ import annotations
 
 from .compute import (ARTICLE, ARTICLE_CLAIMS, CLAIM_MEASURES, MEASURES, OFFICIAL, REPORTED_COLUMNS, REPORTED_CSV,
-    STORY, article_claims, article_figures, article_years, change_pct, combined_series, is_record_high, official_series, period_label,
+    STORY, article_claims, article_figures, article_years, change_pct, combined_series, is_record_high, official_series,
     previous_years_higher, reported_credit, reported_figures, reported_series, revisions, series, value_in, years_highest,
     years_lowest)
 from .words import (REVISION_COLUMNS, article_comparison, article_sentences, count_word, figure_lines, lowest_words,
@@ -33,7 +33,7 @@ __all__ = [
     "REVISION_COLUMNS", "count_word", "figure_lines", "lowest_words", "previous_words", "record_words",
     "reported_lines", "revisions_caption", "change_pct", "claim_change_pct", "claim_direction",
     "claim_lower_than_previous", "claim_lowest_in_years", "claim_record", "claim_value", "combined_series",
-    "is_record_high", "looked_after_chart", "official_series", "period_label", "previous_years_higher",
+    "is_record_high", "looked_after_chart", "official_series", "previous_years_higher",
     "reported_credit", "reported_figures", "reported_series", "revisions", "section_47_chart", "series",
     "starting_ceasing_chart", "value_in", "years_highest", "years_lowest",
 ]

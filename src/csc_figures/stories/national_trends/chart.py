@@ -6,8 +6,9 @@ import altair as alt
 import polars as pl
 
 from ... import charts, style
+from ...dates import year_span
 from ... import formatting as f
-from .compute import OFFICIAL, period_label, previous_years_higher, reported_credit, value_in
+from .compute import OFFICIAL, previous_years_higher, reported_credit, value_in
 from .words import count_word as _count_word
 
 # ---- charts ---------------------------------------------------------------------------------------
@@ -42,8 +43,8 @@ def looked_after_chart(cla: pl.DataFrame, first_published: pl.DataFrame):
     chart = (base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=50)).properties(width=520, height=280)
     title = (f"Children in care peaked at {f.number(peak['value'])} in {peak['period']}")
     subtitle = ["Children looked after by councils in England at 31 March."]
-    alt_text = (f"Line chart of children looked after in England at 31 March from {period_label(domain[0])} to "
-                f"{period_label(domain[1])}. The count peaked at {f.number(peak['value'])} in {peak['period']}.")
+    alt_text = (f"Line chart of children looked after in England at 31 March from {year_span(domain[0])} to "
+                f"{year_span(domain[1])}. The count peaked at {f.number(peak['value'])} in {peak['period']}.")
     if first_published.height:  # a year whose first-published figures we hold as reported
         rep_latest = first_published.sort("year").row(-1, named=True)
         today = value_in(cla.filter(~pl.col("is_reported")), rep_latest["year"])
@@ -81,10 +82,10 @@ def starting_ceasing_chart(start: pl.DataFrame, cease: pl.DataFrame):
     chart = (line + official + reported).properties(width=520, height=280)
     title = f"Fewest children entered care in {low['period']} of any year we hold"
     subtitle = [f"{f.number(low['value'])} children started to be looked after in England in {low['period']};",
-                f"years before {period_label(int(start.filter(~pl.col('is_reported'))['year'].min()))} "
+                f"years before {year_span(int(start.filter(~pl.col('is_reported'))['year'].min()))} "
                 f"are reported figures from DfE's 2020 release (hollow triangles)."]
     alt_text = (f"Line chart of children starting and ceasing to be looked after in England each year from "
-                f"{period_label(domain[0])} to {period_label(domain[1])}. Starts fell to {f.number(low['value'])} in "
+                f"{year_span(domain[0])} to {year_span(domain[1])}. Starts fell to {f.number(low['value'])} in "
                 f"{low['period']}, the lowest of these years, then rose to "
                 f"{f.number(start.sort('year')['value'][-1])} in {start.sort('year')['period'][-1]}.")
     source = ("Source: DfE, Children looked after in England including adoptions, 2025 release; reported figures: "
@@ -99,7 +100,7 @@ def section_47_chart(s47: pl.DataFrame, year: int = 2021):
     table = s47.with_columns(pl.when(pl.col("is_reported")).then(pl.lit("Reported figure"))
                              .otherwise(pl.lit(OFFICIAL)).alias("basis"))
     first, last = int(table["year"].min()), int(table["year"].max())
-    periods = [period_label(y) for y in range(first, last + 1)]  # years we lack stay as empty slots
+    periods = [year_span(y) for y in range(first, last + 1)]  # years we lack stay as empty slots
     official = table.filter(~pl.col("is_reported"))
     reported = table.filter(pl.col("is_reported"))
     x = alt.X("period:O", title=None, scale=alt.Scale(domain=periods), axis=alt.Axis(labelAngle=-45))
@@ -120,16 +121,16 @@ def section_47_chart(s47: pl.DataFrame, year: int = 2021):
     value = value_in(table, year)
     higher = previous_years_higher(table, year)
     latest = official.sort("year").row(-1, named=True)
-    missing = [period_label(y) for y in range(first, last + 1) if y not in set(table["year"])]
-    title = (f"Section 47 enquiries dipped to {f.number(value)} in {period_label(year)}, "
+    missing = [year_span(y) for y in range(first, last + 1) if y not in set(table["year"])]
+    title = (f"Section 47 enquiries dipped to {f.number(value)} in {year_span(year)}, "
              f"below the {_count_word(higher)} years before")
     subtitle = [f"Child protection enquiries begun by councils in England each year ({f.number(latest['value'])} in "
                 f"{latest['period']}).",
                 "Hollow bar: a published figure our data file does not hold (reported)"
                 + (f"; none shown for {', '.join(missing)}." if missing else ".")]
-    alt_text = (f"Bar chart of section 47 enquiries in England from {period_label(first)} to "
-                f"{period_label(last)}. From {f.number(reported['value'][0]) if reported.height else 'no figure'} "
-                f"in {period_label(first)} (reported) they rose to {f.number(value)} in {period_label(year)}, "
+    alt_text = (f"Bar chart of section 47 enquiries in England from {year_span(first)} to "
+                f"{year_span(last)}. From {f.number(reported['value'][0]) if reported.height else 'no figure'} "
+                f"in {year_span(first)} (reported) they rose to {f.number(value)} in {year_span(year)}, "
                 f"below the {_count_word(higher)} years before, and reached {f.number(latest['value'])} in "
                 f"{latest['period']}.")
     source = ("Source: DfE, Children in need, 2025 release (c4 file); reported figures: "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from ... import paths, tables
+from ...dates import year_span
 from ... import formatting as f
 from ...errors import DataError, UserError
 
@@ -34,11 +35,6 @@ CLAIM_MEASURES = {
     "section_47_enquiries": "section_47_enquiries",
     "children_in_need": "in_need_at_31_march",
 }
-
-
-def period_label(year: int) -> str:
-    """2021 -> '2020-21'."""
-    return f"{year - 1}-{year % 100:02d}"
 
 
 def _measure(measure: str) -> tuple[str, str, str]:
@@ -94,7 +90,7 @@ def reported_series(measure: str, reported: pl.DataFrame | None = None) -> pl.Da
     reported = reported_figures() if reported is None else reported
     key = CLAIM_MEASURES.get(measure, measure)
     rows = reported.filter(pl.col("measure") == key).sort("year", "release")
-    return rows.select("year", pl.col("year").map_elements(period_label, return_dtype=pl.String).alias("period"),
+    return rows.select("year", pl.col("year").map_elements(year_span, return_dtype=pl.String).alias("period"),
                        "value", "release", "figure_id", "document", "source_kind", "read_from", "read_from_url")
 
 
@@ -181,7 +177,7 @@ def releases_against_latest(reported: pl.DataFrame | None = None) -> pl.DataFram
         return pl.DataFrame(schema=schema)
     order = pl.col("measure").replace_strict({m: i for i, m in enumerate(MEASURES)}, return_dtype=pl.Int8)
     out = pl.concat(frames).with_columns(
-        pl.col("year").map_elements(period_label, return_dtype=pl.String).alias("period"),
+        pl.col("year").map_elements(year_span, return_dtype=pl.String).alias("period"),
         pl.col("value").alias("published"),
         (pl.col("latest") - pl.col("value")).alias("revision"),
         (pl.col("release") == pl.col("year")).alias("first_published"),
@@ -200,7 +196,7 @@ def revision_words(measure: str, year: int, latest: float | None, latest_release
     """'the 2025 release, whose data file we hold, revises 2020-21 to 80,780' (or keeps it)."""
     rate = _measure(measure)[1].endswith("_rate")
     text = f.number(latest, 1) if rate and latest is not None and not float(latest).is_integer() else f.number(latest)
-    return f"DfE's {latest_release} release, whose data file we hold, gives {period_label(year)} as {text}"
+    return f"DfE's {latest_release} release, whose data file we hold, gives {year_span(year)} as {text}"
 
 
 # ---- the article's comparisons, as functions of a series --------------------------------------
@@ -322,29 +318,29 @@ def article_figures() -> pl.DataFrame:
          f"as DfE first published it ({year} release, read from DfE's release page); "
          f"{revision_words('looked_after', year, today, held_release('looked_after'))} after councils amended their returns"),
         ("looked_after_record", "a record high", "record high" if is_record_high(cla, year) else "not a record",
-         f"checked against every year we hold up to {period_label(year)} ({period_label(cla['year'].min())} "
+         f"checked against every year we hold up to {year_span(year)} ({year_span(cla['year'].min())} "
          f"onwards, earlier years from the 2021 release); later years are higher still: peak "
-         f"{f.number(cla['value'].max())} in {period_label(cla.sort('value')['year'][-1])}"),
+         f"{f.number(cla['value'].max())} in {year_span(cla.sort('value')['year'][-1])}"),
         ("starting_lowest", f"children entering care at its lowest in {printed['starting_lowest']} years",
          "undetermined" if lowest is None else str(lowest),
-         f"{period_label(year)} ({f.number(value_in(start, year))}): {lowest_words(start, year)}; "
-         f"{printed['starting_lowest']} years would need {period_label(year - lowest_years)} "
-         f"to {period_label(first_start - 1)}, which no file we hold contains"
-         if first_start > year - lowest_years else f"{period_label(year)}: {lowest_words(start, year)}"),
+         f"{year_span(year)} ({f.number(value_in(start, year))}): {lowest_words(start, year)}; "
+         f"{printed['starting_lowest']} years would need {year_span(year - lowest_years)} "
+         f"to {year_span(first_start - 1)}, which no file we hold contains"
+         if first_start > year - lowest_years else f"{year_span(year)}: {lowest_words(start, year)}"),
         ("ceasing_fewer", "fewer children leaving care", "fewer" if fewer else "not fewer",
-         f"{f.number(value_in(cease, year))} ceased in {period_label(year)} against {f.number(value_in(cease, year - 1))}"
-         f" in {period_label(year - 1)} ({cease.filter(pl.col('year') == year - 1)['source'][0] if value_in(cease, year - 1) else 'not held'}); "
+         f"{f.number(value_in(cease, year))} ceased in {year_span(year)} against {f.number(value_in(cease, year - 1))}"
+         f" in {year_span(year - 1)} ({cease.filter(pl.col('year') == year - 1)['source'][0] if value_in(cease, year - 1) else 'not held'}); "
          f"{f.number(value_in(start, year))} started, so the care population rose"),
-        ("s47_value", f"section 47 enquiries in {period_label(year)}", f.number(value_in(s47, year)),
+        ("s47_value", f"section 47 enquiries in {year_span(year)}", f.number(value_in(s47, year)),
          "today's release holds the same figure" if status["s47_value"] == "match" else "today's release differs"),
-        ("s47_change", f"up from {period_label(base_year)}", "unavailable" if change is None else f.pct(change),
-         f"against the reported {period_label(base_year)} figure of "
+        ("s47_change", f"up from {year_span(base_year)}", "unavailable" if change is None else f.pct(change),
+         f"against the reported {year_span(base_year)} figure of "
          f"{f.number(base_row['value'][0]) if base_row.height else 'unavailable'} "
          f"({base_row['source'][0] if base_row.height else 'not held'}); the article's {printed['s47_change']} implies a base of "
          f"about {f.number(implied_base)}, a figure we cannot trace to a DfE table we hold"),
         ("s47_lower", f"lower than the previous {printed['s47_lower']} years", str(lower),
-         f"{period_label(year - 2)} {f.number(value_in(s47, year - 2))}, {period_label(year - 1)} "
-         f"{f.number(value_in(s47, year - 1))}, {period_label(year)} {f.number(value_in(s47, year))}"),
+         f"{year_span(year - 2)} {f.number(value_in(s47, year - 2))}, {year_span(year - 1)} "
+         f"{f.number(value_in(s47, year - 1))}, {year_span(year)} {f.number(value_in(s47, year))}"),
     ]
     rows = [(figure, ARTICLE_CLAIMS[figure], says, printed[figure], recomputed, status[figure], why)
             for figure, says, recomputed, why in rows]

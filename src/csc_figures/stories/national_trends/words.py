@@ -9,10 +9,12 @@ from __future__ import annotations
 import polars as pl
 
 from ... import formatting as f
+from ...dates import day_words, year_span
 from ...claims import check_claim, claim, status_words
 from ...formatting import count_word
-from .compute import (MEASURES, change_pct, is_record_high, period_label, previous_years_higher, reported_series, series,
+from .compute import (MEASURES, change_pct, is_record_high, previous_years_higher, reported_series, series,
                       value_in, years_lowest)
+
 
 def _held(df: pl.DataFrame) -> pl.DataFrame:
     return df.filter(pl.col("value").is_not_null()).sort("year")
@@ -21,18 +23,18 @@ def _held(df: pl.DataFrame) -> pl.DataFrame:
 def _span(df: pl.DataFrame) -> str:
     """'2017-18 to 2024-25': the years a series holds."""
     held = _held(df)
-    return f"{period_label(held['year'].min())} to {period_label(held['year'].max())}"
+    return f"{year_span(held['year'].min())} to {year_span(held['year'].max())}"
 
 
 def _at(df: pl.DataFrame, year: int) -> str:
     """'28,470 in 2020-21' (marked when the figure is reported, not from our files)."""
     row = df.filter(pl.col("year") == year)
     reported = " (reported)" if row.height and "is_reported" in row.columns and row["is_reported"][0] else ""
-    return f"{f.number(value_in(df, year))} in {period_label(year)}{reported}"
+    return f"{f.number(value_in(df, year))} in {year_span(year)}{reported}"
 
 
 def no_figure(what: str, year: int, df: pl.DataFrame) -> str:
-    return f"We hold no figure for {what} in {period_label(year)} (the files we hold cover {_span(df)})."
+    return f"We hold no figure for {what} in {year_span(year)} (the files we hold cover {_span(df)})."
 
 
 def record_words(df: pl.DataFrame, year: int) -> str:
@@ -41,11 +43,11 @@ def record_words(df: pl.DataFrame, year: int) -> str:
     earlier = held.filter(pl.col("year") < year)
     peak = held.sort("value").row(-1, named=True)
     if earlier.is_empty():
-        stand = f"the first year we hold ({period_label(year)})"
+        stand = f"the first year we hold ({year_span(year)})"
     elif peak["year"] == year:
         return f"the highest of every year we hold ({_span(df)})"
     elif is_record_high(df, year):
-        stand = f"higher than every earlier year we hold (from {period_label(held['year'].min())})"
+        stand = f"higher than every earlier year we hold (from {year_span(held['year'].min())})"
     else:
         top = earlier.sort("value").row(-1, named=True)
         stand = f"below the {f.number(top['value'])} of {top['period']}"
@@ -64,7 +66,7 @@ def lowest_words(df: pl.DataFrame, year: int) -> str:
         return "the first year we hold, so no earlier year to compare"
     lowest = years_lowest(df, year)
     if lowest is None:
-        return (f"lower than every earlier year we hold ({period_label(earlier['year'].min())} onwards); "
+        return (f"lower than every earlier year we hold ({year_span(earlier['year'].min())} onwards); "
                 f"whether it was lower still before then, the files we hold cannot say")
     if lowest == 1:
         return f"more than the {_at(df, year - 1)}, the year before"
@@ -75,10 +77,10 @@ def previous_words(df: pl.DataFrame, year: int) -> str:
     """'lower than in each of the two years before (2018-19: 201,170, 2019-20: 201,000)', or the opposite."""
     higher = previous_years_higher(df, year)
     if value_in(df, year - 1) is None:
-        return f"with no figure held for {period_label(year - 1)}, the year before"
+        return f"with no figure held for {year_span(year - 1)}, the year before"
     if not higher:
         return f"not lower than the {_at(df, year - 1)}, the year before"
-    listed = ", ".join(f"{period_label(y)}: {f.number(value_in(df, y))}" for y in range(year - higher, year))
+    listed = ", ".join(f"{year_span(y)}: {f.number(value_in(df, y))}" for y in range(year - higher, year))
     if higher == 1:
         return f"lower than the year before ({listed})"
     return f"lower than in each of the {count_word(higher)} years before ({listed})"
@@ -100,22 +102,22 @@ def article_sentences(year: int = 2021, base_year: int = 2010) -> list[str]:
         sentences.append(no_figure("children starting to be looked after", year, start))
     else:
         sentences.append(f"{f.number(value_in(start, year))} children started to be looked after in "
-                         f"{period_label(year)}, {lowest_words(start, year)}.")
+                         f"{year_span(year)}, {lowest_words(start, year)}.")
     if value_in(cease, year) is None:
         sentences.append(no_figure("children ceasing to be looked after", year, cease))
     else:
         before = value_in(cease, year - 1)
         against = (f", against {_at(cease, year - 1)}" if before is not None
-                   else f"; we hold no figure for {period_label(year - 1)}")
+                   else f"; we hold no figure for {year_span(year - 1)}")
         sentences.append(f"{f.number(value_in(cease, year))} children ceased to be looked after in "
-                         f"{period_label(year)}{against}.")
+                         f"{year_span(year)}{against}.")
     if value_in(s47, year) is None:
         sentences.append(no_figure("section 47 enquiries", year, s47))
     else:
         change = change_pct(s47, year, base_year)
         since = (f"{'up' if change >= 0 else 'down'} {f.pct(abs(change))} from {_at(s47, base_year)}"
-                 if change is not None else f"with no figure held for {period_label(base_year)} to compare")
-        sentences.append(f"Section 47 enquiries: {f.number(value_in(s47, year))} in {period_label(year)}, {since}, "
+                 if change is not None else f"with no figure held for {year_span(base_year)} to compare")
+        sentences.append(f"Section 47 enquiries: {f.number(value_in(s47, year))} in {year_span(year)}, {since}, "
                          f"and {previous_words(s47, year)}.")
     return sentences
 
@@ -127,8 +129,8 @@ def article_comparison(year: int, base_year: int) -> str | None:
     article_year, article_base = article_years()
     if (year, base_year) == (article_year, article_base):
         return None
-    return (f"The article's figures are for {period_label(article_year)} against {period_label(article_base)}; "
-            f"this run is for {period_label(year)} against {period_label(base_year)}, so they are not compared here "
+    return (f"The article's figures are for {year_span(article_year)} against {year_span(article_base)}; "
+            f"this run is for {year_span(year)} against {year_span(base_year)}, so they are not compared here "
             f"(the declared defaults reproduce the article's years).")
 
 
@@ -144,14 +146,13 @@ def figure_lines(figures: pl.DataFrame) -> list[str]:
 
 def reported_lines(reported: pl.DataFrame) -> list[str]:
     """Each reported figure in words: the figure, its period and release, and the document it was read from."""
-    from ...articles import long_date
     import datetime as dt
 
     lines = []
     for row in reported.sort("measure", "year", "release").iter_rows(named=True):
-        published = long_date(dt.date.fromisoformat(row["date"])) if row["date"] else "date not shown on the page read"
+        published = day_words(dt.date.fromisoformat(row["date"])) if row["date"] else "date not shown on the page read"
         what = MEASURES[row["measure"]][2] if row["measure"] in MEASURES else row["unit"]
-        lines.append(f"- {f.number(row['value'])} {what}, {period_label(row['year'])}, as DfE's {row['release']} "
+        lines.append(f"- {f.number(row['value'])} {what}, {year_span(row['year'])}, as DfE's {row['release']} "
                      f"release published it: *{row['document']}* ({row['publisher']}, {published}), {row['page_or_url']}")
     return lines
 

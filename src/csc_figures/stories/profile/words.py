@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 
 from ... import formatting, judgements, measures, rounding
+from ...dates import day_words, month_words
 from .compute import NO_RETURN, rise_streak_start
+
+UNKNOWN_DATE = "an unknown date"  # a judgement or change with no date in the files
 
 # ---- the rules behind the comparison words -------------------------------------------------
 
@@ -66,12 +68,6 @@ def rating_text(rating: str | None) -> str:
 
 def possessive(name: str) -> str:
     return f"{name}’" if name.endswith("s") else f"{name}’s"
-
-
-def _month(date_text: str | None) -> str:
-    if not date_text:
-        return "an unknown date"
-    return dt.date.fromisoformat(date_text[:10]).strftime("%B %Y")
 
 
 # ---- sentences -----------------------------------------------------------------------------
@@ -144,13 +140,13 @@ def _judgement_sentence(profile: dict) -> list[str]:
             pred, j = max(inherited, key=lambda pj: pj[1]["published"] or "")
             out.append(f"Ofsted has published no overall judgement of {name} itself; its predecessor "
                        f"{pred} was last rated {rating_text(j['overall'])} ({j['framework']}, "
-                       f"{_month(j['published'])}).")
+                       f"{month_words(j['published'], missing=UNKNOWN_DATE)}).")
         else:
             out.append(f"Ofsted has published no overall judgement of {name} in the data we hold.")
         return out
     latest = rated[-1]
     previous = rated[-2] if len(rated) > 1 else None
-    when = f"in {_month(latest['published'])} ({latest['framework']})"
+    when = f"in {month_words(latest['published'], missing=UNKNOWN_DATE)} ({latest['framework']})"
     word = judgement_change_word(previous and previous["overall"], latest["overall"])
     if word == "first":
         out.append(f"Ofsted rated {name} {rating_text(latest['overall'])} {when}, its first overall "
@@ -215,13 +211,13 @@ def sentences(profile: dict) -> list[str]:
         for p in profile["predecessors"]:
             rated = [j for j in p["judgements"] if judgements.is_judgement(j["overall"])]
             described.append(p["la_name"] + (f" (last rated {rating_text(rated[-1]['overall'])} by Ofsted, "
-                                              f"{_month(rated[-1]['published'])})" if rated else ""))
+                                              f"{month_words(rated[-1]['published'], missing=UNKNOWN_DATE)})" if rated else ""))
         whose = "predecessors’" if len(described) > 1 else "predecessor’s"
-        out.append(f"{name} took over children’s services on {_long_date(profile['start_date'])} from "
+        out.append(f"{name} took over children’s services on {day_words(profile['start_date'], missing=UNKNOWN_DATE)} from "
                    f"{' and '.join(described)}; the {whose} figures are shown separately and labelled as such.")
     if profile["end_date"]:
         succ = " and ".join(s["la_name"] or s["la_code"] for s in profile["successors"]) or "other councils"
-        out.append(f"{name} ceased to exist on {_long_date(profile['end_date'])}, replaced by {succ}; "
+        out.append(f"{name} ceased to exist on {day_words(profile['end_date'], missing=UNKNOWN_DATE)}, replaced by {succ}; "
                    f"its figures cover the years it existed.")
     for j in profile["joint_returns"]:
         partners = " and ".join(j["partners"])
@@ -242,7 +238,7 @@ def sentences(profile: dict) -> list[str]:
         source = (f", inherited from its predecessor {force['inherited_from_name']}" if force["inherited_from"]
                   else "")
         out.append(f"At 30 September {y1}, the end of that workforce year, its Ofsted judgement in force was "
-                   f"{rating_text(force['judgement'])} ({force['framework']}, published {_month(force['published'])}"
+                   f"{rating_text(force['judgement'])} ({force['framework']}, published {month_words(force['published'], missing=UNKNOWN_DATE)}"
                    f"{source}).")
     y0 = y1 - 1
     has_previous = str(y0) in profile["indicators"]["turnover_rate"]
@@ -288,13 +284,6 @@ def sentences(profile: dict) -> list[str]:
     return out
 
 
-def _long_date(text: str | None) -> str:
-    if not text:
-        return "an unknown date"
-    d = dt.date.fromisoformat(text)
-    return f"{d.day} {d:%B %Y}"
-
-
 # ---- what the charts show, in words (their alt text) ----------------------------------------
 
 _AREA_LABELS = {"overall": "Overall", "lscb": "LSCB (safeguarding board)"}
@@ -315,7 +304,7 @@ def judgement_words(profile: dict) -> dict:
         title = f"{name}: no overall Ofsted judgement of its own yet"
     units = [(name, profile["judgements"])] + [(f"{p['la_name']} (predecessor)", p["judgements"])
                                                 for p in profile["predecessors"]]
-    listed = "; ".join(f"{label}, {j['framework']} published {_long_date(j['published'])}: "
+    listed = "; ".join(f"{label}, {j['framework']} published {day_words(j['published'], missing=UNKNOWN_DATE)}: "
                        f"{judgements.words(j['overall'], 'no overall judgement')}"
                        for label, js in units for j in js)
     alt_text = (f"Timeline of Ofsted inspections of {name}"
@@ -468,10 +457,7 @@ def profile_as_text(profile: dict) -> str:
 
 def identity_lines(profile: dict, note: str | None = None) -> list[str]:
     """Who the council is, which release and year the sentences use, and any reorganisation, in sentences."""
-    from ...articles import long_date
-
-    def day(value) -> str:
-        return long_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
+    day = day_words
 
     lines = [f"{profile['la_name']}: DfE code {profile['la_code']}, ONS code {profile['ons_code']}, {profile['region']}.",
              f"Workforce figures from DfE's {profile['vintage']} release; sentences for the year to 30 September "

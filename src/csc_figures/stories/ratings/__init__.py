@@ -47,7 +47,7 @@ from .reproduce import (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, COUNT_KEY, GROUP_KE
     recompute_cells, reproduce, revisions, robustness, robustness_by_year, missing_figure_rows, every_year_table,
     next_release)
 from .words import (ARTICLE_NOTES, METHOD_WORDS, SOURCE, TABLE_WORDS, article_note, difference_notes, key_sentences,
-    not_the_article, source_line, table_caption, year_label, robustness_sentences, editions_note)
+    not_the_article, source_line, table_caption, robustness_sentences, editions_note)
 from .chart import (PANEL_HEIGHT, bars_unlike_article, gap_chart, ordered_measures, relationship_chart)
 from .ledger import (group_change, group_mean, ordered)
 
@@ -61,7 +61,7 @@ __all__ = [
     "judged_by_inspection", "key_sentences", "load_geography", "load_judgements", "load_workforce",
     "method_choices", "ordered", "ordered_measures", "published_cells", "ratings_table",
     "ratings_table_rounded", "recompute_cells", "relationship_chart", "bars_unlike_article", "reproduce", "revisions", "robustness",
-    "robustness_by_year", "source_line", "with_basis", "year_end", "year_label", "special_councils",
+    "robustness_by_year", "source_line", "with_basis", "year_end", "special_councils",
     "statuses_by_year", "missing_figure_rows", "every_year_table", "next_release", "robustness_sentences",
     "editions_note", "is_article_edition",
 ]

@@ -10,10 +10,10 @@ import altair as alt
 import polars as pl
 
 from ... import charts, measures, rounding, style
-from ...dates import as_date
+from ...dates import as_date, day_words, year_span
 from ...judgements import LABELS as JUDGEMENT_LABELS
 from .compute import MEASURES, RATINGS
-from .words import _date_words, source_line, year_label
+from .words import source_line
 
 # ---- charts -----------------------------------------------------------------------------------------
 
@@ -125,7 +125,7 @@ def relationship_chart(table: pl.DataFrame, as_of: dt.date | str, year: int, met
     average = "average of council figures" if method == "mean" else "rates pooled from council counts"
     release = f"DfE {vintage} release" if vintage else "DfE's latest release"
     subtitle = [f"Relationship between Ofsted ratings and workforce indicators: {average}, "
-                f"year to 30 September {year} ({release}), by the judgement in force on {_date_words(as_of)}.",
+                f"year to 30 September {year} ({release}), by the judgement in force on {day_words(as_of)}.",
                 "Dashed line: England's own published rate, counted over all its social workers; the bars are "
                 + ("simple means of council rates, each council counting once, so they need not straddle it."
                    if method == "mean" else "rates pooled from the councils' counts.")]
@@ -159,7 +159,7 @@ def gap_chart(robust_by_year: pl.DataFrame, method: str = "mean"):
     """The gap between inadequate and outstanding councils' averages each year, with its bootstrap interval."""
     data = robust_by_year.with_columns(
         pl.col("measure").replace_strict({m: measures.short_label(m) for m in MEASURES}).alias("label"),
-        pl.col("year").map_elements(year_label, return_dtype=pl.String).alias("year_label"))
+        pl.col("year").map_elements(year_span, return_dtype=pl.String).alias("year_label"))
     # years to 30 September, labelled by the year they end: '18 is 2017-18
     x = alt.X("year:O", title="Year to 30 September",
               axis=alt.Axis(labelAngle=0, labelExpr="\"'\" + substring('' + datum.value, 2, 4)"))
@@ -185,11 +185,11 @@ def gap_chart(robust_by_year: pl.DataFrame, method: str = "mean"):
                  f"than outstanding ones")
     else:
         title = "No gap between inadequate and outstanding councils was clear every year"
-    subtitle = [f"Average at inadequate councils minus average at outstanding councils, {year_label(first)} to "
-                f"{year_label(last)}; bars: 95% bootstrap interval.",
+    subtitle = [f"Average at inadequate councils minus average at outstanding councils, {year_span(first)} to "
+                f"{year_span(last)}; bars: 95% bootstrap interval.",
                 "Judgements in force on 6 May after each year (or the latest Ofsted file). Caseload in cases, others in points."]
     alt_text = ("Line charts of the gap between inadequate and outstanding councils' averages by year. " + "; ".join(
-        f"{measures.short_label(m)}: " + ", ".join(f"{year_label(r['year'])} {rounding.fixed(r['gap'], 1)}"
+        f"{measures.short_label(m)}: " + ", ".join(f"{year_span(r['year'])} {rounding.fixed(r['gap'], 1)}"
                                              for r in data.filter(pl.col('measure') == m).iter_rows(named=True)
                                              if r["gap"] is not None) for m in MEASURES) + ".")
     return charts.titled(chart, title, subtitle, source_line(method), alt_text), data

@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 
 from ... import rounding
+from ...dates import day_words
 from ...errors import DataError, UserError
 from .compute import ARTICLE_CHOICES, ARTICLE, ARTICLE_VINTAGE, BASES, Choices, DATED_BY, FIRST_EDITION_YEAR, JOINT_RULES, MEASURES, METHODS, RANK, RATINGS, REORGANISED_RULES, build, counts_table, load_workforce, ratings_table_rounded
 
@@ -256,11 +257,9 @@ def notebook_edition(year: int, base_year: int | None = None, as_of: dt.date | s
                             f"{min(min(y) for y in years.values())} to {max(max(y) for y in years.values())}")
         vintage = chosen = having[0]
     edition = edition_for(year=year, base_year=base_year, as_of=as_of, vintage=vintage, method=method)
-    from ...articles import long_date
-
     stated = tuple(line.replace(f"vintage {chosen}: as given.", f"vintage {chosen}: the earliest release we hold "
                                 f"with {year}, as the article used the first release with its year.")
-                   .replace(f"in force on {edition.as_of.isoformat()}", f"in force on {long_date(edition.as_of)}")
+                   .replace(f"in force on {edition.as_of.isoformat()}", f"in force on {day_words(edition.as_of)}")
                    for line in edition.stated)
     return Edition(edition.as_of, edition.year, edition.base_year, edition.vintage, edition.method, stated)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from ... import measures
-from ...dates import as_date
+from ...dates import as_date, day_words, year_span
 from ...errors import UserError
 from .compute import ARTICLE, ratings_table_rounded
 
@@ -21,15 +21,6 @@ def source_line(method: str) -> str:
 
 # ---- words ------------------------------------------------------------------------------------------
 
-def year_label(year: int) -> str:
-    """2021 -> '2020-21' (the DfE year to 30 September 2021), as the article writes it."""
-    return f"{year - 1}-{str(year)[2:]}"
-
-
-def _date_words(day: dt.date) -> str:
-    return f"{day.day} {day.strftime('%B %Y')}"
-
-
 def key_sentences(table: pl.DataFrame, counts: pl.DataFrame, as_of: dt.date | str, year: int,
                   base_year: int | None) -> list[str]:
     """The article's key sentences with the recomputed numbers, worded by the shared formatter."""
@@ -39,10 +30,10 @@ def key_sentences(table: pl.DataFrame, counts: pl.DataFrame, as_of: dt.date | st
     rows = {r["rating"]: r for r in ratings_table_rounded(table).iter_rows(named=True)}
     n = {r["rating"]: r for r in counts.iter_rows(named=True)}
     bad, best, eng = rows["inadequate"], rows["outstanding"], rows["england"]
-    y, on = year_label(year), _date_words(as_of)
+    y, on = year_span(year), day_words(as_of)
     out = []
     if base_year is not None:
-        b = year_label(base_year)
+        b = year_span(base_year)
         out.append(f"Turnover at councils rated inadequate on {on} "
                    f"{f.rate_word(bad['turnover_rate_base'], bad['turnover_rate'])} by "
                    f"{f.points(bad['turnover_rate_change'])} on average from {b} to {y}, while nationally it "
@@ -53,7 +44,7 @@ def key_sentences(table: pl.DataFrame, counts: pl.DataFrame, as_of: dt.date | st
                f"September {year}, the end of the period covered by the workforce data.")
     if base_year is not None:
         out.append(f"The average FTE turnover rate at 'inadequate' councils went from "
-                   f"{f.pct(bad['turnover_rate_base'])} in {year_label(base_year)} to {f.pct(bad['turnover_rate'])} "
+                   f"{f.pct(bad['turnover_rate_base'])} in {year_span(base_year)} to {f.pct(bad['turnover_rate'])} "
                    f"in {y} (national average {f.pct(eng['turnover_rate'])}).")
     out.append(f"Turnover rates at 'outstanding', 'good' and 'requires improvement' councils were "
                f"{f.pct(best['turnover_rate'])}, {f.pct(rows['good']['turnover_rate'])} and "
@@ -75,7 +66,7 @@ def key_sentences(table: pl.DataFrame, counts: pl.DataFrame, as_of: dt.date | st
                    f"by {f.points(ri['agency_rate_change'])} to {f.pct(ri['agency_rate'])}; 'good' councils "
                    f"{f.pct(good['agency_rate'])}, from {f.pct(good['agency_rate_base'])}.")
         out.append(f"Sickness absence at 'inadequate' councils: {f.pct(bad['absence_rate'])} of working days in {y}, "
-                   f"from {f.pct(bad['absence_rate_base'])} in {year_label(base_year)}; at 'outstanding' councils "
+                   f"from {f.pct(bad['absence_rate_base'])} in {year_span(base_year)}; at 'outstanding' councils "
                    f"{f.pct(best['absence_rate_base'])} then {f.pct(best['absence_rate'])}.")
     out.append(f"Average caseloads: 'outstanding' {f.number(best['caseload'], 1)}, 'good' "
                f"{f.number(rows['good']['caseload'], 1)}, 'requires improvement' "
@@ -155,22 +146,18 @@ TABLE_WORDS = {
 
 def table_caption(as_of: dt.date, year: int, base_year: int | None, vintage: int, method: str) -> str:
     """'Judgements in force on 6 May 2022; DfE workforce year to 30 September 2021 against 2020; ...'."""
-    from ...articles import long_date
-
-    return (f"Judgements in force on {long_date(as_of)}; DfE workforce year to 30 September {year}"
+    return (f"Judgements in force on {day_words(as_of)}; DfE workforce year to 30 September {year}"
             + (f" against {base_year}" if base_year else "") + f"; DfE release {vintage}; "
             + METHOD_WORDS.get(method, method).rstrip(".").lower())
 
 
 def not_the_article(as_of: dt.date, year: int, base_year: int | None) -> str:
     """Why a run other than the article's compares no cells with it."""
-    from ...articles import long_date
-
     article = ARTICLE
     return (f"The comparison with the article's cells applies to its run: judgements on "
-            f"{long_date(as_date(article['as_of']))}, the year to 30 September {article['year']} against "
+            f"{day_words(as_date(article['as_of']))}, the year to 30 September {article['year']} against "
             f"{article['base_year']}. This run is for the year to 30 September {year}"
-            + (f" against {base_year}" if base_year else "") + f", judgements on {long_date(as_date(as_of))}.")
+            + (f" against {base_year}" if base_year else "") + f", judgements on {day_words(as_date(as_of))}.")
 
 
 def robustness_sentences(robust: pl.DataFrame, year: int) -> list[str]:
@@ -180,8 +167,8 @@ def robustness_sentences(robust: pl.DataFrame, year: int) -> list[str]:
 
     rows = robust.filter(pl.col("year") == year)
     if rows.is_empty():
-        return [f"The every-year tables do not reach {year_label(year)}, so they give no gap for it."]
-    return [f"{year_label(row['year'])}, {measures.short_label(row['measure'])}: inadequate minus outstanding "
+        return [f"The every-year tables do not reach {year_span(year)}, so they give no gap for it."]
+    return [f"{year_span(row['year'])}, {measures.short_label(row['measure'])}: inadequate minus outstanding "
             f"{number(row['gap'], 1)} (95% interval {number(row['gap_low'], 1)} to {number(row['gap_high'], 1)}), "
             f"Spearman {number(row['spearman'], 2)}: {'a clear' if row['clear'] else 'no clear'} relationship."
             for row in rows.iter_rows(named=True)]
@@ -197,12 +184,12 @@ def editions_note(edition_tables: pl.DataFrame, vintage: int | None) -> str:
     years = sorted(edition_tables["year"].unique())
     latest = coverage()[1]
     capped = sorted(edition_tables.filter(pl.col("as_of") < pl.date(pl.col("year") + 1, 5, 6))["year"].unique())
-    text = (f"The same table for every workforce year from {year_label(years[0])} to {year_label(years[-1])}, each "
+    text = (f"The same table for every workforce year from {year_span(years[0])} to {year_span(years[-1])}, each "
             f"against the year before, with the judgements in force on 6 May after the year (as the article, some "
             f"weeks after DfE's February release)")
     if capped:
-        text += (f"; the latest Ofsted file we hold is as at {_date_words(latest)}, so "
-                 f"{_listing([year_label(y) for y in capped])} {'uses' if len(capped) == 1 else 'use'} that date")
+        text += (f"; the latest Ofsted file we hold is as at {day_words(latest)}, so "
+                 f"{_listing([year_span(y) for y in capped])} {'uses' if len(capped) == 1 else 'use'} that date")
     return text + f". Figures from DfE's {vintage} release."
 
 
