@@ -106,6 +106,17 @@ def test_judgements_are_declared_once_best_first():
     assert all(set(j.ofsted) == {"SIF", "ILACS", "SLAC", "CPI", "TLAC"} for j in judgements.JUDGEMENTS.values())
 
 
+def test_ofsteds_words_are_read_by_the_one_declaration():
+    # the Ofsted files' cells and a reporter's typed judgement go through judgements.from_words
+    from csc_figures import in_force, ofsted_rows
+
+    for text in ("Requires improvement to be good", "requires  improvement", "RI", "Requires improvement"):
+        assert ofsted_rows.normalise_judgement(text, "f") == in_force.parse_judgement(text) == "requires_improvement"
+    assert judgements.from_words("Adequate") == "requires_improvement"  # SLAC's grade 3, when any framework is meant
+    assert judgements.from_words("Adequate", judgements.IN_FORCE_FRAMEWORKS) is None  # not a SIF or ILACS word
+    assert judgements.from_words("excellent") is None
+
+
 def test_the_stories_take_their_words_from_the_registries():
     from csc_figures import charts, inspections
     from csc_figures.stories import inspection_judgements, profile, ratings

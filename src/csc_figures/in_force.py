@@ -108,12 +108,8 @@ def parse_judgement(text: str) -> str | None:
     typed = " ".join((text or "").lower().replace("_", " ").replace("-", " ").split())
     if typed in ("none", "not yet judged", "no judgement"):
         return None
-    aliases = {"ri": "requires_improvement"}
-    for code, j in judgements.JUDGEMENTS.items():
-        aliases.update({code.replace("_", " "): code, j.words: code, j.label.lower(): code})
-        aliases.update({words.lower(): code for words in j.ofsted.values()})
-    if typed in aliases:
-        return aliases[typed]
+    if code := judgements.from_words(typed):
+        return code
     raise UserError(f"judgement: {text!r} is not an Ofsted judgement; use one of "
                     f"{', '.join(judgements.WORDS.values())}, 'RI' or 'none'")
 

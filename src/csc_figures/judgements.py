@@ -53,6 +53,19 @@ WORDS: dict[str, str] = {j.code: j.words for j in _ALL}
 COLOURS: tuple[str, ...] = tuple(JUDGEMENTS[c].colour for c in ORDER)
 
 
+def from_words(text: str | None, frameworks: tuple[str, ...] = (*IN_FORCE_FRAMEWORKS, *_OLD_FRAMEWORKS)) -> str | None:
+    """The code of a judgement written as its code, its words, its label, Ofsted's wording in one of
+    `frameworks` ('Requires improvement to be good', SLAC's 'Adequate') or 'RI', in any case and spacing;
+    None when it is none of them."""
+    typed = " ".join((text or "").lower().replace("_", " ").split())
+    if typed == "ri":
+        return "requires_improvement"
+    for code, j in JUDGEMENTS.items():
+        if typed in {code.replace("_", " "), j.words, j.label.lower(), *(j.ofsted[f].lower() for f in frameworks)}:
+            return code
+    return None
+
+
 def is_judgement(code: str | None) -> bool:
     return code in JUDGEMENTS
 

@@ -10,18 +10,11 @@ import re
 
 import polars as pl
 
+from . import judgements
 from .errors import DataError
 from .ofsted_layouts import OfstedFile
 from .spreadsheet import clean_header, split_tables
 
-_JUDGEMENT_TEXT = {
-    "outstanding": "outstanding",
-    "good": "good",
-    "requires improvement to be good": "requires_improvement",
-    "requires improvement": "requires_improvement",
-    "ri": "requires_improvement",
-    "inadequate": "inadequate",
-}
 _NOT_JUDGED = {"", "-", "–"}
 # Pre-2013 frameworks also used 'adequate'; it is kept as written, never made into RI.
 _OLD_FRAMEWORK_TEXT = {"adequate": "adequate"}
@@ -42,8 +35,8 @@ def normalise_judgement(value: str | None, where: str, old_framework: bool = Fal
     text = " ".join(value.split()).lower()
     if text in _NOT_JUDGED:
         return None
-    if text in _JUDGEMENT_TEXT:
-        return _JUDGEMENT_TEXT[text]
+    if code := judgements.from_words(text, judgements.IN_FORCE_FRAMEWORKS):  # Ofsted's words, as declared there
+        return code
     if old_framework and text in _OLD_FRAMEWORK_TEXT:
         return _OLD_FRAMEWORK_TEXT[text]
     raise DataError(f"{where}: {value!r} is not a judgement (expected Outstanding, Good, "

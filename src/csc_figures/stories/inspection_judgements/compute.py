@@ -15,7 +15,7 @@ STORY = "inspection_judgements"
 JUDGEMENTS = list(judgements.ORDER)  # best first
 RANK = judgements.GRADE  # 1 outstanding ... 4 inadequate
 NOT_GOOD = ("requires_improvement", "inadequate")
-GRADED_FRAMEWORKS = ("SIF", "ILACS")
+GRADED_FRAMEWORKS = judgements.IN_FORCE_FRAMEWORKS  # the frameworks that grade overall effectiveness
 NOT_YET = "not_yet_judged"  # no SIF/ILACS judgement in force at the date
 SOURCE = "Source: Ofsted, local authority inspection outcomes and Children's social care in England 2023 data"
 

@@ -8,7 +8,7 @@ import polars as pl
 
 from ...dates import as_date
 from ...errors import UserError
-from ... import tables
+from ... import judgements, tables
 from .compute import RANK, in_force, load_inspections
 from .transitions import (SUB_JUDGEMENTS, _judgement_list, distinct_inspections, history_value,
                           published_selection, resolve)
@@ -76,7 +76,8 @@ def claim_history(council: str, before: str, field: str, framework: str | None =
 def _latest(council: str, before: str) -> dict:
     """The council's latest graded (SIF/ILACS) inspection published before a date."""
     code = resolve(council)
-    rows = load_inspections().filter((pl.col("la_code") == code) & pl.col("framework").is_in(["SIF", "ILACS"])
+    graded = pl.col("framework").is_in(list(judgements.IN_FORCE_FRAMEWORKS))
+    rows = load_inspections().filter((pl.col("la_code") == code) & graded
                                         & (pl.col("published") < as_date(before, "before"))
                                         & pl.col("overall").is_not_null())
     if rows.height == 0:
