@@ -124,8 +124,24 @@ def _check_entry(path: Path, name: str, entry: object) -> dict:
 
 
 def load_manifest(path: Path | None = None) -> dict[str, Source]:
-    """Every entry of data/sources.toml; SourceError naming file, entry and field if it is malformed."""
+    """Every entry of data/sources.toml; SourceError naming file, entry and field if it is malformed.
+    Read once per process while the file is unchanged (the check phase asks for it about fifty times); a
+    manifest edited since (a new release registered) is read again."""
     path = path or paths.SOURCES_TOML
+    try:
+        st = Path(path).stat()
+    except FileNotFoundError:
+        raise SourceError(f"{path}: the raw-file manifest is missing") from None
+    key = (str(Path(path).resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+    if key not in _MANIFESTS:
+        _MANIFESTS[key] = _read_manifest(path)
+    return dict(_MANIFESTS[key])  # the entries are frozen; the dict is the caller's
+
+
+_MANIFESTS: dict[tuple, dict[str, Source]] = {}
+
+
+def _read_manifest(path: Path) -> dict[str, Source]:
     try:
         with open(path, "rb") as f:
             table = tomllib.load(f)
