@@ -83,5 +83,5 @@ def test_no_timing_is_typed_outside_the_benchmark_section():
             continue
         text = re.sub(r"<!-- generated: (\S+) -->.*?<!-- end generated: \1 -->", "", doc.read_text(encoding="utf-8"),
                       flags=re.S)
-        typed += [(doc.name, t) for t in re.findall(r"~?\b\d+(?:\.\d+)? ?(?:s|seconds|x)\b", text)]
+        typed += [(doc.name, t) for t in re.findall(r"~?\b\d+(?:\.\d+)? ?(?:s|seconds|x|min|minutes)\b", text)]
     assert not typed, f"timings typed in the docs; take them from `make bench` (docs/benchmark.md): {typed}"

@@ -26,7 +26,7 @@ import polars as pl
 
 from . import dfe_csv, identities, plausibility, releases, sources, sums, tables
 from .errors import DataError, UserError
-from .missing import UnknownValueError, check_text_column, split_value_and_flag
+from .missing import UnknownValueError, check_text_column, split_values_and_flags
 
 ID_COLUMNS = list(dfe_csv.ID_COLUMNS)
 GEOGRAPHIC_LEVELS = dfe_csv.GEOGRAPHIC_LEVELS
@@ -182,12 +182,11 @@ def _identifiers(df: pl.DataFrame, source: str) -> pl.DataFrame:
 def _split(df: pl.DataFrame, columns: dict[str, str], source: str) -> pl.DataFrame:
     """Rename source columns to ours and split each into value + flag, naming the source column on error."""
     df = df.rename(columns)
-    for source_col, ours in columns.items():
-        try:
-            df = split_value_and_flag(df, ours, source, places=0)  # every children's figure is a whole number
-        except UnknownValueError as err:
-            raise DataError(str(err).replace(f"column {ours!r}", f"column {source_col!r}")) from None
-    return df
+    try:  # every children's figure is a whole number
+        return split_values_and_flags(df, dict.fromkeys(columns.values(), 0), source)
+    except UnknownValueError as err:
+        source_col = next(k for k, v in columns.items() if v == err.column)
+        raise DataError(str(err).replace(f"column {err.column!r}", f"column {source_col!r}")) from None
 
 
 def _sorted(df: pl.DataFrame) -> pl.DataFrame:

@@ -37,7 +37,44 @@ def _hint(value: str | None) -> str:
 
 
 class UnknownValueError(ValueError):
-    """A cell that is neither a number nor a known missing code."""
+    """A cell that is neither a number nor a known missing code (or printed to more places than declared)."""
+
+    def __init__(self, message: str, column: str):
+        super().__init__(message)
+        self.column = column  # the column at fault, as the frame names it
+
+
+def _parsed(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """A text column's number (null where it is not one), whether it is a missing code, the code as written
+    (lower case), and its decimal places."""
+    text = pl.col(column).cast(pl.String).str.strip_chars()
+    lowered = text.str.to_lowercase()
+    # Strict: a comma is a thousands separator only between groups of three digits ("1,234"); "5,6" (a
+    # decimal comma) or "12,34" is refused, never read as 56 or 1234.
+    # NaN and infinities parse as such: the table's contract refuses them naming the council.
+    well_formed = text.str.contains(NUMBER) | lowered.is_in(["nan", "inf", "-inf", "+inf", "infinity", "-infinity"])
+    number = pl.when(well_formed).then(text.str.replace_all(",", "")).cast(pl.Float64, strict=False)
+    is_code = lowered.is_in(list(MISSING_CODES)) | text.is_null()
+    decimals = text.str.extract(r"\.(\d+)$").str.len_chars().fill_null(0)
+    return number, is_code, lowered, decimals
+
+
+def split_values_and_flags(df: pl.DataFrame, places: dict[str, int | None], source: str,
+                           rows_offset: int = 2) -> pl.DataFrame:
+    """split_value_and_flag for several columns at once (column -> its declared decimal places): every cell
+    checked in one pass; a column at fault is refused as split_value_and_flag refuses it, the first in order."""
+    counts, out = [], []
+    for column, allowed in places.items():
+        number, is_code, lowered, decimals = _parsed(column)
+        precise = (number.is_not_null() & (decimals > allowed)).sum() if allowed is not None else pl.lit(0)
+        counts += [(number.is_null() & ~is_code).sum().alias(f"{column}\0bad"), precise.alias(f"{column}\0places")]
+        out += [number.alias(column),
+                pl.when(number.is_null()).then(lowered.fill_null("")).otherwise(None).alias(f"{column}_flag")]
+    found = df.select(counts).row(0) if counts else ()
+    for i, (column, allowed) in enumerate(places.items()):
+        if found[2 * i] or found[2 * i + 1]:
+            split_value_and_flag(df, column, source, rows_offset, allowed)  # raises, naming the row
+    return df.with_columns(out)
 
 
 def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset: int = 2,
@@ -49,14 +86,7 @@ def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset
     decimal places the release prints the figure to) when a number has more decimal places than that:
     a count written '198.790' is a thousands separator typed as a point, not 198.79 people.
     """
-    text = pl.col(column).cast(pl.String).str.strip_chars()
-    lowered = text.str.to_lowercase()
-    # Strict: a comma is a thousands separator only between groups of three digits ("1,234"); "5,6" (a
-    # decimal comma) or "12,34" is refused, never read as 56 or 1234.
-    # NaN and infinities parse as such: the table's contract refuses them naming the council.
-    well_formed = text.str.contains(NUMBER) | lowered.is_in(["nan", "inf", "-inf", "+inf", "infinity", "-infinity"])
-    number = pl.when(well_formed).then(text.str.replace_all(",", "")).cast(pl.Float64, strict=False)
-    is_code = lowered.is_in(list(MISSING_CODES)) | text.is_null()
+    number, is_code, lowered, decimals = _parsed(column)
     checked = df.with_columns(number.alias("__value"), is_code.alias("__is_code"), lowered.alias("__code"))
     bad = checked.with_row_index("__row").filter(pl.col("__value").is_null() & ~pl.col("__is_code"))
     if bad.height:
@@ -64,10 +94,9 @@ def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset
         raise UnknownValueError(
             f"{source}: column {column!r}, row {first['__row'] + rows_offset}: "
             f"{first[column]!r} is neither a number nor a known missing code "
-            f"({', '.join(repr(c) for c in MISSING_CODES if c)}){_hint(first[column])}; {bad.height} such cell(s)"
-        )
+            f"({', '.join(repr(c) for c in MISSING_CODES if c)}){_hint(first[column])}; {bad.height} such cell(s)",
+            column)
     if places is not None:
-        decimals = text.str.extract(r"\.(\d+)$").str.len_chars().fill_null(0)
         precise = checked.with_row_index("__row").filter(pl.col("__value").is_not_null() & (decimals > places))
         if precise.height:
             first = precise.row(0, named=True)
@@ -75,7 +104,7 @@ def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset
             raise UnknownValueError(
                 f"{source}: column {column!r}, row {first['__row'] + rows_offset}: {first[column]!r} has more decimal "
                 f"places than the release prints this figure to ({printed}): a thousands separator written as a "
-                f"point, or a figure from another column? {precise.height} such cell(s)")
+                f"point, or a figure from another column? {precise.height} such cell(s)", column)
     return checked.with_columns(
         pl.col("__value").alias(column),
         pl.when(pl.col("__value").is_null()).then(pl.col("__code").fill_null("")).otherwise(None).alias(f"{column}_flag"),

@@ -40,53 +40,68 @@ LEVELS = ("national", "regional")
 _WHERE = ["geographic_level", "region_code"]
 
 
-def _changes(df: pl.DataFrame, measure: str, ratio: bool) -> pl.DataFrame:
+def _changes(df: pl.DataFrame, measures: list[str], counts: list[str]) -> pl.DataFrame:
+    """England's and the regions' consecutive-year changes in every measure at once: `change` as the absolute
+    log ratio for counts (both years above 0), in points for rates."""
     rows = (df.filter(pl.col("geographic_level").is_in(LEVELS))
-            .select(*_WHERE, "region_name", "year", measure)
+            .select(*_WHERE, "region_name", "year", *[pl.col(m).cast(pl.Float64) for m in measures])
             .with_columns(pl.col("region_code").fill_null(""))
-            .sort(*_WHERE, "year")
-            .with_columns(before=pl.col(measure).shift(1).over(_WHERE), year_before=pl.col("year").shift(1).over(_WHERE))
-            .filter(pl.col(measure).is_not_null() & pl.col("before").is_not_null()
+            .unpivot(index=[*_WHERE, "region_name", "year"], on=measures, variable_name="measure", value_name="value")
+            .sort("measure", *_WHERE, "year")
+            .with_columns(before=pl.col("value").shift(1).over("measure", *_WHERE),
+                          year_before=pl.col("year").shift(1).over("measure", *_WHERE))
+            .filter(pl.col("value").is_not_null() & pl.col("before").is_not_null()
                     & (pl.col("year_before") == pl.col("year") - 1)))
-    if ratio:
-        rows = rows.filter((pl.col("before") > 0) & (pl.col(measure) > 0))
-        return rows.with_columns(change=(pl.col(measure) / pl.col("before")).log().abs())
-    return rows.with_columns(change=(pl.col(measure) - pl.col("before")).abs())
+    is_count = pl.col("measure").is_in(counts)
+    rows = rows.filter(~is_count | ((pl.col("before") > 0) & (pl.col("value") > 0)))
+    return rows.with_columns(change=pl.when(is_count).then((pl.col("value") / pl.col("before")).log().abs())
+                             .otherwise((pl.col("value") - pl.col("before")).abs()))
 
 
 def check_newest_year(df: pl.DataFrame, file: str, counts: list[str], rates: list[str]) -> None:
     """DataError naming the row of the newest year whose change is far outside the measure's history."""
     newest = df["year"].max()
-    for measure, ratio in [*((m, True) for m in counts), *((m, False) for m in rates)]:
-        if measure not in df.columns:
-            continue
-        changes = _changes(df, measure, ratio)
+    measures = [m for m in (*counts, *rates) if m in df.columns]
+    if not measures:
+        return
+    changes = _changes(df, measures, list(counts))
+    largest = dict(((m, level), v) for m, level, v in changes.filter(pl.col("year") < newest)
+                   .group_by("measure", "geographic_level").agg(pl.col("change").max()).iter_rows())
+    newest_rows = changes.filter(pl.col("year") == newest)
+    held = _council_figures(df, measures)
+    for measure in measures:  # in the caller's order, each level in turn: the first row at fault is refused
+        ratio = measure in counts
         for level in LEVELS:
-            at_level = changes.filter(pl.col("geographic_level") == level)
-            history = at_level.filter(pl.col("year") < newest)["change"]
-            if history.len() == 0:
+            if (measure, level) not in largest:
                 continue
-            limit = max(MARGIN * float(history.max()), MIN_RATIO if ratio else MIN_POINTS)
-            far = at_level.filter((pl.col("year") == newest) & (pl.col("change") > limit + 1e-9))
+            limit = max(MARGIN * float(largest[measure, level]), MIN_RATIO if ratio else MIN_POINTS)
+            far = newest_rows.filter((pl.col("measure") == measure) & (pl.col("geographic_level") == level)
+                                     & (pl.col("change") > limit + 1e-9))
             if far.height:
                 r = far.row(0, named=True)
                 where = "England" if level == "national" else f"region {r['region_name']}"
-                moved = (f"{r[measure] / r['before']:.2f} times" if ratio
-                         else f"{r[measure] - r['before']:+.1f} points")
+                moved = (f"{r['value'] / r['before']:.2f} times" if ratio
+                         else f"{r['value'] - r['before']:+.1f} points")
                 allowed = f"{math.exp(limit):.2f} times" if ratio else f"{limit:.1f} points"
                 raise DataError(
-                    f"{file}: {where}, {measure!r} {r['before']:g} in {newest - 1} and {r[measure]:g} in {newest}: "
+                    f"{file}: {where}, {measure!r} {r['before']:g} in {newest - 1} and {r['value']:g} in {newest}: "
                     f"{moved}, beyond anything its earlier years show (at most {allowed}, {MARGIN:g} times the "
                     f"largest earlier change); {far.height} such row(s) at that level. A real shock this size "
                     f"needs a reviewed look before it is published")
-        check_not_emptied(df, file, measure, newest)
+        check_not_emptied(df, file, measure, newest, held)
 
 
-def check_not_emptied(df: pl.DataFrame, file: str, measure: str, newest: int) -> None:
+def _council_figures(df: pl.DataFrame, measures: list[str]) -> dict[str, dict[int, int]]:
+    """measure -> year -> how many councils have a figure."""
+    counted = (df.filter(pl.col("geographic_level") == "local_authority")
+               .group_by("year").agg(*[pl.col(m).is_not_null().sum() for m in measures]))
+    return {m: dict(zip(counted["year"], counted[m], strict=True)) for m in measures}
+
+
+def check_not_emptied(df: pl.DataFrame, file: str, measure: str, newest: int,
+                      held: dict[str, dict[int, int]] | None = None) -> None:
     """DataError when the newest year gives no council a figure for a measure the year before gave."""
-    councils = df.filter(pl.col("geographic_level") == "local_authority")
-    held = councils.group_by("year").agg(pl.col(measure).is_not_null().sum().alias("n"))
-    by_year = dict(held.iter_rows())
+    by_year = (held or _council_figures(df, [measure]))[measure]
     if by_year.get(newest - 1, 0) > 0 and by_year.get(newest, 0) == 0:
         raise DataError(f"{file}: column {measure!r} gives no council a figure for {newest} (it gave "
                         f"{by_year[newest - 1]} for {newest - 1}): emptied by a changed layout? Refused")
@@ -123,13 +138,20 @@ REVIEW = "If it is real, record it in data/reviewed_exceptions.csv (check 'impla
          "{measure}, value {year}, with why and who)"
 
 
-def _council_changes(df: pl.DataFrame, measure: str) -> pl.DataFrame:
-    return (df.filter(pl.col("geographic_level") == "local_authority")
-            .select("la_code", "la_name", "year", measure).sort("la_code", "year")
-            .with_columns(before=pl.col(measure).shift(1).over("la_code"),
-                          year_before=pl.col("year").shift(1).over("la_code"))
-            .filter(pl.col(measure).is_not_null() & pl.col("before").is_not_null()
+def _council_changes(df: pl.DataFrame, measures: list[str], counts: list[str]) -> pl.DataFrame:
+    """Every council's consecutive-year changes in every measure at once (one table, a row per council, measure
+    and year): `change` on the square-root scale for counts, in points for rates."""
+    long = (df.filter(pl.col("geographic_level") == "local_authority")
+            .select("la_code", "la_name", "year", *[pl.col(m).cast(pl.Float64) for m in measures])
+            .unpivot(index=["la_code", "la_name", "year"], on=measures, variable_name="measure", value_name="value")
+            .sort("measure", "la_code", "year")
+            .with_columns(before=pl.col("value").shift(1).over("measure", "la_code"),
+                          year_before=pl.col("year").shift(1).over("measure", "la_code"))
+            .filter(pl.col("value").is_not_null() & pl.col("before").is_not_null()
                     & (pl.col("year_before") == pl.col("year") - 1)))
+    return long.with_columns(change=pl.when(pl.col("measure").is_in(counts))
+                             .then(2 * (pl.col("value").clip(0).sqrt() - pl.col("before").clip(0).sqrt()))
+                             .otherwise(pl.col("value") - pl.col("before")))
 
 
 def check_councils(df: pl.DataFrame, file: str, counts: list[str], rates: list[str],
@@ -138,42 +160,46 @@ def check_councils(df: pl.DataFrame, file: str, counts: list[str], rates: list[s
     distribution of the measure's earlier changes; otherwise the number of changes judged."""
     exceptions = reviewed("implausible change") if exceptions is None else exceptions
     newest = df["year"].max()
+    measures = [m for m in (*counts, *rates) if m in df.columns]
+    if not measures:
+        return 0
+    changes = _council_changes(df, measures, list(counts))
+    # each measure's earlier changes: their middle, robust spread and furthest point, in one pass
+    history = changes.filter(pl.col("year") < newest)
+    middle = history.group_by("measure").agg(n=pl.len(), middle=pl.col("change").median())
+    spread = (history.join(middle, on="measure").group_by("measure")
+              .agg(spread=1.4826 * (pl.col("change") - pl.col("middle")).abs().median(),
+                   deviation=(pl.col("change") - pl.col("middle")).abs().max()))
+    stats = {r["measure"]: r for r in middle.join(spread, on="measure").iter_rows(named=True)}
+    newest_rows = changes.filter(pl.col("year") == newest)
     judged = 0
-    for measure, count in [*((m, True) for m in counts), *((m, False) for m in rates)]:
-        if measure not in df.columns:
-            continue
+    for measure in measures:  # in the caller's order: the first measure at fault is the one refused
         excused = [code for f, code, field, year in exceptions if (f, field, year) == (file, measure, str(newest))]
-        changes = _council_changes(df, measure).with_columns(
-            change=2 * (pl.col(measure).clip(0).sqrt() - pl.col("before").clip(0).sqrt()) if count
-            else pl.col(measure) - pl.col("before"))
-        history = changes.filter(pl.col("year") < newest)["change"]
-        if history.len() < MIN_CHANGES:
+        stat = stats.get(measure)
+        if stat is None or stat["n"] < MIN_CHANGES or stat["spread"] <= 0:
             continue
-        middle = float(history.median())
-        spread = 1.4826 * float((history - middle).abs().median())
-        if spread <= 0:
-            continue
-        furthest = float(((history - middle).abs() / spread).max())
+        mid, spread_ = stat["middle"], stat["spread"]
+        furthest = stat["deviation"] / spread_
         limit = max(SPREADS, BEYOND_HISTORY * furthest)
-        new = changes.filter(pl.col("year") == newest).with_columns(
-            spreads=(pl.col("change") - middle).abs() / spread)
+        new = newest_rows.filter(pl.col("measure") == measure).with_columns(
+            spreads=(pl.col("change") - mid).abs() / spread_)
         judged += new.height
         far = new.filter((pl.col("spreads") > limit) & ~pl.col("la_code").is_in(excused))
         if far.height:
             r = far.sort("spreads", descending=True).row(0, named=True)
             raise DataError(
                 f"{file}: council {r['la_code']} ({r['la_name']}), {measure!r} {r['before']:g} in {newest - 1} and "
-                f"{r[measure]:g} in {newest}: {r['spreads']:.0f} times the usual spread of councils' year-on-year "
+                f"{r['value']:g} in {newest}: {r['spreads']:.0f} times the usual spread of councils' year-on-year "
                 f"changes in it (earlier years: at most {furthest:.1f}; the limit is {limit:.1f}); {far.height} such "
                 f"council(s). " + REVIEW.format(who=r["la_code"], measure=measure, year=newest))
-        if count and ALL_COUNCILS not in excused:
-            _check_shift(changes, file, measure, newest)
+        if measure in counts and ALL_COUNCILS not in excused:
+            _check_shift(changes.filter(pl.col("measure") == measure), file, measure, newest)
     return judged
 
 
 def _check_shift(changes: pl.DataFrame, file: str, measure: str, newest: int) -> None:
-    medians = (changes.filter((pl.col(measure) > 0) & (pl.col("before") > 0))
-               .group_by("year").agg(pl.col(measure).truediv(pl.col("before")).log().median().alias("shift"),
+    medians = (changes.filter((pl.col("value") > 0) & (pl.col("before") > 0))
+               .group_by("year").agg(pl.col("value").truediv(pl.col("before")).log().median().alias("shift"),
                                      pl.len().alias("councils")))
     earlier = medians.filter(pl.col("year") < newest)["shift"]
     now = medians.filter(pl.col("year") == newest)

@@ -42,45 +42,47 @@ def _refuse(file: str, where: str, measure: str, total: float, parts: float, wha
 
 def check_sums(df: pl.DataFrame, file: str, measures: list[str], printed: Printed, year: str = "year",
                joint_flag: str | None = None) -> int:
-    """DataError at the first year, area and measure whose parts do not add up to the published total;
-    otherwise the number of totals checked."""
-    checked = 0
-    areas = df.filter(pl.col("geographic_level").is_in(["national", "regional"]))
-    councils = df.filter(pl.col("geographic_level") == "local_authority")
-    for measure in measures:
-        flag = pl.col(f"{measure}_flag") if f"{measure}_flag" in df.columns else pl.lit(None)
-        joint = (flag == joint_flag) if joint_flag else pl.lit(False)
-        counted = councils.with_columns(
-            value=pl.when(pl.col(measure).is_null() & joint.fill_null(False)).then(0.0).otherwise(pl.col(measure)))
-        regions = areas.filter(pl.col("geographic_level") == "regional")
-        england = areas.filter(pl.col("geographic_level") == "national").select(year, total=pl.col(measure))
-        nine = (regions.filter(pl.col("region_code").str.starts_with(ENGLAND_REGIONS))
-                .group_by(year).agg(parts=pl.col(measure).sum(), n=pl.len(), missing=pl.col(measure).null_count()))
-        halves = (regions.filter(pl.col("region_code").is_in(LONDON_HALVES))
-                  .group_by(year).agg(parts=pl.col(measure).sum(), n=pl.len(), missing=pl.col(measure).null_count()))
-        london = regions.filter(pl.col("region_code") == LONDON).select(year, total=pl.col(measure))
-        by_region = (counted.group_by(year, "region_code")
-                     .agg(parts=pl.col("value").sum(), n=pl.len(), missing=pl.col("value").null_count())
-                     .join(regions.select(year, "region_code", "region_name", total=pl.col(measure)),
-                           on=[year, "region_code"]))
-        step = printed.areas / 2
-        for totals, parts, what, half in ((england, nine, "its nine regions", step),
-                                          (london, halves, "Inner and Outer London", step)):
-            pairs = totals.join(parts, on=year).filter((pl.col("missing") == 0) & pl.col("total").is_not_null())
-            checked += _first_break(pairs, file, measure, year, what, half, step,
-                                    "England" if what.startswith("its nine") else "London")
-        pairs = by_region.filter((pl.col("missing") == 0) & pl.col("total").is_not_null())
-        checked += _first_break(pairs, file, measure, year, "its councils", printed.councils / 2, step, None)
+    """DataError at the first measure, check (England, London, the regions), year and area whose parts do not
+    add up to the published total; otherwise the number of totals checked. All measures are summed at once."""
+    level = pl.col("geographic_level")
+    wide = [pl.col(m).cast(pl.Float64) for m in measures]
+    areas = (df.filter(level.is_in(["national", "regional"]))
+             .select(year, "geographic_level", "region_code", "region_name", *wide)
+             .unpivot(index=[year, "geographic_level", "region_code", "region_name"], on=measures,
+                      variable_name="measure", value_name="value"))
+
+    def counted(m: str) -> pl.Expr:  # a council in a joint return counts as zero: its lead's row holds both
+        joint = (pl.col(f"{m}_flag") == joint_flag) if joint_flag and f"{m}_flag" in df.columns else pl.lit(False)
+        return pl.when(pl.col(m).is_null() & joint.fill_null(False)).then(0.0).otherwise(pl.col(m).cast(pl.Float64))
+
+    councils = (df.filter(level == "local_authority").select(year, "region_code", *[counted(m).alias(m) for m in measures])
+                .unpivot(index=[year, "region_code"], on=measures, variable_name="measure", value_name="value"))
+    summed = [pl.col("value").sum().alias("parts"), pl.len().alias("n"), pl.col("value").null_count().alias("missing")]
+    regions = areas.filter(pl.col("geographic_level") == "regional")
+    england = areas.filter(pl.col("geographic_level") == "national").select(year, "measure", total="value")
+    nine = regions.filter(pl.col("region_code").str.starts_with(ENGLAND_REGIONS)).group_by(year, "measure").agg(summed)
+    halves = regions.filter(pl.col("region_code").is_in(LONDON_HALVES)).group_by(year, "measure").agg(summed)
+    london = regions.filter(pl.col("region_code") == LONDON).select(year, "measure", total="value")
+    by_region = (councils.group_by(year, "measure", "region_code").agg(summed)
+                 .join(regions.select(year, "measure", "region_code", "region_name", total="value"),
+                       on=[year, "measure", "region_code"]))
+    step = printed.areas / 2
+    checks = [(england.join(nine, on=[year, "measure"]), "its nine regions", step, "England"),
+              (london.join(halves, on=[year, "measure"]), "Inner and Outer London", step, "London"),
+              (by_region, "its councils", printed.councils / 2, None)]
+    checked, broken = 0, []
+    for pairs, _, part_half, _ in checks:
+        pairs = pairs.filter((pl.col("missing") == 0) & pl.col("total").is_not_null())
+        checked += pairs.height
+        broken.append(pairs.with_columns(tolerance=pl.col("n") * part_half + step + EPSILON)
+                      .filter((pl.col("parts") - pl.col("total")).abs() > pl.col("tolerance")))
+    if any(b.height for b in broken):  # the first measure (in the caller's order), then England, London, regions
+        for measure in measures:
+            for rows, (_, what, _, area) in zip(broken, checks, strict=True):
+                rows = rows.filter(pl.col("measure") == measure).sort(year, *(["region_code"] if area is None else []))
+                if rows.height:
+                    r = rows.row(0, named=True)
+                    where = f"{area or 'region ' + r['region_name']}, {year} {r[year]}"
+                    raise _refuse(file, where, measure, r["total"], r["parts"], f"{what} ({r['n']})",
+                                  round(r["tolerance"] - EPSILON, 6))
     return checked
-
-
-def _first_break(pairs: pl.DataFrame, file: str, measure: str, year: str, what: str, part_half: float,
-                 total_half: float, area: str | None) -> int:
-    checked = pairs.with_columns(tolerance=pl.col("n") * part_half + total_half + EPSILON).filter(
-        (pl.col("parts") - pl.col("total")).abs() > pl.col("tolerance")).sort(year, *(["region_code"] if area is None else []))
-    if checked.height:
-        r = checked.row(0, named=True)
-        where = f"{area or 'region ' + r['region_name']}, {year} {r[year]}"
-        raise _refuse(file, where, measure, r["total"], r["parts"], f"{what} ({r['n']})",
-                      round(r["tolerance"] - EPSILON, 6))
-    return pairs.height

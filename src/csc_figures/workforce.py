@@ -43,7 +43,7 @@ import polars as pl
 from . import dfe_csv, geography, identities, plausibility, sources, sums, tables
 from . import releases as release_checks  # completeness and cross-release checks
 from .errors import DataError, UserError
-from .missing import UnknownValueError, split_value_and_flag
+from .missing import UnknownValueError, split_values_and_flags
 
 # Columns that identify a row, the same in every release.
 ID_COLUMNS = list(dfe_csv.ID_COLUMNS)
@@ -179,7 +179,7 @@ assert set(PERCENT_MEASURES + COUNT_MEASURES + ("caseload", "agency_cover_rate",
 
 NOT_PUBLISHED = "not_published"
 # The precision DfE prints each figure to in every release we hold: heads and cases are whole numbers,
-# full-time equivalents, rates and caseloads one decimal place (missing.split_value_and_flag refuses more).
+# full-time equivalents, rates and caseloads one decimal place (missing.split_values_and_flags refuses more).
 WHOLE_NUMBERS = ("headcount", "starters_headcount", "leavers_headcount", "agency_headcount", "cases")
 
 GEOGRAPHIC_LEVELS = dfe_csv.GEOGRAPHIC_LEVELS
@@ -252,13 +252,12 @@ def read_release(path: Path, layout: dict[str, str], vintage: int, source: str |
     raw = raw.drop([column for column, measure in layout.items() if isinstance(measure, Ignored)])
     layout = measure_columns(layout)
     df = raw.rename(layout)
-    for measure in layout.values():
-        try:
-            df = split_value_and_flag(df, measure, source, places=0 if measure in WHOLE_NUMBERS else 1)
-        except UnknownValueError as err:
-            # name the source column, not ours, so the message points into the file
-            source_col = next(k for k, v in layout.items() if v == measure)
-            raise DataError(str(err).replace(f"column {measure!r}", f"column {source_col!r}")) from None
+    try:
+        df = split_values_and_flags(df, {m: 0 if m in WHOLE_NUMBERS else 1 for m in layout.values()}, source)
+    except UnknownValueError as err:
+        # name the source column, not ours, so the message points into the file
+        source_col = next(k for k, v in layout.items() if v == err.column)
+        raise DataError(str(err).replace(f"column {err.column!r}", f"column {source_col!r}")) from None
     for measure in MEASURES:
         if measure not in layout.values():
             df = df.with_columns(pl.lit(None, pl.Float64).alias(measure),
