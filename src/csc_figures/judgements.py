@@ -12,6 +12,7 @@ the framework's own word.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from .style import JUDGEMENT_COLOURS
 
@@ -58,12 +59,17 @@ def from_words(text: str | None, frameworks: tuple[str, ...] = (*IN_FORCE_FRAMEW
     `frameworks` ('Requires improvement to be good', SLAC's 'Adequate') or 'RI', in any case and spacing;
     None when it is none of them."""
     typed = " ".join((text or "").lower().replace("_", " ").split())
-    if typed == "ri":
-        return "requires_improvement"
-    for code, j in JUDGEMENTS.items():
-        if typed in {code.replace("_", " "), j.words, j.label.lower(), *(j.ofsted[f].lower() for f in frameworks)}:
-            return code
-    return None
+    return _written(tuple(frameworks)).get(typed)
+
+
+@cache
+def _written(frameworks: tuple[str, ...]) -> dict[str, str]:
+    """Every way from_words accepts a judgement, to its code (Ofsted's files give thousands of cells)."""
+    out = {"ri": "requires_improvement"}
+    for code, j in reversed(JUDGEMENTS.items()):  # the best grade wins a shared word, as the search did
+        out.update(dict.fromkeys({code.replace("_", " "), j.words, j.label.lower(),
+                                  *(j.ofsted[f].lower() for f in frameworks)}, code))
+    return out
 
 
 def is_judgement(code: str | None) -> bool:
