@@ -3,6 +3,7 @@ checked (issue 26, item 1): the steps never read a raw file again."""
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 
 import polars as pl
@@ -60,6 +61,21 @@ def test_a_stale_stamp_checks_again(elsewhere, monkeypatch):
     with pytest.raises(DataError, match="a refused file"):
         check_data.checked("01_geography")
     assert not stamp.exists()  # refused: no stamp, so nothing is taken from the tables checked before
+
+
+def test_a_raw_file_replaced_since_the_check_is_checked_again(elsewhere, monkeypatch):
+    # a reporter drops a new file into data/raw/ without registering it: the next step checks again (and the
+    # file's hash refuses it) instead of writing the tables checked from the old file
+    raw = elsewhere / "raw"
+    shutil.copytree(paths.RAW, raw, copy_function=shutil.copy2)
+    monkeypatch.setattr(paths, "RAW", raw)
+    check_data.checked("03_workforce")
+    newest = max(workforce.releases())
+    path = raw / workforce.releases()[newest][0]
+    path.write_bytes(path.read_bytes().replace(b"York", b"Yorke", 1))
+    with pytest.raises(DataError, match=path.name):
+        check_data.checked("03_workforce")
+    assert not (elsewhere / check_data.STAMP).exists()
 
 
 def test_staged_tables_are_rewritten_only_when_they_change(tmp_path):

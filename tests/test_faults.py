@@ -447,11 +447,13 @@ def test_the_check_phase_passes_the_real_files_and_records_each(faulty, tmp_path
     before = _snapshot(faulty / "data" / "processed")
     stamp = tmp_path / "data-checked"
     assert check_data.main([str(stamp)]) == 0
-    recorded = dict(line.split(" ") for line in stamp.read_text().splitlines())
+    recorded = {line.split(" ")[0]: line.split(" ")[1:] for line in stamp.read_text().splitlines()}
     manifest = sources.load_manifest()
-    assert recorded.pop("data/reviewed_exceptions.csv") == sources.sha256_of(ROOT / "data" / "reviewed_exceptions.csv")
+    assert recorded.pop("data/reviewed_exceptions.csv") == [sources.sha256_of(ROOT / "data" / "reviewed_exceptions.csv")]
     assert recorded.pop("src/csc_figures")  # the package's code: a changed reader makes the checked tables stale
-    assert recorded == {name: sources.sha256_of(faulty / "data" / "raw" / name) for name in manifest}
+    raw = faulty / "data" / "raw"
+    assert recorded == {name: [sources.sha256_of(raw / name), str((raw / name).stat().st_size),
+                               str((raw / name).stat().st_mtime_ns)] for name in manifest}
     assert f"Every check passed on the {len(manifest)} raw files" in capsys.readouterr().out
     assert _snapshot(faulty / "data" / "processed") == before  # it writes no table
 

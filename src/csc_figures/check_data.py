@@ -98,14 +98,19 @@ def summary_lines(built: dict[str, dict[str, pl.DataFrame]]) -> list[str]:
 
 
 def stamp_text() -> str:
-    """What the stamp records: each raw file the checks read, with the sha256 the manifest pins, the reviewed
-    exceptions, and the package's code (a changed reader or check makes the checked tables stale)."""
+    """What the stamp records: each raw file the checks read, with the sha256 the manifest pins and the file's
+    size and modification time here (a file replaced since, the manifest unchanged, is checked again and
+    refused, never passed over), the reviewed exceptions, and the package's code (a changed reader or check
+    makes the checked tables stale)."""
     code, package = hashlib.sha256(), Path(__file__).resolve().parent  # the code running, wherever it is
     for path in sorted(package.rglob("*.py")):
         code.update(f"{path.relative_to(package)}\0".encode() + path.read_bytes())
-    exceptions = EXCEPTIONS
-    return ("".join(f"{name} {source.sha256}\n" for name, source in sorted(sources.load_manifest().items()))
-            + f"{exceptions.parent.name}/{exceptions.name} {hashlib.sha256(exceptions.read_bytes()).hexdigest()}\n"
+    raw = []
+    for name, source in sorted(sources.load_manifest().items()):
+        st = (paths.RAW / name).stat() if (paths.RAW / name).exists() else None
+        raw.append(f"{name} {source.sha256} {st.st_size if st else 'missing'} {st.st_mtime_ns if st else ''}".rstrip())
+    return ("".join(f"{line}\n" for line in raw)
+            + f"{EXCEPTIONS.parent.name}/{EXCEPTIONS.name} {hashlib.sha256(EXCEPTIONS.read_bytes()).hexdigest()}\n"
             + f"src/csc_figures {code.hexdigest()}\n")
 
 
