@@ -136,3 +136,25 @@ def test_the_git_filter_strips_a_notebook_saved_in_lab():
     again = subprocess.run([str(paths.ROOT / ".venv" / "bin" / "python"), "-m", "nbstripout", "--keep-id"],
                            input=source, capture_output=True, text=True, check=True).stdout
     assert again == source
+
+
+def test_a_refusal_in_a_kernel_is_its_message_and_still_stops_the_run():
+    """A reporter's misspelt council in a notebook shows as the command line says it, one line, not a
+    traceback through the package; the cell still fails, so Run All and papermill stop there."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('council = "Derbz"\nyear = 2021\nvintage = 2022'),
+        nbformat.v4.new_code_cell('from csc_figures.params import use\n_ = use("11_council_profile", globals())'),
+        nbformat.v4.new_code_cell('print("ran on")')])
+    client = NotebookClient(nb, kernel_name="csc-figures", timeout=120,
+                            resources={"metadata": {"path": str(paths.NOTEBOOKS)}})
+    with pytest.raises(CellExecutionError):
+        client.execute()
+    [error] = [o for o in nb.cells[1].outputs if o.output_type == "error"]
+    assert error.ename == "UserError" and "closest: Derby" in error.evalue
+    shown = "".join(error.traceback)
+    assert "closest: Derby" in shown and "File " not in shown and "---->" not in shown, shown  # no frames
+    assert not nb.cells[2].outputs  # the run stopped at the refusal

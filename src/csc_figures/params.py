@@ -256,6 +256,7 @@ def use(notebook: str, namespace: dict[str, Any]) -> dict[str, Any]:
     an unknown or bad one is refused before anything is written), put the checked values back (a year typed
     as "2024" becomes 2024), and send this run's charts and tables where they belong: outputs/ for the
     build's published run, outputs/runs/<notebook>/<readable parameters>/ for any other."""
+    _short_refusals()
     names = [p.name for p in declared(notebook)]
     checked = check(notebook, {k: namespace[k] for k in names if k in namespace})
     namespace.update(checked)
@@ -264,6 +265,21 @@ def use(notebook: str, namespace: dict[str, Any]) -> dict[str, Any]:
     else:
         paths.route(Path(os.environ.get(RUN_OUTPUTS_VARIABLE) or run_folder(notebook, checked)))
     return checked
+
+
+def _short_refusals() -> None:
+    """In a kernel, a refusal (UserError: a misspelt council, a year we do not hold) shows as its one-line
+    message, as the command line says it, not a traceback through the package; the cell still fails, so a
+    papermill run or Run All stops there."""
+    ipython = sys.modules.get("IPython")  # imported by every kernel; never imported here
+    shell = ipython.get_ipython() if ipython else None
+    if shell is None:
+        return
+
+    def message_only(shell, etype, value, tb, tb_offset=None):
+        shell.showtraceback((etype, value, tb), exception_only=True)
+
+    shell.set_custom_exc((UserError,), message_only)
 
 
 # ---- the parameters cell and the README table ------------------------------------------------
