@@ -45,3 +45,12 @@ def test_cli_imports_only_the_standard_library_before_a_command_runs():
                                text=True, check=True).stdout
     for command in ("rating-at", "changes", "ratings", "council", "claims"):
         assert command in help_text
+
+
+def test_each_story_is_credited_to_its_own_notebook():
+    # notebooks 10 and 12 import the maps package too; the maps are 16_maps' (the site's "rebuilt by" line)
+    from csc_figures.readme import _notebook_of
+
+    assert {p: _notebook_of(p).stem for p in ("maps", "ratings", "inspection_judgements", "profile")} == {
+        "maps": "16_maps", "ratings": "10_ratings_vs_workforce", "inspection_judgements": "12_inspection_judgements",
+        "profile": "11_council_profile"}

@@ -46,12 +46,12 @@ def _story_package(computation: str) -> str | None:
 
 
 def _notebook_of(package: str) -> Path | None:
-    """The notebook that imports the story package (its source names it)."""
+    """The story package's own notebook: of the notebooks importing it, the one named after it (16_maps for
+    maps, though notebooks 10 and 12 draw maps too), else the first."""
     pattern = re.compile(rf"from csc_figures\.stories import {package}\b|csc_figures\.stories\.{package}\b")
-    for nb in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
-        if pattern.search(nb.read_text()):
-            return nb
-    return None
+    importers = [nb for nb in sorted(paths.NOTEBOOKS.glob("*.ipynb")) if pattern.search(nb.read_text())]
+    named = [nb for nb in importers if package in nb.stem.split("_", 1)[-1]]
+    return (named or importers or [None])[0]
 
 
 def _story_folder(package: str) -> str:
