@@ -107,6 +107,13 @@ PER_10000 = {"looked_after_rate": "looked_after", "starting_rate": "starting", "
 AREA_COUNT_STEP = {"local_authority": 0.0, "regional": 10.0, "national": 10.0}
 
 
+def _area(r: dict) -> str:
+    """A row's area as a refusal names it: 'council 816 (York)', 'England', 'region North East'."""
+    if r["geographic_level"] == "local_authority":
+        return f"council {r['la_code']} ({r['la_name']})"
+    return "England" if r["geographic_level"] == "national" else f"region {r['region_name']}"
+
+
 def check_per_10000(df: pl.DataFrame, source: str) -> int:
     """DataError naming the file, year, area and figures of a rate its count and population cannot give;
     otherwise the number of rates checked."""
@@ -120,8 +127,7 @@ def check_per_10000(df: pl.DataFrame, source: str) -> int:
         broken = rows.filter((pl.col(rate) - pl.col("__value")).abs() > pl.col("__tolerance"))
         if broken.height:
             r = broken.row(0, named=True)
-            where = (f"council {r['la_code']} ({r['la_name']})" if r["geographic_level"] == "local_authority"
-                     else "England" if r["geographic_level"] == "national" else f"region {r['region_name']}")
+            where = _area(r)
             raise DataError(
                 f"{source}: {where}, year {r['year']}: {rate!r} is published as {r[rate]:g} but {count!r} "
                 f"{r[count]:g} per 10,000 of 'population_under_18' {r['population_under_18']:g} gives "
@@ -155,8 +161,7 @@ def check_stock_flow(df: pl.DataFrame, source: str) -> int:
     broken = rows.filter((pl.col("gap") < pl.col("low")) | (pl.col("gap") > pl.col("high")))
     if broken.height:
         r = broken.sort("year").row(0, named=True)
-        where = (f"council {r['la_code']} ({r['la_name']})" if r["geographic_level"] == "local_authority"
-                 else "England" if r["geographic_level"] == "national" else f"region {r['region_name']}")
+        where = _area(r)
         raise DataError(
             f"{source}: {where}, year {r['year']}: {r['looked_after']:g} looked after at 31 March, but "
             f"{r['before']:g} a year earlier + {r['starting']:g} starting - {r['ceasing']:g} ceasing gives "
