@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from csc_figures import claims, dates
+from csc_figures import claims, dates, sources
 from csc_figures.errors import DataError, UserError
 from csc_figures.stories import national_trends as nt
 
@@ -52,8 +52,11 @@ def test_combined_series_labels_reported_years_and_prefers_official():
                              "figure_id": ["a", "b", "c"], "document": ["d"] * 3,
                              "source_kind": ["primary document", "primary document", "secondary report"],
                              "read_from": ["r1", "r1", "r2"], "read_from_url": [None, None, None]})
-    out = nt.combined_series(official, reported)
+    out = nt.combined_series(official, reported, "children_looked_after")
     assert out["year"].to_list() == [2020, 2021, 2022]
+    # the official figures are labelled with the release the manifest holds, not a year typed in code
+    vintage = sources.one("children_looked_after").vintage
+    assert out["source"][1] == f"DfE data file, {vintage} release"
     assert out["value"].to_list() == [9.0, 10.0, 11.0]  # the latest release for 2020; official wins in 2021
     assert out["is_reported"].to_list() == [True, False, False]
     assert out["source"][0] == "Reported (primary document): DfE 2021 release"

@@ -155,3 +155,68 @@ def test_a_bad_ledger_value_names_row_column_and_value(tmp_path):
     row += 2  # the header is line 1
     with pytest.raises(DataError, match=rf"claims.csv line {row} .*column 'value' holds 'sixteen'"):
         ratings.published_cells(ledger)
+
+
+# ---- credit lines ------------------------------------------------------------------------------------
+
+def test_credit_lines_come_from_the_manifest(tmp_path, monkeypatch):
+    from csc_figures import credits, sources
+
+    assert credits.credit("workforce") == "DfE, Children's social work workforce"
+    assert credits.credit("workforce", "2025 release") == "DfE, Children's social work workforce, 2025 release"
+    assert credits.line(credits.credit("section_47", credits.release("section_47"))) == \
+        f"Source: DfE, Children in need, {sources.one('section_47').vintage} release"
+    # a role with several publications names each, newest first: the stories read Ofsted's files merged
+    newest_first = list(dict.fromkeys(s.publication for s in reversed(sources.releases("ofsted_outcomes"))))
+    assert credits.credit("ofsted_outcomes") == "Ofsted, " + " and ".join(newest_first)
+    assert credits.hex_layout() == f"hex layout by Open Innovations ({sources.one('hex_layout').licence} licence)"
+    # a publication renamed in the manifest renames every credit: none is typed in a story
+    renamed = paths.SOURCES_TOML.read_text().replace('"Children\'s social work workforce"', '"Social workers"')
+    (tmp_path / "sources.toml").write_text(renamed)
+    monkeypatch.setattr(paths, "SOURCES_TOML", tmp_path / "sources.toml")
+    from csc_figures.stories.ratings.words import source_line
+
+    assert source_line("mean").startswith("Source: DfE, Social workers; Ofsted, ")
+
+
+def test_no_story_types_its_own_credit_line():
+    """A source line ('Source: ...', 'DfE, <publication>', 'Ofsted, <publication>') is written only by
+    csc_figures.credits, from the manifest (docstrings aside)."""
+    import ast
+    import re
+
+    credit = re.compile(r"^Source:|\b(DfE|Ofsted), [A-Z]")
+    found = []
+    for path in sorted((paths.ROOT / "src" / "csc_figures").rglob("*.py")):
+        if path.name == "credits.py":
+            continue
+        tree = ast.parse(path.read_text())
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
+                    and credit.search(node.value):
+                found.append(f"{path.relative_to(paths.ROOT)}:{node.lineno}: {node.value[:60]!r}")
+    assert not found, "\n".join(found)
+
+
+def test_every_committed_chart_credits_a_publisher_the_one_way():
+    """The same file is credited in the same words on every chart (the profile once named Ofsted's files
+    differently from the maps)."""
+    import json
+
+    from csc_figures import credits
+
+    names = {role: credits.credit(role) for role in ("workforce", "ofsted_outcomes")}
+    odd = []
+    specs = sorted(paths.FIGURES.rglob("*.vl.json"))
+    assert specs, f"no committed chart under {paths.FIGURES}"
+    for spec in specs:
+        source = json.loads(spec.read_text()).get("usermeta", {}).get("csc_figures", {}).get("source", "")
+        if not source.startswith("Source: "):
+            odd.append(f"{spec.relative_to(paths.ROOT)}: no source line")
+        for named, credit in (("DfE, Children's social work", names["workforce"]), ("Ofsted, ", names["ofsted_outcomes"])):
+            if named in source and "as reported" not in source and credit not in source:
+                odd.append(f"{spec.relative_to(paths.ROOT)}: {source!r} does not say {credit!r}")
+    assert not odd, "\n".join(odd[:10])

@@ -29,7 +29,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from . import charts, formatting, style, workforce
+from . import charts, credits, formatting, style, workforce
 from .errors import UserError
 
 STORY = "revisions"
@@ -214,7 +214,7 @@ def largest_chart(top: pl.DataFrame, release: int | None = None, vintages: list[
         )
         .properties(width=220, height=alt.Step(18))
     )
-    source = f"Source: DfE, Children's social work workforce, releases {old} and {new}"
+    source = credits.line(credits.credit("workforce", f"releases {old} and {new}"))
     return charts.titled(bars, title, subtitle, source, f"Bar chart. {title}. {words}.")
 
 

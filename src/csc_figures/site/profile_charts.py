@@ -20,9 +20,9 @@ from pathlib import Path
 
 import polars as pl
 
-from .. import charts, judgements, paths
+from .. import charts, credits, judgements, paths
 from ..stories.profile import chart as profile_chart
-from ..stories.profile.compute import SOURCE_OFSTED, SOURCE_WORKFORCE, indicator_table
+from ..stories.profile.compute import indicator_table, ofsted_credit, workforce_credit
 from .render import render
 
 TEMPLATES_SCRIPT = "profile-charts.js"
@@ -227,7 +227,7 @@ class Charts:
         names = list(roles)
         ranges = self._role_ranges(tuple(roles.values()))
         words = profile_chart.indicator_words(profile)
-        source = f"Source: {SOURCE_WORKFORCE}"
+        source = credits.line(workforce_credit())
         out = {}
         for layout, t in self.templates["workforce"].items():
             patches = t.words(words, source)
@@ -251,7 +251,7 @@ class Charts:
         labels = parts["legend_words"]
         out = {}
         for layout, t in self.templates[key].items():
-            patches = t.words(words, f"Source: {SOURCE_OFSTED}")
+            patches = t.words(words, credits.line(ofsted_credit()))
             for path in t.slots.get("areas", []):
                 patches.append(((*path, "sort"), parts["area_order"]))
             for path in t.slots.get("dates", []):

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import polars as pl
 
-from .. import judgements, measures
+from .. import credits, judgements, measures
 from ..dates import day_words
 from ..stories.profile.assemble import council_profile
-from ..stories.profile.compute import ProfileData, SOURCE_OFSTED, SOURCE_WORKFORCE, indicator_table, load_data, slug
+from ..stories.profile.compute import ProfileData, indicator_table, load_data, ofsted_credit, slug, workforce_credit
 from ..stories.profile.words import _area_label, _flag_words, _value, fmt, revision_text
 from .profile_charts import DATA, TEMPLATES_SCRIPT, Charts, _jsonable, assemble
 from . import finder
@@ -169,7 +169,8 @@ def profile_page(profile: dict, shared: SiteProfiles, up: str, csv_name: str) ->
         neighbours=[(n["la_name"], link(n["la_code"]), n["left_out"]) for n in profile["neighbour_councils"]],
         until=day_words(profile["end_date"]) if profile["end_date"] else None,
         started=day_words(profile["start_date"]) if profile["start_date"] else None,
-        csv=csv_name, source_workforce=SOURCE_WORKFORCE, source_ofsted=SOURCE_OFSTED,
+        csv=csv_name, source_workforce=workforce_credit(), source_ofsted=ofsted_credit(),
+        source_neighbours=credits.credit("statistical_neighbours"),
         nav=[("All stories and charts", f"{up}/index.html"), ("Council profiles", "index.html"),
              ("Every figure, checked", f"{up}/claims.html")],
         assets=f"{up}/assets", font_folder=f"{up}/assets/fonts")

@@ -15,7 +15,7 @@ the inspections table), `transitions` (upgrades and downgrades), `words` (senten
 from __future__ import annotations
 
 from .compute import (GRADED_FRAMEWORKS, JUDGEMENTS, NOT_GOOD, NOT_YET, OLDER_FRAMEWORK_COLUMNS, RANK,
-    SOURCE, STORY, Window, councils_with, count_of, cutoff_window, cutoffs_matching, distribution,
+    STORY, Window, councils_with, count_of, cutoff_window, cutoffs_matching, distribution,
     distribution_at, distribution_over_time, financial_year, first_march_after, first_published,
     framework_start, in_force, in_year, judgement_counts, year_ends, latest_as_of, latest_publication, load_inspections,
     march_dates, mark_reproduces, older_judgements_held, over_time_table, published_in, running_counts, share_not_good,
@@ -32,7 +32,7 @@ from .ledger import (claim_count_in_force, claim_count_published, claim_history,
     guardian_counts)
 
 __all__ = [
-    "GRADED_FRAMEWORKS", "JUDGEMENTS", "NOT_GOOD", "NOT_YET", "OLDER_FRAMEWORK_COLUMNS", "RANK", "SOURCE",
+    "GRADED_FRAMEWORKS", "JUDGEMENTS", "NOT_GOOD", "NOT_YET", "OLDER_FRAMEWORK_COLUMNS", "RANK",
     "STORY", "SUB_JUDGEMENTS", "TABLE_WORDS", "Window", "holdings_sentence", "change_counts", "change_sentence", "claim_count_in_force",
     "claim_count_published", "claim_history", "claim_share_published", "consecutive_inspections",
     "council_history", "councils_with", "count_of", "cutoff_window", "cutoffs_matching",

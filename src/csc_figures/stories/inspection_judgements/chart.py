@@ -8,11 +8,11 @@ import re
 import altair as alt
 import polars as pl
 
-from ... import charts, judgements, rounding, style
+from ... import charts, credits, judgements, rounding, style
 from ...dates import day_words
 from ...errors import DataError
 from ... import formatting as f
-from .compute import JUDGEMENTS, NOT_YET, RANK, SOURCE, STORY, count_of, share_not_good
+from .compute import JUDGEMENTS, NOT_YET, RANK, STORY, count_of, share_not_good, source_line
 from .transitions import change_counts
 
 
@@ -63,7 +63,7 @@ def distribution_chart(over_time: pl.DataFrame):
     alt_text = (f"Stacked bar chart of English councils by the Ofsted judgement in force at each 31 March "
                 f"from {first_year} to {day.year}. Less than good: {f.pct(base)} of judged councils in "
                 f"{base_day.year}, {f.pct(last)} in {day.year}.")
-    return charts.titled(bars, title, subtitle, SOURCE, alt_text)
+    return charts.titled(bars, title, subtitle, source_line(), alt_text)
 
 
 def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
@@ -103,7 +103,7 @@ def transitions_chart(matrix: pl.DataFrame, transitions: pl.DataFrame):
     alt_text = (f"Grid of {f.number(n)} consecutive Ofsted inspections of the same council, previous judgement "
                 f"against the next: {counts['upgrades']} upgrades, {counts['downgrades']} downgrades, "
                 f"{counts['unchanged']} unchanged.")
-    return charts.titled(grid, title, subtitle, SOURCE, alt_text)
+    return charts.titled(grid, title, subtitle, source_line(), alt_text)
 
 
 # ---- the Guardian's 2013-14 split (reported) -------------------------------------------------------
@@ -175,7 +175,7 @@ def first_sif_chart(split: pl.DataFrame):
                 f"outstanding" if "outstanding" not in set(split["judgement"]) else
                 f"{f.pct(below / total * 100)} were judged requires improvement or inadequate"]
     row = split.row(0, named=True)
-    source = (f"Source: {row['publisher']}, {row['document']}, as reported by {row['read_from']}")
+    source = credits.as_reported(row)
     alt_text = (f"Bar chart of the first {total} SIF inspections by Ofsted's overall judgement, 2013-14: "
                 + ", ".join(f"{r['label'].lower()} {r['councils']}" for r in split.iter_rows(named=True))
                 + f". {below} of {total} ({f.pct(below / total * 100)}) were less than good"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ... import judgements
+from ... import credits, judgements
 from ...dates import as_date
 from ...errors import DataError, UserError
 
@@ -17,7 +17,11 @@ RANK = judgements.GRADE  # 1 outstanding ... 4 inadequate
 NOT_GOOD = ("requires_improvement", "inadequate")
 GRADED_FRAMEWORKS = judgements.IN_FORCE_FRAMEWORKS  # the frameworks that grade overall effectiveness
 NOT_YET = "not_yet_judged"  # no SIF/ILACS judgement in force at the date
-SOURCE = "Source: Ofsted, local authority inspection outcomes and Children's social care in England 2023 data"
+
+
+def source_line() -> str:
+    """The charts' credit: Ofsted's outcome files (the judgements in force come from all of them, merged)."""
+    return credits.line(credits.credit("ofsted_outcomes"))
 
 
 # ---- inputs ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import textwrap
 import altair as alt
 import polars as pl
 
-from ... import charts, judgements, style
+from ... import charts, credits, judgements, sources, style
 from ...dates import day_words
 from .compute import NO_FIGURE, NOT_JUDGED, STORY, bin_labels, regions
 from .words import (judgement_description, judgement_title, measure_description, measure_subtitle,
@@ -31,8 +31,11 @@ OUTLINE = style.MAP_OUTLINE
 SEQUENTIAL = style.MAP_SEQUENTIAL
 INK = style.INK
 HALO = style.WHITE  # the white edge that keeps region labels legible over hexagons
-SOURCE_OFSTED = "Source: Ofsted, local authority inspection outcomes; hex layout by Open Innovations (MIT licence)"
-SOURCE_DFE = ("Source: DfE, Children's social work workforce; hex layout by Open Innovations (MIT licence)")
+
+
+def source_line(role: str) -> str:
+    """A map's credit: the figures' publisher and the hexagons'."""
+    return credits.line(credits.credit(role), credits.hex_layout())
 
 
 def _titled(chart, title: str, subtitle: list[str], source: str, alt_text: str, narrow: bool):
@@ -138,7 +141,7 @@ def judgement_map(table: pl.DataFrame, narrow: bool = False, highlight: str | No
                 "Each hexagon is one council; SIF and ILACS judgements only"]
     if table["inherited"].any():
         subtitle.append("A dot marks a judgement carried over from the council it replaced")
-    return _titled(chart, judgement_title(table), subtitle, SOURCE_OFSTED, judgement_description(table), narrow)
+    return _titled(chart, judgement_title(table), subtitle, source_line(sources.OFSTED_OUTCOMES), judgement_description(table), narrow)
 
 
 def measure_map(table: pl.DataFrame, narrow: bool = False, highlight: str | None = None):
@@ -163,7 +166,7 @@ def measure_map(table: pl.DataFrame, narrow: bool = False, highlight: str | None
     layers = [_hexagons(shown, frame, colour, tooltip), _dots(shown, frame, "joint"),
               _region_labels(shown, frame, narrow), *_highlight(shown, frame, highlight)]
     chart = alt.layer(*layers).properties(width=frame["width"], height=frame["height"])
-    return _titled(chart, measure_title(table), measure_subtitle(table), SOURCE_DFE,
+    return _titled(chart, measure_title(table), measure_subtitle(table), source_line(sources.WORKFORCE),
                    measure_description(table, groups), narrow)
 
 
@@ -191,7 +194,7 @@ def judgement_small_multiples(tables: list[pl.DataFrame], columns: int = 4):
                 f"Each hexagon is one council; SIF and ILACS judgements only ({not_yet} councils had no SIF "
                 f"judgement yet on {day_words(first['as_of'][0])})"]
     alt_text = " ".join(judgement_description(t) for t in (first, last))
-    return charts.titled(chart, title, subtitle, SOURCE_OFSTED,
+    return charts.titled(chart, title, subtitle, source_line(sources.OFSTED_OUTCOMES),
                          f"Small multiples, one hex map per 31 March from {first['as_of'][0].year} to "
                          f"{last['as_of'][0].year}. First and last: {alt_text}")
 

@@ -16,7 +16,7 @@ functions on the tables), `words` (the article's sentences), `chart` (the charts
 
 from __future__ import annotations
 
-from .compute import (ARTICLE, ARTICLE_CLAIMS, CLAIM_MEASURES, MEASURES, OFFICIAL, REPORTED_COLUMNS, REPORTED_CSV,
+from .compute import (ARTICLE, ARTICLE_CLAIMS, CLAIM_MEASURES, MEASURES, REPORTED_COLUMNS, REPORTED_CSV,
     STORY, article_claims, article_figures, article_years, change_pct, combined_series, is_record_high, official_series,
     previous_years_higher, reported_credit, reported_figures, reported_series, revisions, series, value_in, years_highest,
     years_lowest)
@@ -28,7 +28,7 @@ from .ledger import (claim_change_pct, claim_direction, claim_lower_than_previou
     claim_value)
 
 __all__ = [
-    "ARTICLE", "ARTICLE_CLAIMS", "CLAIM_MEASURES", "MEASURES", "OFFICIAL", "REPORTED_COLOUR", "REPORTED_COLUMNS",
+    "ARTICLE", "ARTICLE_CLAIMS", "CLAIM_MEASURES", "MEASURES", "REPORTED_COLOUR", "REPORTED_COLUMNS",
     "REPORTED_CSV", "STORY", "article_claims", "article_comparison", "article_figures", "article_sentences", "article_years",
     "REVISION_COLUMNS", "count_word", "figure_lines", "lowest_words", "previous_words", "record_words",
     "reported_lines", "revisions_caption", "change_pct", "claim_change_pct", "claim_direction",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from ... import charts, style
+from ... import charts, credits, style
 from ...dates import year_span
 from ... import formatting as f
-from .compute import OFFICIAL, previous_years_higher, reported_credit, value_in
+from .compute import official_label, previous_years_higher, reported_credit, value_in
 from .words import count_word as _count_word
 
 # ---- charts ---------------------------------------------------------------------------------------
@@ -54,8 +54,8 @@ def looked_after_chart(cla: pl.DataFrame, first_published: pl.DataFrame):
                     "Dashed: figures as first published (reported)."]
         alt_text += (f" {rep_latest['period']} was first published as {f.number(rep_latest['value'])}, "
                      f"revised to {f.number(today)}.")
-    source = ("Source: DfE, Children looked after in England including adoptions, 2025 release; figures as first "
-              "published: " + (reported_credit(first_published) or "none held"))
+    source = credits.line(_official("children_looked_after"),
+                          "figures as first published: " + (reported_credit(first_published) or "none held"))
     return charts.titled(chart, title, subtitle, source, alt_text), table.sort("source", "year")
 
 
@@ -65,7 +65,7 @@ def starting_ceasing_chart(start: pl.DataFrame, cease: pl.DataFrame):
         start.with_columns(pl.lit("Started to be looked after").alias("measure")),
         cease.with_columns(pl.lit("Ceased to be looked after").alias("measure")),
     ]).with_columns(pl.when(pl.col("is_reported")).then(pl.lit("Reported (earlier release)"))
-                    .otherwise(pl.lit(OFFICIAL)).alias("basis"))
+                    .otherwise(pl.lit(official_label("children_looked_after"))).alias("basis"))
     low = start.sort("value").row(0, named=True)
     domain = [int(table["year"].min()), int(table["year"].max())]
     colour = alt.Color("measure:N", title=None, legend=alt.Legend(orient="top", labelLimit=0),
@@ -88,9 +88,8 @@ def starting_ceasing_chart(start: pl.DataFrame, cease: pl.DataFrame):
                 f"{year_span(domain[0])} to {year_span(domain[1])}. Starts fell to {f.number(low['value'])} in "
                 f"{low['period']}, the lowest of these years, then rose to "
                 f"{f.number(start.sort('year')['value'][-1])} in {start.sort('year')['period'][-1]}.")
-    source = ("Source: DfE, Children looked after in England including adoptions, 2025 release; reported figures: "
-              + (reported_credit(table.unique(["year", "release", "source_kind", "read_from"], maintain_order=True))
-                 or "none held"))
+    held = reported_credit(table.unique(["year", "release", "source_kind", "read_from"], maintain_order=True))
+    source = credits.line(_official("children_looked_after"), "reported figures: " + (held or "none held"))
     return charts.titled(chart, title, subtitle, source, alt_text), table.sort("measure", "year")
 
 
@@ -98,7 +97,7 @@ def starting_ceasing_chart(start: pl.DataFrame, cease: pl.DataFrame):
 def section_47_chart(s47: pl.DataFrame, year: int = 2021):
     """Section 47 enquiries each year, with the reported 2009-10 figure marked and missing years left empty."""
     table = s47.with_columns(pl.when(pl.col("is_reported")).then(pl.lit("Reported figure"))
-                             .otherwise(pl.lit(OFFICIAL)).alias("basis"))
+                             .otherwise(pl.lit(official_label("section_47"))).alias("basis"))
     first, last = int(table["year"].min()), int(table["year"].max())
     periods = [year_span(y) for y in range(first, last + 1)]  # years we lack stay as empty slots
     official = table.filter(~pl.col("is_reported"))
@@ -133,7 +132,11 @@ def section_47_chart(s47: pl.DataFrame, year: int = 2021):
                 f"in {year_span(first)} (reported) they rose to {f.number(value)} in {year_span(year)}, "
                 f"below the {_count_word(higher)} years before, and reached {f.number(latest['value'])} in "
                 f"{latest['period']}.")
-    source = ("Source: DfE, Children in need, 2025 release (c4 file); reported figures: "
-              + (reported_credit(reported) or "none held"))
+    source = credits.line(_official("section_47"), "reported figures: " + (reported_credit(reported) or "none held"))
     return charts.titled(chart, title, subtitle, source, alt_text), table.select(
         "year", "period", "value", "source").sort("year")
+
+
+def _official(role: str) -> str:
+    """The credit of the data file a chart's official series comes from: 'DfE, Children in need, 2025 release'."""
+    return credits.credit(role, credits.release(role))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ... import paths, tables
+from ... import credits, paths, tables
 from ...dates import year_span
 from ... import formatting as f
 from ...errors import DataError, UserError
@@ -14,7 +14,6 @@ REPORTED_CSV = paths.REPORTED / "national_statistics_quoted.csv"
 REPORTED_COLUMNS = ["figure_id", "value", "unit", "description", "document", "publisher", "date", "page_or_url",
                     "quoted_in_article", "measure", "year", "release", "source_kind", "read_from", "read_from_url",
                     "source_note"]
-OFFICIAL = "DfE data file, 2025 release"
 
 # measure -> (processed table, column, words for a sentence)
 MEASURES = {
@@ -94,14 +93,20 @@ def reported_series(measure: str, reported: pl.DataFrame | None = None) -> pl.Da
                        "value", "release", "figure_id", "document", "source_kind", "read_from", "read_from_url")
 
 
-def combined_series(official: pl.DataFrame, reported: pl.DataFrame) -> pl.DataFrame:
-    """Official values, plus reported ones (latest release per year) for years the files lack; labelled."""
+def official_label(table: str) -> str:
+    """How a chart labels the figures of the data file we hold: 'DfE data file, 2025 release'."""
+    return f"DfE data file, {credits.release(table)}"  # the children's tables are named after their files' roles
+
+
+def combined_series(official: pl.DataFrame, reported: pl.DataFrame, table: str) -> pl.DataFrame:
+    """Official values (from `table`'s file), plus reported ones (latest release per year) for years the
+    files lack; labelled."""
     held = set(official.filter(pl.col("value").is_not_null())["year"])
     extra = (reported.filter(~pl.col("year").is_in(list(held)))
              .sort("year", "release").group_by("year", maintain_order=True).last())
     return pl.concat([
         official.filter(pl.col("value").is_not_null()).select(
-            "year", "period", "value", pl.lit(OFFICIAL).alias("source"), pl.lit(False).alias("is_reported")),
+            "year", "period", "value", pl.lit(official_label(table)).alias("source"), pl.lit(False).alias("is_reported")),
         extra.select("year", "period", "value",
                      pl.format("Reported ({}): DfE {} release", pl.col("source_kind"), pl.col("release")).alias("source"),
                      pl.lit(True).alias("is_reported"), "release", "source_kind", "read_from", "read_from_url"),
@@ -121,7 +126,7 @@ def reported_credit(rows: pl.DataFrame) -> str:
 
 def series(measure: str) -> pl.DataFrame:
     """A measure's England series over every year we hold, reported years labelled."""
-    return combined_series(official_series(measure), reported_series(measure))
+    return combined_series(official_series(measure), reported_series(measure), _measure(measure)[0])
 
 
 def revisions(official: pl.DataFrame, reported: pl.DataFrame) -> pl.DataFrame:

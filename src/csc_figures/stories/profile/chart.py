@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from ... import judgements, measures, style
-from .compute import SOURCE_OFSTED, SOURCE_WORKFORCE, chart_rows, indicator_table, judgement_table
+from ... import credits, judgements, measures, style
+from .compute import chart_rows, indicator_table, judgement_table, ofsted_credit, workforce_credit
 from ...errors import UserError
 from .words import _area_label, indicator_words, judgement_words, single_measure_words
 
@@ -93,7 +93,7 @@ def judgement_chart(profile: dict):
                                         header=alt.Header(labelAngle=0, labelAlign="left",
                                                           labelFontWeight="bold", labelFontSize=13)),
                             ).resolve_scale(y="independent") if parts["layout"] == "facet" else points
-    return charts.titled(base, words["title"], words["subtitle"], f"Source: {SOURCE_OFSTED}", words["alt_text"]), \
+    return charts.titled(base, words["title"], words["subtitle"], credits.line(ofsted_credit()), words["alt_text"]), \
         parts["table"]
 
 
@@ -131,7 +131,7 @@ def indicator_chart(profile: dict):
         columns=2,
     ).resolve_scale(y="independent")
     words = indicator_words(profile)
-    return charts.titled(chart, words["title"], words["subtitle"], f"Source: {SOURCE_WORKFORCE}",
+    return charts.titled(chart, words["title"], words["subtitle"], credits.line(workforce_credit()),
                          words["alt_text"]), df
 
 
@@ -181,7 +181,7 @@ def _measure_chart(profile: dict, measure: str):
     lines = base.mark_line(strokeWidth=2.5, invalid="break-paths-show-domains")
     points = base.mark_point(filled=True, size=40).transform_filter(alt.datum.value != None)  # noqa: E711
     chart = (lines + points + _noted(base)).properties(width=520, height=280)
-    source = f"Source: {SOURCE_WORKFORCE}, {profile['vintage']} release"
+    source = credits.line(workforce_credit(profile["vintage"]))
     return charts.titled(chart, words["title"], words["subtitle"], source, words["alt_text"]), table
 
 

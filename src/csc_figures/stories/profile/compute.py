@@ -9,7 +9,7 @@ from typing import Callable
 
 import polars as pl
 
-from ... import formatting, measures, rounding, tables
+from ... import credits, formatting, measures, rounding, sources, tables
 from ...errors import UserError
 
 STORY = "council_profile"
@@ -17,9 +17,17 @@ STORY = "council_profile"
 # Columns of `inspections` that are not judgements.
 _INSPECTION_FIELDS = {"la_code", "la_name", "framework", "inspection_type", "inspection_start",
                       "inspection_end", "published", "overall", "sources"}
-SOURCE_WORKFORCE = "DfE, Children's social work workforce"
-SOURCE_OFSTED = "Ofsted, children's social care inspection outcomes"
 NO_RETURN = "no_return"  # flag for a year the council existed but has no row in the release
+
+
+def workforce_credit(vintage: int | None = None) -> str:
+    """'DfE, Children's social work workforce' (', 2025 release' for one release's chart)."""
+    return credits.credit(sources.WORKFORCE, f"{vintage} release" if vintage else "")
+
+
+def ofsted_credit() -> str:
+    """Ofsted's outcome files, every one of which a council's judgements since 2009 may come from."""
+    return credits.credit(sources.OFSTED_OUTCOMES)
 
 
 

@@ -46,7 +46,7 @@ from .reproduce import (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, COUNT_KEY, GROUP_KE
     cells_by_vintage, choice_grid, edition_date, editions, notebook_edition, explain_cells, method_choices, published_cells,
     recompute_cells, reproduce, revisions, robustness, robustness_by_year, missing_figure_rows, every_year_table,
     next_release)
-from .words import (ARTICLE_NOTES, METHOD_WORDS, SOURCE, TABLE_WORDS, article_note, difference_notes, key_sentences,
+from .words import (ARTICLE_NOTES, METHOD_WORDS, TABLE_WORDS, article_note, difference_notes, key_sentences,
     not_the_article, source_line, table_caption, robustness_sentences, editions_note)
 from .chart import (PANEL_HEIGHT, bars_unlike_article, gap_chart, ordered_measures, relationship_chart)
 from .ledger import (group_change, group_mean, ordered)
@@ -54,7 +54,7 @@ from .ledger import (group_change, group_mean, ordered)
 __all__ = [
     "ARTICLE", "BASES", "BOOTSTRAP_RESAMPLES", "BOOTSTRAP_SEED", "COUNT_KEY", "Choices", "DATED_BY",
     "FIRST_EDITION_YEAR", "GROUP_KEYS", "JOINT_RULES", "LEDGER_ARTICLE", "MEASURES", "METHODS",
-    "ARTICLE_NOTES", "METHOD_WORDS", "TABLE_WORDS", "article_note", "not_the_article", "table_caption", "PANEL_HEIGHT", "RANK", "RATINGS", "REORGANISED_RULES", "SOURCE", "STORY", "VARIANTS",
+    "ARTICLE_NOTES", "METHOD_WORDS", "TABLE_WORDS", "article_note", "not_the_article", "table_caption", "PANEL_HEIGHT", "RANK", "RATINGS", "REORGANISED_RULES", "STORY", "VARIANTS",
     "WEIGHTS", "assemble", "base_returns", "build", "flat_councils", "cells_by_vintage", "choice_grid", "columns",
     "council_rows", "council_table", "counts_table", "difference_notes", "edition_date", "editions", "notebook_edition",
     "england_row", "exclusions", "explain_cells", "gap_chart", "group_change", "group_mean", "group_table",

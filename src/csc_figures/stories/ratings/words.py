@@ -6,17 +6,17 @@ import datetime as dt
 
 import polars as pl
 
-from ... import measures
+from ... import credits, measures, sources
 from ...dates import as_date, day_words, year_span
 from ...errors import UserError
 from .compute import ARTICLE, ratings_table_rounded
 
-SOURCE = "Source: DfE, Children's social work workforce; Ofsted, local authority inspection outcomes."
 METHOD_WORDS = {"mean": "Simple mean of council rates.", "pooled": "Rates pooled from the councils' counts."}
 
 
 def source_line(method: str) -> str:
-    return f"{SOURCE} {METHOD_WORDS[method]}"
+    credit = credits.line(credits.credit(sources.WORKFORCE), credits.credit(sources.OFSTED_OUTCOMES))
+    return f"{credit}. {METHOD_WORDS[method]}"
 
 
 # ---- words ------------------------------------------------------------------------------------------

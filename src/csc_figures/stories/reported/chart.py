@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from ... import charts, style
+from ... import charts, credits, style
 from .compute import (BURNOUT, COHORTS, LONGITUDINAL, PROFESSIONS, RATING_GROUPS, ROUTES, STUDY, STUDY_MEASURES,
                       _recovered, threshold)
 from .words import FAST_TRACK_SOURCE, STUDY_SOURCE, _joined, _series_text, alt_completion, source_line
@@ -141,5 +141,5 @@ def longitudinal_chart(rows: pl.DataFrame, table: str = LONGITUDINAL):
         f"{label.replace(' (%)', '')}: " + ", ".join(f"{r['group_label'].lower()} {f.pct(r['share'], 0)}"
                                                       for r in rows.filter(pl.col('measure') == m).iter_rows(named=True)) + "."
         for m, label in STUDY_MEASURES.items()))
-    source = (f"Source: {row['publisher']}, {row['document']}, as reported by {row['read_from']}")
+    source = credits.as_reported(row)
     return charts.titled(alt.hconcat(*panels, spacing=40), title, subtitle, source, alt_text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ... import formatting
+from ... import credits, formatting
 from ...errors import DataError
 from .compute import ROUTES, STUDY, read, study
 
@@ -16,7 +16,7 @@ def source_line(table: str, original: str) -> str:
     """A chart's source line: the original publisher, then where the figures were read and what kind of source."""
     reads = read(table).select("read_from", "source_kind").unique(maintain_order=True)
     where = "; ".join(f"{r['read_from']} ({r['source_kind']})" for r in reads.iter_rows(named=True))
-    return f"Source: {original}; figures read from {where}"
+    return credits.line(original, f"figures read from {where}")
 
 
 def alt_completion(rates: pl.DataFrame) -> str:
