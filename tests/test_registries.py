@@ -139,6 +139,35 @@ def test_measures_format_and_round_by_the_rule():
         measures.measure("morale")
 
 
+def test_every_childrens_figure_is_a_declared_measure():
+    """The children in need census's and the looked-after tables' figures take their words, unit and printed
+    places from the registry, as the workforce's do: each column a measure of that table, described there."""
+    from csc_figures import children, lab
+    from csc_figures.stories import national_trends
+
+    for name, spec in children.SPECS.items():
+        figures = [c for c in spec.columns if f"{c}_flag" in spec.columns]
+        assert figures == measures.of_table(name), name
+        for key in figures:
+            m = measures.measure(key)
+            assert spec.columns[key] == m.describes and m.precision == 0 and m.basis == ""
+            assert lab.column_words(key) == m.short_label
+    assert set(measures.CHILDREN).isdisjoint(measures.MEASURES)  # the CLI's map takes workforce measures only
+    for key, (table, column, words) in national_trends.MEASURES.items():
+        assert (table, column, words) == (measures.measure(key).table, key, measures.words(key))
+    # counts add up to England; rates and days do not
+    assert measures.measure("icpcs").is_count and not measures.measure("icpc_days_median").is_count
+    assert not measures.measure("looked_after_rate").is_count
+
+
+def test_a_table_prints_each_figure_to_its_measures_places():
+    from csc_figures import lab
+
+    shown = lab.copy_table(pl.DataFrame({"looked_after": [80780.0], "looked_after_rate": [69.0],
+                                       "turnover_rate": [16.0], "share": [0.5]}))
+    assert shown.row(0) == ("80,780", "69", "16.0", "0.5")
+
+
 # ---- the claims ledger read once --------------------------------------------------------------------
 
 def test_a_bad_ledger_value_names_row_column_and_value(tmp_path):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import dfe_csv, identities, plausibility, releases, sources, sums, tables
+from . import dfe_csv, identities, measures, plausibility, releases, sources, sums, tables
 from .errors import DataError, UserError
 from .missing import UnknownValueError, check_text_column, split_values_and_flags
 
@@ -36,29 +36,20 @@ CIN_FILE = sources.one("children_in_need").name
 S47_FILE = sources.one("section_47").name
 CLA_FILE = sources.one("children_looked_after").name
 
-# source column -> (our column, what it holds)
+# source column -> our column (its words, unit and precision are declared in csc_figures.measures)
 CIN_MEASURES = {
-    "Anypoint_episodes": ("episodes_during_year", "episodes of need open at any point in the year"),
-    "Anypoint_child": ("children_during_year", "children in need at any point in the year"),
-    "Started_episodes": ("episodes_started", "episodes of need starting in the year"),
-    "Started_child": ("children_started", "children starting an episode of need in the year"),
-    "Ended_episodes": ("episodes_ended", "episodes of need ending in the year"),
-    "Ended_child": ("children_ended", "children ending an episode of need in the year"),
-    "At31_episodes": ("in_need_at_31_march", "children in need at 31 March (DfE's headline count; episodes open)"),
-    "awaiting_assessment": ("awaiting_assessment", "children awaiting a first assessment at 31 March"),
+    "Anypoint_episodes": "episodes_during_year", "Anypoint_child": "children_during_year",
+    "Started_episodes": "episodes_started", "Started_child": "children_started",
+    "Ended_episodes": "episodes_ended", "Ended_child": "children_ended",
+    "At31_episodes": "in_need_at_31_march", "awaiting_assessment": "awaiting_assessment",
 }
 S47_MEASURES = {
-    "Section47": ("section_47_enquiries", "section 47 enquiries starting in the year"),
-    "Section47_child": ("children_in_section_47", "children subject to a section 47 enquiry in the year"),
-    "ICPC": ("icpcs", "initial child protection conferences (ICPCs) in the year"),
-    "ICPC_child": ("children_in_icpc", "children subject to an ICPC in the year"),
-    "Duration_0-10_days": ("icpc_0_to_10_days", "ICPCs held 0-10 working days after the section 47 enquiry began"),
-    "Duration_11-15_days": ("icpc_11_to_15_days", "ICPCs held 11-15 working days after (15 is the statutory limit)"),
-    "Duration_16-20_days": ("icpc_16_to_20_days", "ICPCs held 16-20 working days after"),
-    "Duration_21+_days": ("icpc_21_days_or_more", "ICPCs held 21 or more working days after"),
-    "Duration_25th_Percentile": ("icpc_days_25th_percentile", "working days from enquiry to ICPC, 25th percentile"),
-    "Duration_median": ("icpc_days_median", "working days from enquiry to ICPC, median"),
-    "Duration_75th_Percentile": ("icpc_days_75th_percentile", "working days from enquiry to ICPC, 75th percentile"),
+    "Section47": "section_47_enquiries", "Section47_child": "children_in_section_47",
+    "ICPC": "icpcs", "ICPC_child": "children_in_icpc",
+    "Duration_0-10_days": "icpc_0_to_10_days", "Duration_11-15_days": "icpc_11_to_15_days",
+    "Duration_16-20_days": "icpc_16_to_20_days", "Duration_21+_days": "icpc_21_days_or_more",
+    "Duration_25th_Percentile": "icpc_days_25th_percentile", "Duration_median": "icpc_days_median",
+    "Duration_75th_Percentile": "icpc_days_75th_percentile",
 }
 CIN_CATEGORY = "Children in Need"
 S47_CATEGORY = "Section 47s and Initial Child Protection Conferences"
@@ -70,15 +61,7 @@ CLA_POPULATIONS = {
     "Children starting to be looked after each year": "starting",
     "Children ceasing to be looked after each year": "ceasing",
 }
-CLA_MEASURES = {
-    "population_under_18": "ONS mid-year estimate of children aged under 18, DfE's denominator for the rates",
-    "looked_after": "children looked after at 31 March",
-    "looked_after_rate": "children looked after at 31 March per 10,000 children",
-    "starting": "children starting to be looked after in the year",
-    "starting_rate": "children starting to be looked after per 10,000 children",
-    "ceasing": "children ceasing to be looked after in the year",
-    "ceasing_rate": "children ceasing to be looked after per 10,000 children",
-}
+CLA_MEASURES = measures.of_table("children_looked_after")
 
 _FLAG = "the DfE suppression or missing code (x, c, z, u...) when the value is null, else null"
 _IDS = {
@@ -94,14 +77,15 @@ _IDS = {
 _KEY = ("year", "geographic_level", "region_code", "la_code")
 
 
-def _with_flags(measures: dict[str, str]) -> dict[str, str]:
-    return {col: d for m, desc in measures.items() for col, d in ((m, desc), (f"{m}_flag", _FLAG))}
+def _with_flags(keys) -> dict[str, str]:
+    """Each measure's column, described as the registry describes it, and its flag column."""
+    return {col: d for m in keys for col, d in ((m, measures.measure(m).describes), (f"{m}_flag", _FLAG))}
 
 
-def _contract(measures: list[str], ranges: dict, file: str) -> dict:
+def _contract(keys: list[str], ranges: dict, file: str) -> dict:
     """The contract every children's table shares, plus its own ranges (TableSpec keyword arguments)."""
     return dict(
-        ranges={**{m: (0, None) for m in measures}, **ranges, "year": (2009, 2100)},
+        ranges={**{m: (0, None) for m in keys}, **ranges, "year": (2009, 2100)},
         allowed={"geographic_level": tuple(GEOGRAPHIC_LEVELS.values())},
         patterns={"la_code": r"^\d{3}$", "ons_code": r"^E\d{8}$", "region_code": r"^E1[23]\d{6}$"},
         required=("year", "geographic_level", "period"),
@@ -110,7 +94,7 @@ def _contract(measures: list[str], ranges: dict, file: str) -> dict:
                            | (pl.col("la_code").is_not_null() & pl.col("ons_code").is_not_null()), ("la_code", "ons_code")),
                *(tables.Rule(f"`{m}` is null exactly when `{m}_flag` holds a code",
                              pl.col(m).is_null() == pl.col(f"{m}_flag").is_not_null(), (m, f"{m}_flag"))
-                 for m in measures)),
+                 for m in keys)),
         inputs=(file,),
     )
 
@@ -119,18 +103,18 @@ CHILDREN_IN_NEED = tables.declare(tables.TableSpec(
     name="children_in_need",
     description="DfE children in need census (b1 file, 2025 release): counts of children in need, England, "
                 "regions and councils, 2013 onwards.",
-    columns={**_IDS, **_with_flags({ours: d for ours, d in CIN_MEASURES.values()})},
+    columns={**_IDS, **_with_flags(CIN_MEASURES.values())},
     key=_KEY,
-    **_contract([ours for ours, _ in CIN_MEASURES.values()], {}, CIN_FILE),
+    **_contract(list(CIN_MEASURES.values()), {}, CIN_FILE),
 ))
 SECTION_47 = tables.declare(tables.TableSpec(
     name="section_47",
     description="DfE children in need census (c4 file, 2025 release): section 47 enquiries and initial child "
                 "protection conferences, England, regions and councils, 2013 onwards.",
-    columns={**_IDS, **_with_flags({ours: d for ours, d in S47_MEASURES.values()})},
+    columns={**_IDS, **_with_flags(S47_MEASURES.values())},
     key=_KEY,
     # Working days from enquiry to conference: the 2025 release's council figures reach 356.
-    **_contract([ours for ours, _ in S47_MEASURES.values()],
+    **_contract(list(S47_MEASURES.values()),
                 {f"icpc_days_{p}": (0, 730) for p in ("25th_percentile", "median", "75th_percentile")}, S47_FILE),
 ))
 CHILDREN_LOOKED_AFTER = tables.declare(tables.TableSpec(
@@ -140,7 +124,7 @@ CHILDREN_LOOKED_AFTER = tables.declare(tables.TableSpec(
     columns={**_IDS, **_with_flags(CLA_MEASURES)},
     key=_KEY,
     # Rates are per 10,000 children (the 2025 release's council rates run from 10 to 321).
-    **_contract(list(CLA_MEASURES), {m: (0, 10_000) for m in CLA_MEASURES if m.endswith("_rate")}
+    **_contract(CLA_MEASURES, {m: (0, 10_000) for m in CLA_MEASURES if measures.measure(m).unit == measures.PER_10000}
                 | {"population_under_18": (1, None)}, CLA_FILE),
 ))
 
@@ -179,11 +163,13 @@ def _identifiers(df: pl.DataFrame, source: str) -> pl.DataFrame:
     )
 
 
-def _split(df: pl.DataFrame, columns: dict[str, str], source: str) -> pl.DataFrame:
-    """Rename source columns to ours and split each into value + flag, naming the source column on error."""
+def _split(df: pl.DataFrame, columns: dict[str, str], source: str, places: dict[str, int] | None = None) -> pl.DataFrame:
+    """Rename source columns to ours and split each into value + flag, naming the source column on error.
+    A number printed to more places than its measure's precision (`places`, else the registry's) is refused."""
     df = df.rename(columns)
-    try:  # every children's figure is a whole number
-        return split_values_and_flags(df, dict.fromkeys(columns.values(), 0), source)
+    places = places or {ours: measures.measure(ours).precision for ours in columns.values()}
+    try:
+        return split_values_and_flags(df, places, source)
     except UnknownValueError as err:
         source_col = next(k for k, v in columns.items() if v == err.column)
         raise DataError(str(err).replace(f"column {err.column!r}", f"column {source_col!r}")) from None
@@ -195,11 +181,11 @@ def _sorted(df: pl.DataFrame) -> pl.DataFrame:
                    "region_code", "la_code", nulls_last=False)
 
 
-def _read_census(path: Path, source: str, measures: dict, category: str, spec: tables.TableSpec) -> pl.DataFrame:
-    raw = dfe_csv.read(path, source, ID_COLUMNS + ["category"] + list(measures))
+def _read_census(path: Path, source: str, columns: dict, category: str, spec: tables.TableSpec) -> pl.DataFrame:
+    raw = dfe_csv.read(path, source, ID_COLUMNS + ["category"] + list(columns))
     df = _identifiers(raw, source)
     check_text_column(raw, "category", f"^{category}$", source, repr(category))
-    df = _split(df, {k: v[0] for k, v in measures.items()}, source)
+    df = _split(df, columns, source)
     df = _sorted(df.select(list(spec.columns)))
     if df.height != raw.height:
         raise _error(source, f"{raw.height} rows in but {df.height} rows out")
@@ -223,8 +209,11 @@ def read_children_looked_after(path: Path, source: str | None = None) -> pl.Data
     df = _identifiers(raw, source)
     check_text_column(raw, "population_type", "^(" + "|".join(CLA_POPULATIONS) + ")$", source,
            f"a known population type ({', '.join(CLA_POPULATIONS)})")
+    # the count and rate columns hold each population's figures (pivoted below): their places are those measures'
+    places = {"population_under_18": measures.measure("population_under_18").precision,
+              "count": measures.measure("looked_after").precision, "rate": measures.measure("looked_after_rate").precision}
     df = _split(df, {"population_estimate": "population_under_18", "children_count": "count",
-                     "rate_per_10000": "rate"}, source)
+                     "rate_per_10000": "rate"}, source, places)
     df = df.with_columns(pl.col("population_type").replace_strict(CLA_POPULATIONS, return_dtype=pl.String))
     ids = list(_IDS)
     # each place and year must have each population exactly once
@@ -263,8 +252,8 @@ def read_children_looked_after(path: Path, source: str | None = None) -> pl.Data
 # England and the regions to the nearest 10, councils exactly; the populations exactly (see sums.py).
 _TENS = sums.Printed(areas=10, councils=0)
 SUMMED = {
-    "children_in_need": [([m for m, _ in CIN_MEASURES.values()], _TENS)],
-    "section_47": [([m for m, _ in S47_MEASURES.values() if "percentile" not in m and "median" not in m], _TENS)],
+    "children_in_need": [(list(CIN_MEASURES.values()), _TENS)],
+    "section_47": [([m for m in S47_MEASURES.values() if measures.measure(m).is_count], _TENS)],
     "children_looked_after": [(["looked_after", "starting", "ceasing"], _TENS),
                               (["population_under_18"], sums.Printed(areas=1, councils=0))],
 }
@@ -291,13 +280,13 @@ def build() -> dict[str, pl.DataFrame]:
         tables.check_table(df, spec)
     identities.check_per_10000(built["children_looked_after"][0], CLA_FILE)
     identities.check_stock_flow(built["children_looked_after"][0], CLA_FILE)
-    for df, spec in built.values():  # each council's newest year against the measure's earlier changes
-        measures = [c for c in df.columns if f"{c}_flag" in df.columns]
-        rates = [m for m in measures if m.endswith("_rate") or "percentile" in m or "median" in m]
-        plausibility.check_councils(df, spec.inputs[0], [m for m in measures if m not in rates], rates)
+    for name, (df, spec) in built.items():  # each council's newest year against the measure's earlier changes
+        figures = measures.of_table(name)
+        counts = [m for m in figures if measures.measure(m).is_count]
+        plausibility.check_councils(df, spec.inputs[0], counts, [m for m in figures if m not in counts])
     for name, (df, spec) in built.items():
-        for measures, printed in SUMMED[name]:
-            sums.check_sums(df, spec.inputs[0], measures, printed)
+        for figures, printed in SUMMED[name]:
+            sums.check_sums(df, spec.inputs[0], figures, printed)
     return {name: df for name, (df, _) in built.items()}
 
 

@@ -82,7 +82,7 @@ def copy_table(df, places: dict[str, int] | None = None):
             digits = places.get(name, _precision(name, measures))
             # a float column holding whole numbers (a count read as f64) prints as a count
             whole = df[name].drop_nulls().drop_nans().is_empty() or bool((df[name].drop_nulls() % 1 == 0).all())
-            digits = 0 if whole and name not in places and _precision(name, measures) is None else (digits or 1)
+            digits = 0 if whole and name not in places and digits is None else (1 if digits is None else digits)
             out.append(column.map_elements(lambda v, d=digits: number(v, d), return_dtype=pl.String,
                                            skip_nulls=False).alias(name))
         elif dtype == pl.String and df[name].drop_nulls().is_in(list(judgements.JUDGEMENTS)).all() \
@@ -99,7 +99,7 @@ def _is_year(name: str) -> bool:
 
 
 def _precision(name: str, measures) -> int | None:
-    for key, m in measures.MEASURES.items():
+    for key, m in measures.ALL.items():
         if name == key or name.startswith(f"{key}_"):
             return m.precision
     return None
@@ -111,10 +111,7 @@ COLUMN_WORDS = {
     "period": "year", "vintage": "release", "release": "release", "from_release": "from release",
     "to_release": "to release", "rating": "judgement", "judgement": "judgement", "councils": "councils",
     "geographic_level": "level", "flag": "code", "cells": "cells", "measure": "measure",
-    "section_47_enquiries": "section 47 enquiries", "icpcs": "initial child protection conferences",
-    "in_need_at_31_march": "children in need at 31 March", "looked_after": "children looked after",
-    "looked_after_rate": "looked after per 10,000 children", "starting": "started to be looked after",
-    "ceasing": "ceased to be looked after", "old_value": "was", "new_value": "now", "change": "change",
+    "old_value": "was", "new_value": "now", "change": "change",
 }
 # DfE's suppression codes, in words, wherever a table shows them
 FLAG_WORDS = {"c": "c (confidential)", "x": "x (not available)", "z": "z (not applicable)",
@@ -131,7 +128,7 @@ def column_words(name: str) -> str:
         return COLUMN_WORDS[name]
     if name in judgements.JUDGEMENTS:
         return judgements.words(name)
-    if name in measures.MEASURES:
+    if name in measures.ALL:
         return measures.short_label(name)
     for suffix, words in (("_change", "change in {}"), ("_flag", "{}: code"), ("_base", "{}, base year"),
                           ("_headcount", "{}, headcount")):

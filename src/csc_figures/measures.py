@@ -1,7 +1,9 @@
-"""The workforce measures, declared once: labels, unit, basis, precision, direction, formatter.
+"""Every measure, declared once: labels, unit, basis, precision, direction, formatter.
 
-Tables hold the measure's key (the workforce table's column); chart titles, sentences, the CLI and
-the claims ledger take its words and its printed form from here, and round by `rounding`.
+Tables hold the measure's key (its table's column): `MEASURES` the workforce's, `CHILDREN` the children in
+need census's and the children looked after's, `ALL` both. Chart titles, sentences, table headers, the CLI,
+the tables' contracts and the claims ledger take a measure's words and printed form from here, and round by
+`rounding`.
 """
 
 from __future__ import annotations
@@ -23,10 +25,17 @@ class Measure:
     higher_is_worse: bool | None  # None where more is neither better nor worse
     topic: str = ""  # in a headline's list: 'turnover', 'agency use', 'caseloads'
     rounding: str = "half up on the printed decimal"  # the one rule, rounding.round_half_up
+    table: str = "workforce"  # the processed table holding it
+    describes: str = ""  # what the column holds, in the table's contract (docs/tables.md)
 
     @property
     def is_rate(self) -> bool:
         return self.unit == "%"
+
+    @property
+    def is_count(self) -> bool:
+        """A count of children, episodes, enquiries or conferences (they add up; rates and days do not)."""
+        return self.unit in COUNTS
 
     def round(self, value: float | None) -> float | None:
         return rounding.round_half_up(value, self.precision)
@@ -62,11 +71,79 @@ PROFILED = (*COMPARED, "fte")
 RATES = tuple(k for k in PROFILED if MEASURES[k].is_rate)
 
 
+# ---- the children's measures: DfE's children in need census (tables b1, c4) and children looked after ----
+# Every figure is a count or a rate per 10,000 children, printed to whole numbers; none is better or worse
+# by itself. `describes` is the column's meaning in the table's contract (docs/tables.md); `words` a
+# sentence's; `short_label` a table header's.
+
+def _child(key: str, table: str, describes: str, words: str = "", short_label: str = "",
+           unit: str = "children") -> Measure:
+    words = words or describes
+    return Measure(key, words[:1].upper() + words[1:], short_label or words, words, unit, "", 0, None,
+                   table=table, describes=describes)
+
+
+PER_10000 = "per 10,000 children"
+COUNTS = ("children", "episodes", "enquiries", "conferences")  # units of a count
+_CHILDREN = (
+    _child("episodes_during_year", "children_in_need", "episodes of need open at any point in the year",
+           unit="episodes"),
+    _child("children_during_year", "children_in_need", "children in need at any point in the year"),
+    _child("episodes_started", "children_in_need", "episodes of need starting in the year", unit="episodes"),
+    _child("children_started", "children_in_need", "children starting an episode of need in the year"),
+    _child("episodes_ended", "children_in_need", "episodes of need ending in the year", unit="episodes"),
+    _child("children_ended", "children_in_need", "children ending an episode of need in the year"),
+    _child("in_need_at_31_march", "children_in_need",
+           "children in need at 31 March (DfE's headline count; episodes open)", "children in need at 31 March"),
+    _child("awaiting_assessment", "children_in_need", "children awaiting a first assessment at 31 March"),
+    _child("section_47_enquiries", "section_47", "section 47 enquiries starting in the year",
+           "section 47 enquiries", unit="enquiries"),
+    _child("children_in_section_47", "section_47", "children subject to a section 47 enquiry in the year"),
+    _child("icpcs", "section_47", "initial child protection conferences (ICPCs) in the year",
+           "initial child protection conferences", unit="conferences"),
+    _child("children_in_icpc", "section_47", "children subject to an ICPC in the year"),
+    _child("icpc_0_to_10_days", "section_47", "ICPCs held 0-10 working days after the section 47 enquiry began",
+           unit="conferences"),
+    _child("icpc_11_to_15_days", "section_47", "ICPCs held 11-15 working days after (15 is the statutory limit)",
+           unit="conferences"),
+    _child("icpc_16_to_20_days", "section_47", "ICPCs held 16-20 working days after", unit="conferences"),
+    _child("icpc_21_days_or_more", "section_47", "ICPCs held 21 or more working days after", unit="conferences"),
+    _child("icpc_days_25th_percentile", "section_47", "working days from enquiry to ICPC, 25th percentile",
+           unit="working days"),
+    _child("icpc_days_median", "section_47", "working days from enquiry to ICPC, median", unit="working days"),
+    _child("icpc_days_75th_percentile", "section_47", "working days from enquiry to ICPC, 75th percentile",
+           unit="working days"),
+    _child("population_under_18", "children_looked_after",
+           "ONS mid-year estimate of children aged under 18, DfE's denominator for the rates",
+           "children aged under 18"),
+    _child("looked_after", "children_looked_after", "children looked after at 31 March",
+           short_label="children looked after"),
+    _child("looked_after_rate", "children_looked_after", "children looked after at 31 March per 10,000 children",
+           short_label="looked after per 10,000 children", unit=PER_10000),
+    _child("starting", "children_looked_after", "children starting to be looked after in the year",
+           "children starting to be looked after", "started to be looked after"),
+    _child("starting_rate", "children_looked_after", "children starting to be looked after per 10,000 children",
+           unit=PER_10000),
+    _child("ceasing", "children_looked_after", "children ceasing to be looked after in the year",
+           "children ceasing to be looked after", "ceased to be looked after"),
+    _child("ceasing_rate", "children_looked_after", "children ceasing to be looked after per 10,000 children",
+           unit=PER_10000),
+)
+CHILDREN: dict[str, Measure] = {m.key: m for m in _CHILDREN}
+# Every measure of every table: a column's words and printed places wherever a table is shown.
+ALL: dict[str, Measure] = {**MEASURES, **CHILDREN}
+
+
+def of_table(table: str) -> list[str]:
+    """The measures one table holds, in the registry's order (its columns' order)."""
+    return [m.key for m in ALL.values() if m.table == table]
+
+
 def measure(key: str) -> Measure:
     try:
-        return MEASURES[key]
+        return ALL[key]
     except KeyError:
-        raise KeyError(f"{key!r} is not a declared measure ({', '.join(MEASURES)})") from None
+        raise KeyError(f"{key!r} is not a declared measure ({', '.join(ALL)})") from None
 
 
 def words(key: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ... import credits, paths, tables
+from ... import credits, measures, paths, tables
 from ...dates import year_span
 from ... import formatting as f
 from ...errors import DataError, UserError
@@ -15,16 +15,9 @@ REPORTED_COLUMNS = ["figure_id", "value", "unit", "description", "document", "pu
                     "quoted_in_article", "measure", "year", "release", "source_kind", "read_from", "read_from_url",
                     "source_note"]
 
-# measure -> (processed table, column, words for a sentence)
-MEASURES = {
-    "looked_after": ("children_looked_after", "looked_after", "children looked after at 31 March"),
-    "looked_after_rate": ("children_looked_after", "looked_after_rate",
-                          "children looked after at 31 March per 10,000 children"),
-    "starting": ("children_looked_after", "starting", "children starting to be looked after"),
-    "ceasing": ("children_looked_after", "ceasing", "children ceasing to be looked after"),
-    "section_47_enquiries": ("section_47", "section_47_enquiries", "section 47 enquiries"),
-    "in_need_at_31_march": ("children_in_need", "in_need_at_31_march", "children in need at 31 March"),
-}
+# measure -> (processed table, column, words for a sentence), from the registry (csc_figures.measures)
+MEASURES = {key: (measures.measure(key).table, key, measures.words(key)) for key in (
+    "looked_after", "looked_after_rate", "starting", "ceasing", "section_47_enquiries", "in_need_at_31_march")}
 # the claims ledger's names for the same measures
 CLAIM_MEASURES = {
     "children_looked_after": "looked_after",
