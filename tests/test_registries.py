@@ -160,6 +160,23 @@ def test_every_childrens_figure_is_a_declared_measure():
     assert not measures.measure("looked_after_rate").is_count
 
 
+def test_every_workforce_figure_is_a_declared_measure():
+    """The workforce table's columns, their contract words, ranges, printed places and which add up, from the
+    registry; the stories' measures are some of them."""
+    from csc_figures import workforce
+
+    spec = workforce.WORKFORCE
+    figures = [c for c in spec.columns if f"{c}_flag" in spec.columns]
+    assert figures == measures.of_table("workforce") == list(measures.WORKFORCE)
+    assert all(spec.columns[k] == measures.measure(k).describes for k in figures)
+    assert set(measures.MEASURES) <= set(measures.WORKFORCE)
+    assert workforce.COUNT_MEASURES == tuple(k for k in figures if measures.measure(k).is_count)
+    assert {spec.ranges[k] for k in workforce.PERCENT_MEASURES} == {(0, 100)}
+    # heads and cases are whole numbers, every other figure one decimal place, as DfE prints them
+    assert {k for k in figures if measures.measure(k).precision == 0} == \
+        {"headcount", "starters_headcount", "leavers_headcount", "agency_headcount", "cases"}
+
+
 def test_a_table_prints_each_figure_to_its_measures_places():
     from csc_figures import lab
 

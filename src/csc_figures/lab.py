@@ -99,7 +99,7 @@ def _is_year(name: str) -> bool:
 
 
 def _precision(name: str, measures) -> int | None:
-    for key, m in measures.ALL.items():
+    for key, m in measures.NAMED_COLUMNS.items():
         if name == key or name.startswith(f"{key}_"):
             return m.precision
     return None
@@ -128,7 +128,7 @@ def column_words(name: str) -> str:
         return COLUMN_WORDS[name]
     if name in judgements.JUDGEMENTS:
         return judgements.words(name)
-    if name in measures.ALL:
+    if name in measures.NAMED_COLUMNS:
         return measures.short_label(name)
     for suffix, words in (("_change", "change in {}"), ("_flag", "{}: code"), ("_base", "{}, base year"),
                           ("_headcount", "{}, headcount")):

@@ -47,24 +47,66 @@ class Measure:
         return formatting.number(value, self.precision)
 
 
-_ALL = (
-    Measure("turnover_rate", "Turnover rate (%)", "Turnover rate (%)", "turnover rate", "%", "fte", 1, True, "turnover"),
-    Measure("vacancy_rate", "Vacancy rate (%)", "Vacancy rate (%)", "vacancy rate", "%", "fte", 1, True, "vacancies"),
-    Measure("agency_rate", "Agency worker rate (%)", "Agency worker rate (%)", "agency worker rate", "%",
-            "fte", 1, True, "agency use"),
-    Measure("absence_rate", "Sickness absence rate (%)", "Sickness absence rate (%)", "sickness absence rate",
-            "%", "fte", 1, True, "sickness absence"),
-    Measure("caseload", "Average caseload (cases per social worker)", "Average caseload", "average caseload",
-            "cases per social worker", "fte", 1, True, "caseloads"),
+def _column(key: str, words: str, describes: str, unit: str, basis: str, precision: int = 1) -> Measure:
+    """A workforce column no story charts: its words, contract description, unit and printed places."""
+    return Measure(key, words[:1].upper() + words[1:], words, words, unit, basis, precision, None,
+                   describes=describes)
+
+
+# The workforce table's figures, in its columns' order. DfE prints FTE, rates and caseloads to one decimal
+# place and headcounts and cases as whole numbers (csc_figures.missing refuses more places than that).
+_WORKFORCE = (
     Measure("fte", "Social workers in post (FTE)", "Social workers in post (FTE)",
-            "social workers in post (FTE)", "FTE", "fte", 1, None),
+            "social workers in post (FTE)", "FTE", "fte", 1, None,
+            describes="children and family social workers in post, full-time equivalent (FTE)"),
+    _column("headcount", "social workers in post (heads)",
+            "social workers in post, headcount", "heads", "headcount", 0),
+    _column("starters", "starters (FTE)",
+            "starters in the year, FTE (published from the 2023 release)", "FTE", "fte"),
+    _column("leavers", "leavers (FTE)", "leavers in the year, FTE", "FTE", "fte"),
+    Measure("turnover_rate", "Turnover rate (%)", "Turnover rate (%)", "turnover rate", "%", "fte", 1, True, "turnover",
+            describes="turnover rate, FTE: leavers as a % of social workers in post (%)"),
+    _column("agency_fte", "agency workers (FTE)", "agency workers at 30 September, FTE", "FTE", "fte"),
+    Measure("agency_rate", "Agency worker rate (%)", "Agency worker rate (%)", "agency worker rate", "%",
+            "fte", 1, True, "agency use",
+            describes="agency worker rate, FTE: agency workers as a % of all social workers (%)"),
+    _column("vacancies", "vacancies (FTE)", "vacancies at 30 September, FTE", "FTE", "fte"),
+    Measure("vacancy_rate", "Vacancy rate (%)", "Vacancy rate (%)", "vacancy rate", "%", "fte", 1, True, "vacancies",
+            describes="vacancy rate, FTE: vacancies as a % of vacancies plus social workers in post (%)"),
+    Measure("absence_rate", "Sickness absence rate (%)", "Sickness absence rate (%)", "sickness absence rate",
+            "%", "fte", 1, True, "sickness absence",
+            describes="sickness absence rate, FTE: working days lost as a % of working days (%)"),
+    _column("working_days_lost", "working days lost to sickness",
+            "working days lost to sickness absence, FTE basis", "days lost", "fte"),
+    _column("cases", "cases held", "cases held by case-holding social workers at 30 September", "cases", "fte", 0),
+    _column("case_holders", "case-holding social workers (FTE)", "case-holding social workers, FTE", "FTE", "fte"),
+    Measure("caseload", "Average caseload (cases per social worker)", "Average caseload", "average caseload",
+            "cases per social worker", "fte", 1, True, "caseloads",
+            describes="average caseload per case-holding social worker (FTE)"),
+    _column("starters_headcount", "starters (heads)",
+            "starters in the year, headcount (published from the 2023 release)", "heads",
+            "headcount", 0),
+    _column("leavers_headcount", "leavers (heads)", "leavers in the year, headcount", "heads", "headcount", 0),
     # The same rates counted in heads, for the ratings story's `basis="headcount"`.
     Measure("turnover_rate_headcount", "Turnover rate, headcount (%)", "Turnover rate, headcount (%)",
-            "turnover rate (headcount)", "%", "headcount", 1, True),
+            "turnover rate (headcount)", "%", "headcount", 1, True, describes="turnover rate, headcount basis (%)"),
+    _column("agency_headcount", "agency workers (heads)",
+            "agency workers at 30 September, headcount", "heads", "headcount", 0),
     Measure("agency_rate_headcount", "Agency worker rate, headcount (%)", "Agency worker rate, headcount (%)",
-            "agency worker rate (headcount)", "%", "headcount", 1, True),
+            "agency worker rate (headcount)", "%", "headcount", 1, True,
+            describes="agency worker rate, headcount basis (%)"),
+    _column("agency_cover_fte", "agency workers covering vacancies (FTE)",
+            "agency workers covering vacancies, FTE", "FTE", "fte"),
+    _column("agency_cover_rate", "agency cover rate (%)",
+            "agency workers covering vacancies as a % of agency workers (%)", "%", "fte"),
+    _column("vacancy_agency_cover_rate", "vacancies covered by agency workers (%)",
+            "vacancies covered by agency workers as a % of vacancies (%)", "%", "fte"),
 )
-MEASURES: dict[str, Measure] = {m.key: m for m in _ALL}
+WORKFORCE: dict[str, Measure] = {m.key: m for m in _WORKFORCE}
+# The measures the stories chart, map and compare (the CLI's choices); the other columns are the table's.
+MEASURES: dict[str, Measure] = {k: WORKFORCE[k] for k in (
+    "turnover_rate", "vacancy_rate", "agency_rate", "absence_rate", "caseload", "fte", "turnover_rate_headcount",
+    "agency_rate_headcount")}
 # The five the stories compare councils on, and the profile's six (the five and the staff in post).
 COMPARED = ("turnover_rate", "vacancy_rate", "agency_rate", "absence_rate", "caseload")
 PROFILED = (*COMPARED, "fte")
@@ -84,7 +126,7 @@ def _child(key: str, table: str, describes: str, words: str = "", short_label: s
 
 
 PER_10000 = "per 10,000 children"
-COUNTS = ("children", "episodes", "enquiries", "conferences")  # units of a count
+COUNTS = ("children", "episodes", "enquiries", "conferences", "FTE", "heads", "days lost", "cases")  # units of a count
 _CHILDREN = (
     _child("episodes_during_year", "children_in_need", "episodes of need open at any point in the year",
            unit="episodes"),
@@ -130,8 +172,12 @@ _CHILDREN = (
            unit=PER_10000),
 )
 CHILDREN: dict[str, Measure] = {m.key: m for m in _CHILDREN}
-# Every measure of every table: a column's words and printed places wherever a table is shown.
-ALL: dict[str, Measure] = {**MEASURES, **CHILDREN}
+# Every figure of every table, for `measure()`.
+ALL: dict[str, Measure] = {**WORKFORCE, **CHILDREN}
+# The figures a notebook's table heads by their words and prints to their places wherever a column bears their
+# name: the stories' measures and the children's. The workforce table's other columns are left out: their
+# names ('starters', 'cases') recur in other tables meaning other things.
+NAMED_COLUMNS: dict[str, Measure] = {**MEASURES, **CHILDREN}
 
 
 def of_table(table: str) -> list[str]:

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import dfe_csv, geography, identities, plausibility, sources, sums, tables
+from . import dfe_csv, geography, identities, measures, plausibility, sources, sums, tables
 from . import releases as release_checks  # completeness and cross-release checks
 from .errors import DataError, UserError
 from .missing import UnknownValueError, split_values_and_flags
@@ -144,43 +144,17 @@ def releases() -> dict[int, tuple[str, dict[str, str]]]:
 
 
 # Measures in table order, with what each holds.
-MEASURES = {
-    "fte": "children and family social workers in post, full-time equivalent (FTE)",
-    "headcount": "social workers in post, headcount",
-    "starters": "starters in the year, FTE (published from the 2023 release)",
-    "leavers": "leavers in the year, FTE",
-    "turnover_rate": "turnover rate, FTE: leavers as a % of social workers in post (%)",
-    "agency_fte": "agency workers at 30 September, FTE",
-    "agency_rate": "agency worker rate, FTE: agency workers as a % of all social workers (%)",
-    "vacancies": "vacancies at 30 September, FTE",
-    "vacancy_rate": "vacancy rate, FTE: vacancies as a % of vacancies plus social workers in post (%)",
-    "absence_rate": "sickness absence rate, FTE: working days lost as a % of working days (%)",
-    "working_days_lost": "working days lost to sickness absence, FTE basis",
-    "cases": "cases held by case-holding social workers at 30 September",
-    "case_holders": "case-holding social workers, FTE",
-    "caseload": "average caseload per case-holding social worker (FTE)",
-    "starters_headcount": "starters in the year, headcount (published from the 2023 release)",
-    "leavers_headcount": "leavers in the year, headcount",
-    "turnover_rate_headcount": "turnover rate, headcount basis (%)",
-    "agency_headcount": "agency workers at 30 September, headcount",
-    "agency_rate_headcount": "agency worker rate, headcount basis (%)",
-    "agency_cover_fte": "agency workers covering vacancies, FTE",
-    "agency_cover_rate": "agency workers covering vacancies as a % of agency workers (%)",
-    "vacancy_agency_cover_rate": "vacancies covered by agency workers as a % of vacancies (%)",
-}
-
-# Measures that are percentages of a whole (0-100), and counts (never negative).
-PERCENT_MEASURES = ("turnover_rate", "agency_rate", "vacancy_rate", "absence_rate", "turnover_rate_headcount",
-                    "agency_rate_headcount")
-COUNT_MEASURES = ("fte", "headcount", "starters", "leavers", "agency_fte", "vacancies", "working_days_lost", "cases",
-                  "case_holders", "starters_headcount", "leavers_headcount", "agency_headcount", "agency_cover_fte")
-assert set(PERCENT_MEASURES + COUNT_MEASURES + ("caseload", "agency_cover_rate", "vacancy_agency_cover_rate")) \
-    == set(MEASURES)
+# Our column -> what it holds (the table's contract); every figure's words, unit and printed places are declared
+# once in csc_figures.measures.
+MEASURES = {key: m.describes for key, m in measures.WORKFORCE.items()}
+# Cover rates compare agency workers with vacancies, so they can pass 100: the releases we hold reach 120
+# (agency_cover_rate) and 234.1 (vacancy_agency_cover_rate).
+COVER_RANGES = {"agency_cover_rate": (0, 500), "vacancy_agency_cover_rate": (0, 1000)}
+# Measures that are percentages of a whole (0-100), and counts (never negative; they add up).
+PERCENT_MEASURES = tuple(k for k, m in measures.WORKFORCE.items() if m.is_rate and k not in COVER_RANGES)
+COUNT_MEASURES = tuple(k for k, m in measures.WORKFORCE.items() if m.is_count)
 
 NOT_PUBLISHED = "not_published"
-# The precision DfE prints each figure to in every release we hold: heads and cases are whole numbers,
-# full-time equivalents, rates and caseloads one decimal place (missing.split_values_and_flags refuses more).
-WHOLE_NUMBERS = ("headcount", "starters_headcount", "leavers_headcount", "agency_headcount", "cases")
 
 GEOGRAPHIC_LEVELS = dfe_csv.GEOGRAPHIC_LEVELS
 
@@ -209,9 +183,7 @@ WORKFORCE = tables.declare(tables.TableSpec(
     key=("vintage", "year", "geographic_level", "region_code", "la_code"),
     ranges={
         **{m: (0, 100) for m in PERCENT_MEASURES},
-        # Cover rates compare agency workers with vacancies, so they can pass 100: the releases we hold
-        # reach 120 (agency_cover_rate) and 234.1 (vacancy_agency_cover_rate).
-        "agency_cover_rate": (0, 500), "vacancy_agency_cover_rate": (0, 1000),
+        **COVER_RANGES,
         **{m: (0, None) for m in COUNT_MEASURES},
         # Average caseloads in the releases we hold run from 6 to 32.7 cases per case holder.
         "caseload": (1, 60),
@@ -253,7 +225,8 @@ def read_release(path: Path, layout: dict[str, str], vintage: int, source: str |
     layout = measure_columns(layout)
     df = raw.rename(layout)
     try:
-        df = split_values_and_flags(df, {m: 0 if m in WHOLE_NUMBERS else 1 for m in layout.values()}, source)
+        # the places DfE prints each figure to (csc_figures.measures); more are refused
+        df = split_values_and_flags(df, {m: measures.measure(m).precision for m in layout.values()}, source)
     except UnknownValueError as err:
         # name the source column, not ours, so the message points into the file
         source_col = next(k for k, v in layout.items() if v == err.column)
@@ -430,7 +403,6 @@ def across_releases(la_code: str, measure: str = "vacancy_rate") -> pl.DataFrame
 
 def revision_words(la_code: str, name: str, measure: str = "vacancy_rate") -> list[str]:
     """How the releases we hold differ on one council's measure, in sentences."""
-    from . import measures
     from .formatting import number
 
     rows = _one_row_a_year(la_code, measure).filter(pl.col(measure).is_not_null())
