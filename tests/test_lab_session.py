@@ -78,25 +78,27 @@ NO_START_AFTER = 120  # seconds with no cell run: the kernel never answered (CI 
 def _wait_for_every_cell(page, server_log: Path, limit: float = 600, stalled_after: float = 60) -> None:
     """Until every code cell has run. Fails at once on an error output or a dialog, and after `stalled_after`
     seconds with no cell running or finishing (Run All stopped, or never started), naming the cell it waits for.
-    A kernel that runs no cell in NO_START_AFTER seconds is restarted once, with Run All, as a reporter would."""
+    A kernel that runs no cell in NO_START_AFTER seconds, or stops with no error and no dialog (CI has seen a
+    kernel interrupted at start-up, Run All's queue dropped), is restarted once, with Run All, as a reporter would."""
     began = time.time()
     deadline, last, last_change, restarted = began + limit, None, began, False
     while True:
         state = page.evaluate(CELL_STATE)
         if state["cells"] and state["done"] == state["cells"]:
             return
-        if (state["done"] == 0 and not restarted and not state["error"] and not state["dialog"]
-                and time.time() - began > NO_START_AFTER):
-            print(f"no cell ran in {NO_START_AFTER} s: restarting the kernel and running all cells", file=sys.stderr)
-            page.get_by_role("menuitem", name="Kernel").click()
-            page.get_by_role("menuitem", name=re.compile("^Restart Kernel and Run All Cells")).click()
-            page.locator(".jp-Dialog .jp-mod-accept").click()
-            restarted, last_change = True, time.time()
-            continue
         progress = (state["done"], state["busy"])
         if progress != last:
             last, last_change = progress, time.time()
+        never_started = state["done"] == 0 and time.time() - began > NO_START_AFTER
         stalled = state["busy"] == 0 and time.time() - last_change > stalled_after
+        if (never_started or stalled) and not restarted and not state["error"] and not state["dialog"]:
+            print(f"{'no cell ran' if never_started else 'Run All stopped with no error'}: restarting the kernel and "
+                  f"running all cells", file=sys.stderr)
+            page.get_by_role("menuitem", name="Kernel").click()
+            page.get_by_role("menuitem", name=re.compile("^Restart Kernel and Run All Cells")).click()
+            page.locator(".jp-Dialog .jp-mod-accept").click()
+            restarted, last, last_change = True, None, time.time()
+            continue
         if state["error"] or state["dialog"] or stalled or time.time() > deadline:
             page.screenshot(path=str(SCREENSHOTS / "run_all_stopped.png"))
             log = server_log.read_text(errors="replace")[-3000:] if server_log.exists() else ""
