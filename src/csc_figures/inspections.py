@@ -165,28 +165,28 @@ def merge(rows: pl.DataFrame, geo: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
 def _disagreements(rows: pl.DataFrame, key: list[str], compared: list[str]) -> pl.DataFrame:
     """One row per inspection and field where the files holding it give different values
     (or one gives a value and another leaves it blank); a column per file, then the value kept."""
-    out = []
-    for (la_code, framework, _group, sequence), grp in rows.group_by(key, maintain_order=True):
-        if grp["source"].n_unique() < 2:
-            continue
-        for column in compared:
-            by_source = dict(zip(grp["source"], grp[column], strict=True))
-            present = [v for v in grp[column] if v is not None]  # newest file first
-            distinct = set(present)
-            # only the long histories give starts
-            gaps = column != "inspection_start" and None in by_source.values()
-            if len(distinct) > 1 or (distinct and gaps):
-                out.append({
-                    "la_code": la_code, "framework": framework, "sequence": sequence, "field": column,
-                    "kind": "values differ" if len(distinct) > 1 else "blank in some files",
-                    **{f: ("(not in file)" if f not in by_source else None if by_source[f] is None
-                          else str(by_source[f])) for f in FILE_PRIORITY},
-                    "resolved": str(present[0]),
-                    "rule": "value from the most recent file that gives one",
-                })
-    schema = {"la_code": pl.String, "framework": pl.String, "sequence": pl.Int32, "field": pl.String,
-              "kind": pl.String, **{f: pl.String for f in FILE_PRIORITY}, "resolved": pl.String, "rule": pl.String}
-    return pl.DataFrame(out, schema=schema).sort("la_code", "framework", "sequence", "field")
+    blank = "\0blank"  # a file holding the inspection with this field empty (not the same as not holding it)
+    long = (rows.filter(pl.col("source").n_unique().over(key) > 1)  # inspections more than one file holds
+            .with_row_index("__order")  # newest file first within an inspection
+            .select("__order", *key, "source", *[pl.col(c).cast(pl.String) for c in compared])
+            .unpivot(index=["__order", *key, "source"], on=compared, variable_name="field", value_name="value"))
+    fields = (long.group_by([*key, "field"])
+              .agg(distinct=pl.col("value").drop_nulls().n_unique(), gaps=pl.col("value").is_null().any(),
+                   resolved=pl.col("value").sort_by("__order").drop_nulls().first())
+              # only the long histories give starts, so a blank start is no disagreement
+              .filter((pl.col("distinct") > 1) | ((pl.col("distinct") > 0) & pl.col("gaps")
+                                                  & (pl.col("field") != "inspection_start"))))
+    by_file = long.with_columns(pl.col("value").fill_null(blank)).pivot(on="source", index=[*key, "field"],
+                                                                        values="value")
+    out = fields.join(by_file, on=[*key, "field"], how="left").select(
+        "la_code", "framework", pl.col("sequence").cast(pl.Int32), "field",
+        pl.when(pl.col("distinct") > 1).then(pl.lit("values differ")).otherwise(pl.lit("blank in some files"))
+        .alias("kind"),
+        *[(pl.when(pl.col(f).is_null()).then(pl.lit("(not in file)")).when(pl.col(f) == blank).then(None)
+           .otherwise(pl.col(f)) if f in by_file.columns else pl.lit("(not in file)")).cast(pl.String).alias(f)
+          for f in FILE_PRIORITY],
+        "resolved", pl.lit("value from the most recent file that gives one").alias("rule"))
+    return out.sort("la_code", "framework", "sequence", "field")
 
 
 def build(geo: pl.DataFrame | None = None, names: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:

@@ -62,19 +62,31 @@ def _parsed(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
 def split_values_and_flags(df: pl.DataFrame, places: dict[str, int | None], source: str,
                            rows_offset: int = 2) -> pl.DataFrame:
     """split_value_and_flag for several columns at once (column -> its declared decimal places): every cell
-    checked in one pass; a column at fault is refused as split_value_and_flag refuses it, the first in order."""
-    counts, out = [], []
+    parsed once, in one pass; a column at fault is refused as split_value_and_flag refuses it, the first in order."""
+    if not places:
+        return df
+    parts = {column: _parsed(column) for column in places}
+    # each cell parsed once, into temporary columns: its number, whether it is a code, the code, its decimals
+    parsed = df.with_columns(e.alias(f"{column}\0{i}") for column, exprs in parts.items() for i, e in enumerate(exprs))
+
+    def part(column: str, i: int) -> pl.Expr:
+        return pl.col(f"{column}\0{i}")
+
+    counts = []
     for column, allowed in places.items():
-        number, is_code, lowered, decimals = _parsed(column)
+        number, is_code, decimals = part(column, 0), part(column, 1), part(column, 3)
         precise = (number.is_not_null() & (decimals > allowed)).sum() if allowed is not None else pl.lit(0)
         counts += [(number.is_null() & ~is_code).sum().alias(f"{column}\0bad"), precise.alias(f"{column}\0places")]
-        out += [number.alias(column),
-                pl.when(number.is_null()).then(lowered.fill_null("")).otherwise(None).alias(f"{column}_flag")]
-    found = df.select(counts).row(0) if counts else ()
+    found = parsed.select(counts).row(0)
     for i, (column, allowed) in enumerate(places.items()):
         if found[2 * i] or found[2 * i + 1]:
             split_value_and_flag(df, column, source, rows_offset, allowed)  # raises, naming the row
-    return df.with_columns(out)
+    out = []
+    for column in places:
+        number, lowered = part(column, 0), part(column, 2)
+        out += [number.alias(column), pl.when(number.is_null()).then(lowered.fill_null("")).otherwise(None)
+                .alias(f"{column}_flag")]
+    return parsed.with_columns(out).drop(f"{column}\0{i}" for column in places for i in range(4))
 
 
 def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset: int = 2,
@@ -114,10 +126,11 @@ def split_value_and_flag(df: pl.DataFrame, column: str, source: str, rows_offset
 def check_text_column(df: pl.DataFrame, column: str, pattern: str, source: str, what: str,
                       when: pl.Expr | None = None, rows_offset: int = 2) -> None:
     """Every cell of `column` (in rows where `when`) must match `pattern`; else a DataError naming the first bad row."""
-    rows = df.with_row_index("__row")
-    if when is not None:
-        rows = rows.filter(when)
-    bad = rows.filter(~pl.col(column).fill_null("").str.contains(pattern))
+    wrong = ~pl.col(column).fill_null("").str.contains(pattern)
+    wrong = wrong if when is None else when & wrong
+    if not df.select(wrong.any()).item():  # the usual case: one pass, no row numbers
+        return
+    bad = df.with_row_index("__row").filter(wrong)
     if bad.height:
         first = bad.row(0, named=True)
         raise DataError(f"{source}: column {column!r}, row {first['__row'] + rows_offset}: {first[column]!r} "

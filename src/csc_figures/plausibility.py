@@ -65,20 +65,24 @@ def check_newest_year(df: pl.DataFrame, file: str, counts: list[str], rates: lis
     if not measures:
         return
     changes = _changes(df, measures, list(counts))
-    largest = dict(((m, level), v) for m, level, v in changes.filter(pl.col("year") < newest)
-                   .group_by("measure", "geographic_level").agg(pl.col("change").max()).iter_rows())
-    newest_rows = changes.filter(pl.col("year") == newest)
+    # each measure's largest earlier change at each level, and the newest rows beyond it, all in one pass
+    limits = (changes.filter(pl.col("year") < newest).group_by("measure", "geographic_level")
+              .agg(largest=pl.col("change").max())
+              .with_columns(limit=pl.max_horizontal(MARGIN * pl.col("largest"),
+                                                    pl.when(pl.col("measure").is_in(counts)).then(MIN_RATIO)
+                                                    .otherwise(MIN_POINTS))))
+    far: dict[tuple[str, str], list[dict]] = {}
+    for r in (changes.filter(pl.col("year") == newest).with_row_index("__order")
+              .join(limits, on=["measure", "geographic_level"]).filter(pl.col("change") > pl.col("limit") + 1e-9)
+              .sort("__order").iter_rows(named=True)):
+        far.setdefault((r["measure"], r["geographic_level"]), []).append(r)
     held = _council_figures(df, measures)
     for measure in measures:  # in the caller's order, each level in turn: the first row at fault is refused
         ratio = measure in counts
         for level in LEVELS:
-            if (measure, level) not in largest:
-                continue
-            limit = max(MARGIN * float(largest[measure, level]), MIN_RATIO if ratio else MIN_POINTS)
-            far = newest_rows.filter((pl.col("measure") == measure) & (pl.col("geographic_level") == level)
-                                     & (pl.col("change") > limit + 1e-9))
-            if far.height:
-                r = far.row(0, named=True)
+            if (measure, level) in far:
+                rows = far[measure, level]
+                r, limit = rows[0], rows[0]["limit"]
                 where = "England" if level == "national" else f"region {r['region_name']}"
                 moved = (f"{r['value'] / r['before']:.2f} times" if ratio
                          else f"{r['value'] - r['before']:+.1f} points")
@@ -86,7 +90,7 @@ def check_newest_year(df: pl.DataFrame, file: str, counts: list[str], rates: lis
                 raise DataError(
                     f"{file}: {where}, {measure!r} {r['before']:g} in {newest - 1} and {r['value']:g} in {newest}: "
                     f"{moved}, beyond anything its earlier years show (at most {allowed}, {MARGIN:g} times the "
-                    f"largest earlier change); {far.height} such row(s) at that level. A real shock this size "
+                    f"largest earlier change); {len(rows)} such row(s) at that level. A real shock this size "
                     f"needs a reviewed look before it is published")
         check_not_emptied(df, file, measure, newest, held)
 
@@ -164,50 +168,54 @@ def check_councils(df: pl.DataFrame, file: str, counts: list[str], rates: list[s
     if not measures:
         return 0
     changes = _council_changes(df, measures, list(counts))
-    # each measure's earlier changes: their middle, robust spread and furthest point, in one pass
-    history = changes.filter(pl.col("year") < newest)
-    middle = history.group_by("measure").agg(n=pl.len(), middle=pl.col("change").median())
-    spread = (history.join(middle, on="measure").group_by("measure")
-              .agg(spread=1.4826 * (pl.col("change") - pl.col("middle")).abs().median(),
-                   deviation=(pl.col("change") - pl.col("middle")).abs().max()))
-    stats = {r["measure"]: r for r in middle.join(spread, on="measure").iter_rows(named=True)}
-    newest_rows = changes.filter(pl.col("year") == newest)
-    judged = 0
+    # each measure's earlier changes: their middle, robust spread and furthest point, all measures in one pass
+    deviation = (pl.col("change") - pl.col("change").median()).abs()
+    stats = (changes.filter(pl.col("year") < newest).group_by("measure")
+             .agg(n=pl.len(), middle=pl.col("change").median(), spread=1.4826 * deviation.median(),
+                  deviation=deviation.max())
+             .filter((pl.col("n") >= MIN_CHANGES) & (pl.col("spread") > 0))  # else no distribution to judge by
+             .with_columns(furthest=pl.col("deviation") / pl.col("spread"))
+             .with_columns(limit=pl.max_horizontal(pl.lit(SPREADS), BEYOND_HISTORY * pl.col("furthest"))))
+    newest_rows = (changes.filter(pl.col("year") == newest).join(stats, on="measure")
+                   .with_columns(spreads=(pl.col("change") - pl.col("middle")).abs() / pl.col("spread")))
+    excused = {(field, code) for f, code, field, year in exceptions if (f, year) == (file, str(newest))}
+    far = [r for r in newest_rows.filter(pl.col("spreads") > pl.col("limit")).sort("spreads", descending=True)
+           .iter_rows(named=True) if (r["measure"], r["la_code"]) not in excused]
+    shifts, judged = _shifts(changes, newest), set(stats["measure"])
     for measure in measures:  # in the caller's order: the first measure at fault is the one refused
-        excused = [code for f, code, field, year in exceptions if (f, field, year) == (file, measure, str(newest))]
-        stat = stats.get(measure)
-        if stat is None or stat["n"] < MIN_CHANGES or stat["spread"] <= 0:
+        if measure not in judged:
             continue
-        mid, spread_ = stat["middle"], stat["spread"]
-        furthest = stat["deviation"] / spread_
-        limit = max(SPREADS, BEYOND_HISTORY * furthest)
-        new = newest_rows.filter(pl.col("measure") == measure).with_columns(
-            spreads=(pl.col("change") - mid).abs() / spread_)
-        judged += new.height
-        far = new.filter((pl.col("spreads") > limit) & ~pl.col("la_code").is_in(excused))
-        if far.height:
-            r = far.sort("spreads", descending=True).row(0, named=True)
+        at_fault = [r for r in far if r["measure"] == measure]
+        if at_fault:
+            r = at_fault[0]
             raise DataError(
                 f"{file}: council {r['la_code']} ({r['la_name']}), {measure!r} {r['before']:g} in {newest - 1} and "
                 f"{r['value']:g} in {newest}: {r['spreads']:.0f} times the usual spread of councils' year-on-year "
-                f"changes in it (earlier years: at most {furthest:.1f}; the limit is {limit:.1f}); {far.height} such "
-                f"council(s). " + REVIEW.format(who=r["la_code"], measure=measure, year=newest))
-        if measure in counts and ALL_COUNCILS not in excused:
-            _check_shift(changes.filter(pl.col("measure") == measure), file, measure, newest)
-    return judged
+                f"changes in it (earlier years: at most {r['furthest']:.1f}; the limit is {r['limit']:.1f}); "
+                f"{len(at_fault)} such council(s). " + REVIEW.format(who=r["la_code"], measure=measure, year=newest))
+        if measure in counts and (measure, ALL_COUNCILS) not in excused:
+            _check_shift(shifts.get(measure), file, measure, newest)
+    return newest_rows.height
 
 
-def _check_shift(changes: pl.DataFrame, file: str, measure: str, newest: int) -> None:
+def _shifts(changes: pl.DataFrame, newest: int) -> dict[str, pl.DataFrame]:
+    """Each measure's median year-on-year change (a log ratio) across councils, year by year."""
     medians = (changes.filter((pl.col("value") > 0) & (pl.col("before") > 0))
-               .group_by("year").agg(pl.col("value").truediv(pl.col("before")).log().median().alias("shift"),
-                                     pl.len().alias("councils")))
+               .group_by("measure", "year").agg(pl.col("value").truediv(pl.col("before")).log().median().alias("shift"),
+                                                pl.len().alias("councils")))
+    return {key[0]: part for key, part in medians.partition_by("measure", as_dict=True).items()}
+
+
+def _check_shift(medians: pl.DataFrame | None, file: str, measure: str, newest: int) -> None:
+    if medians is None:
+        return
     earlier = medians.filter(pl.col("year") < newest)["shift"]
     now = medians.filter(pl.col("year") == newest)
     if earlier.len() < 2 or not now.height:
         return
     middle = float(earlier.median())
     limit = max(SHIFT_TIMES * float((earlier - middle).abs().max()), MIN_SHIFT)
-    shift, councils = now.row(0)[1:]
+    shift, councils = now.select("shift", "councils").row(0)
     if abs(shift - middle) > limit:
         raise DataError(
             f"{file}: {measure!r} in {newest}: the councils' median change is x{math.exp(shift):.2f} where earlier "
