@@ -34,7 +34,9 @@ $(filter-out $(firstword $(MAKECMDGOALS)),$(MAKECMDGOALS)):
 else
 
 # the package, and the templates its chart files are written from (templates/figure/)
-SRC := $(shell find src/csc_figures -name '*.py' | sort) $(wildcard src/csc_figures/templates/figure/*.j2)
+# (wildcards, not a shell running find: a no-op `make all` starts as few processes as it can)
+SRC := $(sort $(foreach depth,* */* */*/* */*/*/*,$(wildcard src/csc_figures/$(depth).py))) \
+  $(wildcard src/csc_figures/templates/figure/*.j2)
 # A committed output changed by hand (or deleted) since the build wrote it: date back the run that wrote
 # it, so Make re-runs that run and the file is the build's again (csc_figures.written says which).
 ifneq ($(filter all stories test,$(MAKECMDGOALS)),)
@@ -172,7 +174,7 @@ processed: $(PROCESSED_TABLES) ## Build every tidy table in data/processed/
 stories: $(STORY_NOTEBOOKS) ## Run every story notebook (charts, tables, figures)
 
 # [site] every page from templates: the home page by story, a page per chart, the claims (outputs/site/)
-SITE_TEMPLATES := $(shell find src/csc_figures/templates -type f | sort)
+SITE_TEMPLATES := $(sort $(filter-out %/,$(wildcard src/csc_figures/templates/*/*.* src/csc_figures/templates/*.*)))
 .PHONY: site
 site: outputs/site/index.html ## The offline site: stories, a page per chart, every council's profile, the claims
 outputs/site/index.html: $(STORY_NOTEBOOKS) $(CLAIMS_REPORT) $(SRC) $(SITE_TEMPLATES) $(PROFILE_TABLES) data/articles.csv | $(ENV)

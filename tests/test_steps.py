@@ -247,3 +247,21 @@ def test_a_new_ofsted_file_is_one_manifest_entry(tmp_path):
 def test_the_generated_graph_is_what_make_reads():
     assert (ROOT / "build/steps.mk").read_text(encoding="utf-8") == steps.makefile(), \
         "build/steps.mk is stale: Make remakes it from steps.py and the manifest"
+
+
+def test_make_watches_every_file_of_the_package():
+    """Make finds the package's modules and templates by wildcards (no shell at start-up): a module or template in
+    a deeper folder would be missed, and an edit to it would rebuild nothing."""
+    dump = subprocess.run(["make", "-pn", "--no-print-directory", "help"], cwd=paths.ROOT, capture_output=True,
+                          text=True, env={**os.environ, "CSC_FIGURES_LOCKED": "1"}).stdout
+
+    def variable(name: str) -> set[str]:
+        line = next(x for x in dump.splitlines() if x.startswith(f"{name} :="))
+        return set(line.split(":=", 1)[1].split())
+
+    package = paths.ROOT / "src" / "csc_figures"
+    modules = {str(p.relative_to(paths.ROOT)) for p in package.rglob("*.py")}
+    templates = {str(p.relative_to(paths.ROOT)) for p in (package / "templates").rglob("*") if p.is_file()}
+    assert modules and templates
+    assert modules <= variable("SRC"), sorted(modules - variable("SRC"))
+    assert templates == variable("SITE_TEMPLATES"), sorted(templates ^ variable("SITE_TEMPLATES"))
