@@ -176,42 +176,33 @@ def execute(name: str, params: dict | None = None, out: Path | None = None, cwd:
     failed.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("CSC_FIGURES_ROOT", str(paths.ROOT))  # the kernel inherits it
     pin_environment()
-    own_record = kernel is None  # a shared kernel's runs share the record execute_each set up
-    if own_record:
+    # A shared kernel's runs share the bookkeeping execute_each set up: its record, its journal.
+    if kernel is None:
         _route_outputs(name, folder, published)
-        record = _new_record() if published else None
-        os.environ[written.RECORD_VARIABLE] = str(record) if record else ""
+    bookkeeping = written.published_run(name, recorded=published) if kernel is None \
+        else contextlib.nullcontext(lambda target: None)
     # A unique temporary name per run (two builds on one tree must not share one); the executed
     # notebook replaces `out` only when the run succeeds, else the partial run is kept as `failed`.
-    # A run that fails puts back every file it replaced (a shared kernel's group has one journal).
-    transaction = undo.journal(name) if kernel is None else contextlib.nullcontext()
+    # A run that fails puts back every file it replaced.
     try:
-        with transaction, atomic.replacing(out, suffix=".tmp.ipynb", keep_failed=failed) as tmp:
-            pm.execute_notebook(
-                clean_source(source, name), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
-                progress_bar=False, record_timing=False, cwd=str(cwd or out.parent), log_output=False,
-                config=_local_kernel(), **({"km": kernel} if kernel is not None else {}),
-            )
-            nb = strip_volatile(nbformat.read(tmp, as_version=4))
-            nbformat.write(nb, tmp)
-        if own_record and record is not None and out.resolve().is_relative_to(paths.ROOT.resolve()):
-            written.keep(out, record)
+        with bookkeeping as keep:
+            with atomic.replacing(out, suffix=".tmp.ipynb", keep_failed=failed) as tmp:
+                pm.execute_notebook(
+                    clean_source(source, name), str(tmp), parameters=params, kernel_name=KERNEL, language="python",
+                    progress_bar=False, record_timing=False, cwd=str(cwd or out.parent), log_output=False,
+                    config=_local_kernel(), **({"km": kernel} if kernel is not None else {}),
+                )
+                nb = strip_volatile(nbformat.read(tmp, as_version=4))
+                nbformat.write(nb, tmp)
+            if out.resolve().is_relative_to(paths.ROOT.resolve()):
+                keep(out)
     except pm.PapermillExecutionError as err:
         raise SystemExit(f"error: {name} failed in cell {err.exec_count}: {err.ename}: {err.evalue}\n"
                          f"  (the partial run is in {failed})") from None
     finally:
-        if own_record and record is not None:
-            record.unlink(missing_ok=True)
         if kernel is None:
             _remove_own_sockets()
     return out
-
-
-def _new_record() -> Path:
-    """A file the kernel appends each output it writes to (csc_figures.written)."""
-    fd, name = tempfile.mkstemp(prefix=f"csc-figures-written-{os.getpid()}-", suffix=".tsv")
-    os.close(fd)
-    return Path(name)
 
 
 def _route_outputs(name: str, folder: Path, published: bool) -> None:
@@ -242,22 +233,19 @@ def execute_each(name: str, param_sets: list[dict]) -> list[Path]:
     os.environ.setdefault("CSC_FIGURES_ROOT", str(paths.ROOT))
     pin_environment()
     _route_outputs(name, RUNS_OUT / name, published=True)
-    record = _new_record()
-    os.environ[written.RECORD_VARIABLE] = str(record)
-    # One journal for the group, set before the kernel starts (it inherits it): a failed run puts back
-    # every file any run of the group replaced.
-    with undo.journal(name):
+    # One record and one journal for the group, set before the kernel starts (it inherits them): a failed run
+    # puts back every file any run of the group replaced.
+    with written.published_run(name) as keep:
         kernel = KernelManager(kernel_name=KERNEL, config=_local_kernel())
         kernel.start_kernel(cwd=str(outs[0].parent))
         try:
             done = [execute(name, params, out, kernel=kernel, publish=True)
                     for params, out in zip(param_sets, outs, strict=True)]
             for out in done:  # Make re-runs the group together, so each run keeps the group's record
-                written.keep(out, record)
+                keep(out)
             return done
         finally:
             kernel.shutdown_kernel(now=True)
-            record.unlink(missing_ok=True)
             _remove_own_sockets()
 
 

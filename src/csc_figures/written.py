@@ -11,18 +11,22 @@ Only a file whose stat differs from the record is hashed: any write to a file mo
 which only a change of the system clock could set back, so an unchanged stat means unchanged bytes, and hashing every output (481 MB)
 on every `make all` bought nothing. A file whose stat moved but whose bytes are the same (a checkout, a `touch`)
 gets its new stat recorded, so it is hashed once.
-Only the standard library is imported: this runs at the start of every `make all`.
+Only the standard library (and the package's own paths and undo journal) is imported: this runs at the start of
+every `make all`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import paths
+from . import paths, undo
 
 RECORD_VARIABLE = "CSC_FIGURES_RECORD"  # set by the runner for a published run: the file to append to
 RECORDS = paths.OUTPUTS / "runs" / "written"
@@ -53,6 +57,27 @@ def note(path: Path, data: bytes, stat: os.stat_result | None = None) -> None:
     kept = " ".join(map(str, stat_of(stat))) if stat is not None else "-"
     with open(record, "a", encoding="utf-8") as f:
         f.write(f"{path.relative_to(paths.ROOT.resolve()).as_posix()}\t{hashlib.sha256(data).hexdigest()}\t{kept}\n")
+
+
+@contextlib.contextmanager
+def published_run(label: str, recorded: bool = True) -> Iterator[Callable[[Path], None]]:
+    """A published run's bookkeeping, in one place: every write under outputs/ recorded (by this process and the
+    kernels it starts, through the environment), every file it replaces journalled (a failed run puts them back,
+    csc_figures.undo), and, once it succeeded, `keep(target)` keeps the record beside what Make sees of the run
+    (an executed notebook or a stamp). `recorded=False`: a reporter's run, journalled but not recorded."""
+    fd, name = tempfile.mkstemp(prefix=f"csc-figures-written-{os.getpid()}-", suffix=".tsv")
+    os.close(fd)
+    record, before = Path(name), os.environ.get(RECORD_VARIABLE)
+    os.environ[RECORD_VARIABLE] = str(record) if recorded else ""  # "": a kernel inherits no record of ours
+    try:
+        with undo.journal(label):
+            yield (lambda target: keep(target, record)) if recorded else (lambda target: None)
+    finally:
+        if before is None:
+            os.environ.pop(RECORD_VARIABLE, None)
+        else:
+            os.environ[RECORD_VARIABLE] = before
+        record.unlink(missing_ok=True)
 
 
 def record_for(target: Path) -> Path:

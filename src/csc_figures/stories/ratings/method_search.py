@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ... import atomic, paths, steps, undo, written
+from ... import atomic, paths, steps, written
 from ...errors import DataError
 from .reproduce import choice_grid, method_choices, published_cells
 
@@ -63,19 +63,12 @@ def main(argv: list[str]) -> int:
         return 2
     stamp = Path(argv[0]).resolve()
     os.environ[steps.STEP_VARIABLE] = STEP  # tables.read refuses a table the step does not declare
-    # recorded as a published run's outputs are (csc_figures.written): a hand edit dates the stamp back
-    record = stamp.with_name(f".{stamp.name}.{os.getpid()}.written")
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text("")
-    os.environ[written.RECORD_VARIABLE] = str(record)
-    try:
-        with undo.journal(STEP):
-            for name, table in compute().items():
-                atomic.write_bytes(outputs()[name], table.write_csv().encode())
-        written.keep(stamp, record)
-    finally:
-        os.environ.pop(written.RECORD_VARIABLE, None)
-        record.unlink(missing_ok=True)
+    # recorded as a published run's outputs are (csc_figures.written): a hand edit dates the stamp back
+    with written.published_run(STEP) as keep:
+        for name, table in compute().items():
+            atomic.write_bytes(outputs()[name], table.write_csv().encode())
+        keep(stamp)
     stamp.touch()
     return 0
 
