@@ -29,7 +29,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from . import charts, credits, formatting, style, workforce
+from . import charts, credits, formatting, measures, style, workforce
 from .errors import UserError
 
 STORY = "revisions"
@@ -54,10 +54,10 @@ def _long(panel: pl.DataFrame, vintage: int) -> pl.DataFrame:
     rows = panel.filter(pl.col("vintage") == vintage, pl.col("geographic_level").is_in(LEVELS))
     rows = rows.with_columns(pl.col("joint_codes").list.sort().list.join(" / ").fill_null("").alias("covers"),
                              pl.lit(True).alias("held"))
-    measures = [m for m in workforce.MEASURES if m in rows.columns]
+    figures = [m for m in workforce.MEASURES if m in rows.columns]
     values = rows.unpivot(index=["year", "geographic_level", "covers", "held", "la_code", "la_name"],
-                          on=measures, variable_name="measure", value_name="value")
-    flags = rows.unpivot(index=["year", "geographic_level", "covers"], on=[f"{m}_flag" for m in measures],
+                          on=figures, variable_name="measure", value_name="value")
+    flags = rows.unpivot(index=["year", "geographic_level", "covers"], on=[f"{m}_flag" for m in figures],
                          variable_name="measure", value_name="flag")
     flags = flags.with_columns(pl.col("measure").str.strip_suffix("_flag"))
     return values.join(flags, on=["year", "geographic_level", "covers", "measure"], how="left",
@@ -235,13 +235,6 @@ def dfe_first_published() -> pl.DataFrame:
     return first_published_against_latest()
 
 
-def dfe_label(measure: str) -> str:
-    """'children looked after at 31 March' (the national series' words)."""
-    from .stories.national_trends.compute import MEASURES
-
-    return MEASURES[measure][2]
-
-
 def dfe_sentences(first: pl.DataFrame) -> list[str]:
     """One sentence per series: how many first-published figures the release we hold revised, and the largest."""
     out = []
@@ -250,16 +243,16 @@ def dfe_sentences(first: pl.DataFrame) -> list[str]:
         years = f"{rows['period'].min()} to {rows['period'].max()}" if rows.height > 1 else rows["period"][0]
         latest = rows["latest_release"][0]
         if not revised.height:
-            out.append(f"England's {dfe_label(measure)}: the {latest} release keeps every first-published figure we "
+            out.append(f"England's {measures.words(measure)}: the {latest} release keeps every first-published figure we "
                        f"cite ({rows.height}, {years}).")
             continue
         big = revised.sort(pl.col("revision").abs(), "year", descending=[True, False]).row(0, named=True)
         if rows.height == 1:
-            out.append(f"England's {dfe_label(measure)}: the {latest} release revises the {big['period']} figure we "
+            out.append(f"England's {measures.words(measure)}: the {latest} release revises the {big['period']} figure we "
                        f"cite as first published, from {formatting.number(big['first_published'])} to "
                        f"{formatting.number(big['latest'])}.")
             continue
-        out.append(f"England's {dfe_label(measure)}: the {latest} release revises {revised.height} of the "
+        out.append(f"England's {measures.words(measure)}: the {latest} release revises {revised.height} of the "
                    f"{rows.height} first-published figures we cite ({years}); the largest, {big['period']}, from "
                    f"{formatting.number(big['first_published'])} to {formatting.number(big['latest'])}.")
     return out
