@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from csc_figures import claims, dates, sources
+from csc_figures import formatting as f
 from csc_figures.errors import DataError, UserError
 from csc_figures.stories import national_trends as nt
 
@@ -211,3 +212,16 @@ def test_article_claims_must_be_the_articles_national_figures(monkeypatch):
     monkeypatch.setitem(nt.ARTICLE_CLAIMS, "s47_value", "a003-002")
     with pytest.raises(DataError, match="a003-002"):
         nt.article_claims()
+
+
+def test_the_reported_figures_are_listed_by_document_each_once():
+    """Notebook 13's citations: each document read once, with every figure read from it (68 lines before)."""
+    reported = nt.reported_figures()
+    lines = nt.reported_lines(reported)
+    documents = reported.select("release", "document", "page_or_url").unique()
+    assert len(lines) == documents.height
+    for row in documents.iter_rows(named=True):
+        assert sum(f"*{row['document']}*" in line and row["page_or_url"] in line for line in lines) == 1
+    for row in reported.iter_rows(named=True):
+        line = next(x for x in lines if f"*{row['document']}*" in x and f"DfE's {row['release']} release" in x)
+        assert f"{f.number(row['value'])} ({dates.year_span(row['year'])})" in line

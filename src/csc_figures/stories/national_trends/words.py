@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from ... import formatting as f
+from ... import measures
 from ...dates import day_words, year_span
 from ...claims import check_claim, claim, status_words
 from ...formatting import count_word
@@ -145,15 +146,20 @@ def figure_lines(figures: pl.DataFrame) -> list[str]:
 
 
 def reported_lines(reported: pl.DataFrame) -> list[str]:
-    """Each reported figure in words: the figure, its period and release, and the document it was read from."""
+    """The reported figures by the document each was read from, oldest release first: the document once (its
+    release, publisher, date and address), then each measure's figures read from it, with their periods."""
     import datetime as dt
 
     lines = []
-    for row in reported.sort("measure", "year", "release").iter_rows(named=True):
-        published = day_words(dt.date.fromisoformat(row["date"])) if row["date"] else "date not shown on the page read"
-        what = MEASURES[row["measure"]][2] if row["measure"] in MEASURES else row["unit"]
-        lines.append(f"- {f.number(row['value'])} {what}, {year_span(row['year'])}, as DfE's {row['release']} "
-                     f"release published it: *{row['document']}* ({row['publisher']}, {published}), {row['page_or_url']}")
+    ordered = reported.sort("release", "measure", "year")
+    for (release, document, publisher, date, url), rows in ordered.group_by(
+            "release", "document", "publisher", "date", "page_or_url", maintain_order=True):
+        published = day_words(dt.date.fromisoformat(date)) if date else "date not shown on the page read"
+        figures = "; ".join(
+            f"{measures.words(measure) if measure in measures.ALL else unit}: "
+            + ", ".join(f"{f.number(v)} ({year_span(y)})" for v, y in zip(by["value"], by["year"], strict=True))
+            for (measure, unit), by in rows.group_by("measure", "unit", maintain_order=True))
+        lines.append(f"- DfE's {release} release, *{document}* ({publisher}, {published}), {url}: {figures}")
     return lines
 
 
