@@ -65,37 +65,54 @@ def test_the_site_has_a_home_a_claims_page_and_a_page_per_chart(site):
         assert f'href="{chart.page}"' in home, f"{chart.page} is not linked from the home page"
 
 
+# Every chart drawn in the layout its box's width asks for (the narrow spec below 600 px when it has one).
+_ALL_DRAWN = """
+() => [...document.querySelectorAll("[data-chart]")].every(b => {
+  const narrow = !!document.getElementById(b.dataset.chart + "-narrow") || b.hasAttribute("data-narrow");
+  return b.dataset.drawn === (narrow && b.clientWidth < 600 ? "narrow" : "full");
+})
+"""
+
+
 def _drawn(page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
-    for box in page.locator("[data-chart]").all():
-        has_narrow = box.evaluate("b => !!document.getElementById(b.dataset.chart + '-narrow') "
-                                  "|| b.hasAttribute('data-narrow')")
-        want = "narrow" if has_narrow and box.evaluate("b => b.clientWidth") < 600 else "full"
-        page.wait_for_selector(f"[data-chart][data-drawn='{want}']", timeout=15_000)
+    page.wait_for_function(_ALL_DRAWN, timeout=15_000)  # one call, polled in the page, for every chart
+
+
+# What _problems reads from the page, in one call: a round trip per chart and attribute cost more than the checks.
+_LAYOUT = """
+() => ({
+  wide: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  charts: [...document.querySelectorAll("[data-chart]")].map(b => {
+    const r = b.getBoundingClientRect(), s = b.querySelector("svg");
+    return {role: b.getAttribute("role"), labelledby: b.getAttribute("aria-labelledby"),
+            describedby: b.getAttribute("aria-describedby"), inner: b.querySelectorAll("[role], [aria-label]").length,
+            left: r.left, right: r.right, svgLeft: s ? s.getBoundingClientRect().left : r.left};
+  }),
+  text: (%s)(),
+})
+""" % _TEXT_CHECK
 
 
 def _problems(page, width: int) -> list[str]:
     problems = []
-    wide = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    if wide > 0:
-        problems.append(f"scrolls sideways by {wide} px at {width} px")
-    for box in page.locator("[data-chart]").all():
-        if box.get_attribute("role") != "img" or not box.get_attribute("aria-labelledby") \
-                or not box.get_attribute("aria-describedby"):
+    seen = page.evaluate(_LAYOUT)
+    if seen["wide"] > 0:
+        problems.append(f"scrolls sideways by {seen['wide']} px at {width} px")
+    for box in seen["charts"]:
+        if box["role"] != "img" or not box["labelledby"] or not box["describedby"]:
             problems.append("a chart is not one named, described image")
-        if box.locator("[role], [aria-label]").count():
+        if box["inner"]:
             problems.append("a chart exposes roles or names inside its image")
     # a chart keeps the page's margin on a phone: its box (and the SVG in it) may reach into the margin only by
     # Vega's own padding (a chart wider than its box scrolls inside it)
     edge = charts.PAGE_MARGIN - charts.PADDING - 0.5
-    for box in page.locator("[data-chart]").all():
-        left, right, svg_left = box.evaluate("b => { const r = b.getBoundingClientRect(), s = b.querySelector('svg');"
-                                             " return [r.left, r.right, s ? s.getBoundingClientRect().left : r.left]; }")
-        if min(left, svg_left) < edge or right > width - edge:
-            problems.append(f"a chart spans {min(left, svg_left):.0f}-{right:.0f} px at {width} px: into the page's "
-                            f"margin")
+    for box in seen["charts"]:
+        left, right = min(box["left"], box["svgLeft"]), box["right"]
+        if left < edge or right > width - edge:
+            problems.append(f"a chart spans {left:.0f}-{right:.0f} px at {width} px: into the page's margin")
             break
-    text = page.evaluate(_TEXT_CHECK)
+    text = seen["text"]
     if text["small"]:
         problems.append(f"text too small at {width} px: {text['small'][:4]}")
     if text["outside"]:
@@ -103,18 +120,29 @@ def _problems(page, width: int) -> list[str]:
     return problems
 
 
-def test_every_page_passes_axe_and_reflows_on_a_phone(site, browser):
-    """Each page opened once at 320 px, then widened to 375 px, where axe-core checks WCAG 2.2 A and AA."""
-    from axe_playwright_python.sync_playwright import Axe
+# The pages are checked in this many parts, so pytest-xdist can share them between its workers; part i checks
+# pages i, i + PARTS, i + 2 * PARTS, ... of the sorted list, so together the parts check every page once.
+PARTS = 12
+AXE_OPTIONS = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+               "resultTypes": ["violations"]}  # passes are not listed: twice as fast
 
-    axe = Axe()
+
+@pytest.mark.parametrize("part", range(PARTS), ids=lambda i: f"part{i + 1}of{PARTS}")
+def test_every_page_passes_axe_and_reflows_on_a_phone(site, browser, part):
+    """Each page opened once at 320 px, then widened to 375 px, where axe-core checks WCAG 2.2 A and AA."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    pages = _pages(site)
+    assert len(pages) >= PARTS, f"{len(pages)} pages: fewer than the {PARTS} parts they are checked in"
     failures = {}
     page = browser.new_page(viewport={"width": PHONES[0], "height": 900})
+    # axe-core (570 kB) is added to every document as it opens: sent to the browser once, not once per page
+    page.add_init_script(AXE_SCRIPT)
     requests, errors = [], []
     page.on("request", lambda r: requests.append(r.url))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    for path in _pages(site):
+    for path in pages[part::PARTS]:
         requests.clear()
         errors.clear()
         page.set_viewport_size({"width": PHONES[0], "height": 900})
@@ -123,9 +151,8 @@ def test_every_page_passes_axe_and_reflows_on_a_phone(site, browser):
         for width in PHONES:
             _drawn(page, width)
             problems += _problems(page, width)
-        result = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-                                        "resultTypes": ["violations"]})  # passes are not listed: twice as fast
-        problems += [f"axe {v['id']}: {v['help']}" for v in result.response["violations"]]
+        violations = page.evaluate("options => axe.run(document, options).then(r => r.violations)", AXE_OPTIONS)
+        problems += [f"axe {v['id']}: {v['help']}" for v in violations]
         away = [r for r in requests if not r.startswith(("file://", "data:", "blob:", "about:"))]
         if away:
             problems.append(f"requests leaving file:// {away[:3]}")
