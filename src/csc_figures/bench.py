@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -52,22 +53,31 @@ def run_tracked(cmd: list[str], env: dict | None = None, check: bool = True,
     peak = 0
     parent = psutil.Process(proc.pid)
     arrived = [] if lines is None else lines
+    done = threading.Event()
 
     def read() -> None:
         for line in proc.stdout:  # line by line, as Make prints each command before it starts it
             arrived.append((time.perf_counter() - start, line))
 
-    with ThreadPoolExecutor(1) as pool:
-        reader = pool.submit(read)
-        while proc.poll() is None:
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
             try:
                 tree = [parent, *parent.children(recursive=True)]
                 peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
             except psutil.Error:
                 pass
-            time.sleep(0.05)
+            done.wait(0.05)
+
+    with ThreadPoolExecutor(2) as pool:
+        reader, sampler = pool.submit(read), pool.submit(sample)
+        proc.wait()
+        # the time is taken as the process ends, not at the memory sampler's next 50 ms tick (which added up to
+        # 50 ms to every row: 'python -c pass' read 0.05 s)
+        seconds = time.perf_counter() - start
+        done.set()
         reader.result()
-    seconds = time.perf_counter() - start
+        sampler.result()
     output = "".join(line for _, line in arrived)
     if proc.returncode and check:
         raise SystemExit(f"error: {' '.join(cmd)} failed:\n{output[-3000:]}")
