@@ -115,9 +115,15 @@ def _parameters(path: Path) -> str:
 
 
 def _wait_for_saved(path: Path, text: str, limit: float = 30) -> None:
-    """Until Lab's save is on disk (Jupyter writes a notebook whole, by a rename), rather than a fixed wait."""
+    """Until Lab's save is on disk, rather than a fixed wait. Jupyter may write the file in place: caught
+    mid-write it is empty or cut short (not JSON), which is 'not saved yet', not a failure."""
     deadline = time.time() + limit
-    while text not in _parameters(path):
+    while True:
+        try:
+            if text in _parameters(path):
+                return
+        except ValueError:  # nbformat's NotJSONError: the save is being written
+            pass
         assert time.time() < deadline, f"Lab did not save {path.name} within {limit:.0f} s"
         time.sleep(0.1)
 
