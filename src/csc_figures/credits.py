@@ -39,8 +39,10 @@ def credit(role: str, detail: str = "") -> str:
     return f"{words}, {detail}" if detail else words
 
 
-def release(role: str) -> str:
-    """A one-file role's release in a credit's words: '2025 release' (its reporting year)."""
+def release(role: str, vintage: int | None = None) -> str:
+    """A release in a credit's words: '2025 release' (its reporting year): `vintage`'s, else a one-file role's."""
+    if vintage is not None:
+        return f"{vintage} release"
     source = sources.one(role)
     if source.vintage is None:
         raise sources.SourceError(f"{paths.SOURCES_TOML}: entry [files.\"{source.name}\"] has no "

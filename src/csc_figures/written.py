@@ -65,19 +65,22 @@ def published_run(label: str, recorded: bool = True) -> Iterator[Callable[[Path]
     kernels it starts, through the environment), every file it replaces journalled (a failed run puts them back,
     csc_figures.undo), and, once it succeeded, `keep(target)` keeps the record beside what Make sees of the run
     (an executed notebook or a stamp). `recorded=False`: a reporter's run, journalled but not recorded."""
-    fd, name = tempfile.mkstemp(prefix=f"csc-figures-written-{os.getpid()}-", suffix=".tsv")
-    os.close(fd)
-    record, before = Path(name), os.environ.get(RECORD_VARIABLE)
-    os.environ[RECORD_VARIABLE] = str(record) if recorded else ""  # "": a kernel inherits no record of ours
+    record, before = None, os.environ.get(RECORD_VARIABLE)
+    if recorded:
+        fd, name = tempfile.mkstemp(prefix=f"csc-figures-written-{os.getpid()}-", suffix=".tsv")
+        os.close(fd)
+        record = Path(name)
+    os.environ[RECORD_VARIABLE] = str(record) if record else ""  # "": a kernel inherits no record of ours
     try:
         with undo.journal(label):
-            yield (lambda target: keep(target, record)) if recorded else (lambda target: None)
+            yield (lambda target: keep(target, record)) if record else (lambda target: None)
     finally:
         if before is None:
             os.environ.pop(RECORD_VARIABLE, None)
         else:
             os.environ[RECORD_VARIABLE] = before
-        record.unlink(missing_ok=True)
+        if record:
+            record.unlink(missing_ok=True)
 
 
 def record_for(target: Path) -> Path:

@@ -22,7 +22,7 @@ NO_RETURN = "no_return"  # flag for a year the council existed but has no row in
 
 def workforce_credit(vintage: int | None = None) -> str:
     """'DfE, Children's social work workforce' (', 2025 release' for one release's chart)."""
-    return credits.credit(sources.WORKFORCE, f"{vintage} release" if vintage else "")
+    return credits.credit(sources.WORKFORCE, credits.release(sources.WORKFORCE, vintage) if vintage else "")
 
 
 def ofsted_credit() -> str:
