@@ -19,6 +19,10 @@ export POLARS_MAX_THREADS ?= 1
 export TZ := UTC
 export LC_ALL := C.UTF-8
 export LANG := C.UTF-8
+# Python keeps each module's compiled bytecode (src/csc_figures/__pycache__, ignored by git), as pip does for
+# the packages it installs: a desk that sets PYTHONDONTWRITEBYTECODE would otherwise compile the whole package
+# again in every process Make starts (each notebook's kernel, each check, each test's subprocess).
+export PYTHONDONTWRITEBYTECODE :=
 
 # One build per tree at a time: `make all` or `make test` takes .make.lock; a second one on the same
 # tree says so and waits for the first to finish, instead of racing it for the same files.

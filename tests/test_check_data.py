@@ -88,3 +88,29 @@ def test_staged_tables_are_rewritten_only_when_they_change(tmp_path):
     assert pl.read_ipc(tmp_path / "step" / "two.arrow")["b"].to_list() == ["y"]
     check_data.stage({"step": {"one": one}}, tmp_path)
     assert sorted(p.name for p in (tmp_path / "step").iterdir()) == ["one.arrow"]  # a table no longer built goes
+
+
+@pytest.mark.parametrize("failing", [["geography"], ["geography", "workforce"], ["inspections", "workforce"],
+                                     ["workforce", "children"], ["children"]])
+def test_a_refusal_is_the_same_whichever_thread_meets_it_first(monkeypatch, failing):
+    # the workforce and children's tables are built on a second thread, which here refuses at once, before
+    # geography and the inspections are built: the refusal raised is still the first in the phase's order
+    import time
+
+    from csc_figures import children, geography, inspections
+
+    order = ["geography", "inspections", "workforce", "children"]
+    modules = {"geography": (geography, "build_all"), "inspections": (inspections, "build"),
+               "workforce": (workforce, "build"), "children": (children, "build")}
+    for name in failing:
+        module, function = modules[name]
+        delay = 0.0 if name in ("workforce", "children") else 0.2
+
+        def refuse(*_, _name=name, _delay=delay):
+            time.sleep(_delay)
+            raise DataError(f"{_name} refused")
+
+        monkeypatch.setattr(module, function, refuse)
+    first = min(failing, key=order.index)
+    with pytest.raises(DataError, match=f"^{first} refused$"):
+        check_data.build_all()

@@ -9,6 +9,7 @@ row repeated inside the data or a mangled code is refused naming file, column an
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -31,11 +32,12 @@ def read(path: Path, source: str | None = None, columns: list[str] | None = None
     # file's identity: a file replaced or rewritten since is read again
     st = Path(path).stat()
     key = (str(Path(path).resolve()), st.st_ino, st.st_size, st.st_mtime_ns, source)
-    if key not in _READ:
-        check_row_lengths(path, source)
-        df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-        df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})  # some releases start with a BOM
-        _READ[key] = df.with_columns(pl.all().str.strip_chars())  # 'York ' is York: no name keeps a stray space
+    with _READING:  # the check phase builds on two threads: a file wanted by both is read once, not twice
+        if key not in _READ:
+            check_row_lengths(path, source)
+            df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+            df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})  # some releases start with a BOM
+            _READ[key] = df.with_columns(pl.all().str.strip_chars())  # 'York ' is York: no stray space kept
     df = _READ[key].clone()
     if columns is not None:
         check_header(df.columns, list(columns), source)
@@ -43,6 +45,7 @@ def read(path: Path, source: str | None = None, columns: list[str] | None = None
 
 
 _READ: dict[tuple, pl.DataFrame] = {}
+_READING = threading.Lock()
 
 
 def check_row_lengths(path: Path, source: str) -> None:

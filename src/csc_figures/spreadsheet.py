@@ -4,6 +4,7 @@ header finder for every .ods/.xlsx the project reads (Ofsted's files, through `o
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -41,12 +42,14 @@ def load_sheet(file: str, sheet: str) -> pl.DataFrame:
     path = raw_path(file)
     st = path.stat()
     key = (str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns, sheet)
-    if key not in _SHEETS:
-        _SHEETS[key] = read_sheet(path, sheet)
+    with _READING:  # the check phase builds on two threads: a sheet wanted by both is read once
+        if key not in _SHEETS:
+            _SHEETS[key] = read_sheet(path, sheet)
     return _SHEETS[key].clone()  # a copy costs nothing (columns are shared) and keeps the kept one intact
 
 
 _SHEETS: dict[tuple, pl.DataFrame] = {}
+_READING = threading.Lock()
 
 
 def read_sheet(path, sheet: str) -> pl.DataFrame:
