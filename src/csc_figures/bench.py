@@ -4,7 +4,8 @@ Every measurement is the median of several runs (with min and max) and the peak 
 command's whole process tree. Ratios, not absolute times, are what carry from one machine to
 another; each row says whether it meets its target. Results print as a table and go to
 outputs/bench/; a full run (no --only) also writes docs/benchmark.md, committed, which the README's
-benchmark section is generated from (with where notebook 10's time goes and the slowest tests), so
+benchmark section is generated from (with where notebook 10's and the cleaning's time goes and the slowest
+tests), so
 no timing in the docs is typed by hand.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import re
@@ -240,6 +242,25 @@ def _clean_everything() -> None:
     check_data.check_all()
 
 
+def _profile_cleaning() -> None:
+    """Where the cleaning's time goes: the check phase on one thread under cProfile (which sees one thread and
+    slows the Python side), the package's functions by their whole time, the rest by their own; as JSON."""
+    import cProfile
+    import pstats
+
+    from . import check_data
+
+    profiler = cProfile.Profile()
+    profiler.runcall(check_data.check_all, second_thread=False)
+    stats = pstats.Stats(profiler).stats  # (file, line, name): (calls, primitive calls, own s, whole s, callers)
+    ours = [(f"{Path(f).stem}.{n}", v[1], v[3]) for (f, _, n), v in stats.items() if "/csc_figures/" in f
+            and not n.startswith(("<", "check_all", "build_all", "_at_once"))]
+    theirs = [(f"{Path(f).parent.name}/{Path(f).stem}.{n}" if f != "~" else n, v[1], v[2])
+              for (f, _, n), v in stats.items() if "/csc_figures/" not in f]
+    top = {"ours": sorted(ours, key=lambda r: -r[2])[:12], "theirs": sorted(theirs, key=lambda r: -r[2])[:4]}
+    print(json.dumps(top))
+
+
 def _pandas_baseline() -> None:
     import pandas as pd
 
@@ -251,7 +272,7 @@ def _pandas_baseline() -> None:
             pd.read_csv(path, encoding="utf-8-sig", low_memory=False)
 
 
-def bench_cleaning(runs: int, rows: list[dict]) -> None:
+def bench_cleaning(runs: int, rows: list[dict], profile: dict) -> None:
     code = ("import time, sys; from csc_figures import bench; t=time.perf_counter(); "
             "getattr(bench, sys.argv[1])(); print(time.perf_counter()-t)")
 
@@ -270,6 +291,8 @@ def bench_cleaning(runs: int, rows: list[dict]) -> None:
     o = summarise("load and clean every source in one process, two threads (csc_figures)", ours, our_peaks, baseline=b["measure"],
                   ratio=statistics.median(ours) / b["median_s"], target=TARGETS["cleaning"])
     rows += [b, o]
+    profiled = run_tracked([PY, "-c", "from csc_figures import bench; bench._profile_cleaning()"])[2]
+    profile["cleaning"] = json.loads(profiled.strip().splitlines()[-1])
 
 
 def bench_profiles(runs: int, rows: list[dict]) -> None:
@@ -416,6 +439,13 @@ def report(table: pl.DataFrame, profile: dict, load: tuple[float, float]) -> str
         lines += [f"| {c['cell']} | `{c['first_line'][:70].replace('|', '/')}` | {c['seconds']:.2f} |"
                   for c in profile["cells"][:10]]
         lines.append("")
+    if profile.get("cleaning"):
+        lines += ["Where the cleaning's time goes (the check phase on one thread under cProfile, which slows it): "
+                  "the package's functions by their whole time, then the libraries' by their own time:", "",
+                  "| function | calls | seconds |", "|---|---|---|"]
+        lines += [f"| `{name}` | {calls} | {seconds:.2f} |" for part in ("ours", "theirs")
+                  for name, calls, seconds in profile["cleaning"][part]]
+        lines.append("")
     if profile.get("slowest_tests"):
         lines += ["The slowest 20 tests in `make test` (pytest `--durations=20`):", ""]
         lines += [f"- `{t}`" for t in profile["slowest_tests"]]
@@ -435,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows: list[dict] = []
     profile: dict = {}
-    steps = {"cli": bench_cli, "cleaning": bench_cleaning, "incremental": bench_incremental, "profiles": bench_profiles,
+    steps = {"cli": bench_cli, "cleaning": lambda runs, rows: bench_cleaning(runs, rows, profile), "incremental": bench_incremental, "profiles": bench_profiles,
              "site": bench_site, "rebuild": bench_rebuild,
              "notebook": lambda runs, rows: bench_notebook(runs, rows, profile),
              "test": lambda runs, rows: bench_test(rows, profile), "steps": bench_steps}
