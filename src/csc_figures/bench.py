@@ -5,8 +5,7 @@ command's whole process tree. Ratios, not absolute times, are what carry from on
 another; each row says whether it meets its target. Results print as a table and go to
 outputs/bench/; a full run (no --only) also writes docs/benchmark.md, committed, which the README's
 benchmark section is generated from (with where notebook 10's and the cleaning's time goes and the slowest
-tests), so
-no timing in the docs is typed by hand.
+tests), so no timing in the docs is typed by hand.
 """
 
 from __future__ import annotations
@@ -255,7 +254,7 @@ def _profile_cleaning() -> None:
     stats = pstats.Stats(profiler).stats  # (file, line, name): (calls, primitive calls, own s, whole s, callers)
     ours = [(f"{Path(f).stem}.{n}", v[1], v[3]) for (f, _, n), v in stats.items() if "/csc_figures/" in f
             and not n.startswith(("<", "check_all", "build_all", "_at_once"))]
-    theirs = [(f"{Path(f).parent.name}/{Path(f).stem}.{n}" if f != "~" else n, v[1], v[2])
+    theirs = [(f"{Path(f).parent.name}/{Path(f).stem}.{n}" if "/" in f else n, v[1], v[2])
               for (f, _, n), v in stats.items() if "/csc_figures/" not in f]
     top = {"ours": sorted(ours, key=lambda r: -r[2])[:12], "theirs": sorted(theirs, key=lambda r: -r[2])[:4]}
     print(json.dumps(top))
