@@ -112,7 +112,16 @@ check-data: $(DATA_CHECKED) ## Read and check every raw file, writing nothing: a
 
 # ---- notebooks -----------------------------------------------------------------------------
 # Every notebook re-runs when its source or the package changes; extra inputs are listed below.
-$(NB)/%.ipynb: notebooks/%.ipynb $(SRC) | $(ENV)
+# Its source as the build runs it (csc_figures.as_built: no outputs, the declared parameters) is what the rules
+# depend on, rewritten only when those bytes change: a notebook saved from JupyterLab with its outputs and
+# another council re-runs nothing. The stamp spares a build with nothing saved the Python that compares.
+AS_BUILT := build/notebooks
+$(AS_BUILT)/.checked: $(wildcard notebooks/*.ipynb) $(SRC) | $(ENV)
+	$(PY) -m csc_figures.as_built
+	@touch $@
+AS_BUILT_NOTEBOOKS := $(patsubst notebooks/%,$(AS_BUILT)/%,$(wildcard notebooks/*.ipynb))
+$(AS_BUILT_NOTEBOOKS): $(AS_BUILT)/.checked ;
+$(NB)/%.ipynb: $(AS_BUILT)/%.ipynb $(SRC) | $(ENV)
 	$(RUN) $*
 
 # -- cleaning (0x): raw files -> data/processed/ --
@@ -122,7 +131,7 @@ $(NB)/%.ipynb: notebooks/%.ipynb $(SRC) | $(ENV)
 #   $(eval $(call cleaning,NOTEBOOK,TABLES IT WRITES,INPUTS IT READS))
 if_missing = $(if $(strip $(foreach f,$(1),$(if $(wildcard $(f)),,x))),FORCE)
 define cleaning
-$(NB)/$(1).ipynb: notebooks/$(1).ipynb $(SRC) $(3) $$(call if_missing,$(2)) | $(ENV) $(DATA_CHECKED)
+$(NB)/$(1).ipynb: $(AS_BUILT)/$(1).ipynb $(SRC) $(3) $$(call if_missing,$(2)) | $(ENV) $(DATA_CHECKED)
 	$(RUN) $(1)
 $(2): $(NB)/$(1).ipynb ;
 PROCESSED_TABLES += $(filter data/processed/%,$(2))
@@ -158,9 +167,9 @@ profile_runs = $(foreach c,$(1),outputs/runs/11_council_profile/council-$(c)/11_
 PROFILE_RUNS := $(call profile_runs,$(PROFILE_COUNCILS_1) $(PROFILE_COUNCILS_2))
 # Each half shares one kernel (run.execute_each): a kernel start and the imports once, not six times;
 # two halves so that make -j2 keeps both cores busy.
-$(call profile_runs,$(PROFILE_COUNCILS_1)) &: notebooks/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
+$(call profile_runs,$(PROFILE_COUNCILS_1)) &: $(AS_BUILT)/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
 	$(RUN) 11_council_profile --each $(addprefix council=,$(PROFILE_COUNCILS_1))
-$(call profile_runs,$(PROFILE_COUNCILS_2)) &: notebooks/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
+$(call profile_runs,$(PROFILE_COUNCILS_2)) &: $(AS_BUILT)/11_council_profile.ipynb $(SRC) $(PROFILE_TABLES) | $(ENV)
 	$(RUN) 11_council_profile --each $(addprefix council=,$(PROFILE_COUNCILS_2))
 STORY_NOTEBOOKS += $(PROFILE_RUNS)
 .PHONY: profiles
@@ -207,8 +216,8 @@ test: all ## Build everything, then lint (ruff) and run every test (pytest, nbva
 	$(PY) -m ruff check --no-cache .
 	@# pytest sees exactly what a contributor's `pytest tests` sees: no lock or Make variables
 	env -u CSC_FIGURES_LOCKED -u MAKEFLAGS -u MFLAGS -u MAKELEVEL $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal tests
-	@# nbval: a notebook's cells share one kernel, so each notebook stays on one worker; a kernel that does not answer at start-up is started again (tests/nbval_kernels.py)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -p tests.nbval_kernels --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval.cfg -p no:cacheprovider $(NB)
+	@# nbval: a notebook's cells share one kernel, so each notebook stays on one worker (never the hidden copy a killed run left); a kernel that does not answer at start-up is started again (tests/nbval_kernels.py)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -p tests.nbval_kernels --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval.cfg -p no:cacheprovider $(wildcard $(NB)/*.ipynb)
 	$(MAKE) --no-print-directory check-outputs
 
 check-outputs: ## Fail if a build changed a committed output (an unexplained change); say what changed

@@ -138,7 +138,10 @@ def scratch(tmp_path_factory) -> Path:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / rel, root / rel)
     built = [".venv/.installed", *(f"data/raw/{n}" for n in _raw_names())]
-    layers = [built, ["build/data-checked"]]  # the check phase's stamp (make check-data)
+    # the notebooks as the build runs them (csc_figures.as_built), compared after the sources, then the check
+    # phase's stamp (make check-data)
+    as_built = [f"build/notebooks/{Path(rel).name}" for rel in sources if re.fullmatch(r"notebooks/[^/]+\.ipynb", rel)]
+    layers = [built, ["build/notebooks/.checked"], as_built, ["build/data-checked"]]
     for kind in ("0", "module", "1"):  # cleaning, then the tables stories read, then stories
         layer = []
         for step in STEPS.values():

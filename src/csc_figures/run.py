@@ -98,12 +98,18 @@ def run_name(params: dict) -> str:
     return declared.run_name(params)
 
 
+VOLATILE_CELL_METADATA = ("papermill", "execution", "collapsed")
+
+
 def clean_source(source: Path, name: str) -> nbformat.NotebookNode:
     """The source notebook as the build runs it: no outputs or execution counts, no cell a previous run
     injected, and the declared parameters cell in place of whatever a saved copy holds."""
     nb = nbformat.read(source, as_version=4)
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    nb.metadata.pop("language_info", None)  # the kernel writes its own at every run
     for cell in nb.cells:
+        for key in VOLATILE_CELL_METADATA:  # a run's timings, which the executed copy never keeps either
+            cell.metadata.pop(key, None)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
@@ -125,9 +131,8 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             for output in cell.outputs:
                 if "execution_count" in output:
                     output["execution_count"] = count
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        cell.metadata.pop("collapsed", None)
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill gives it a random id on every run
         if cell.cell_type == "code":
