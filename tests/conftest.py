@@ -5,6 +5,8 @@ the editable install) and its git status exactly as it found them; a test works 
 """
 
 import hashlib
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +69,22 @@ def borrowed_environment(root: Path) -> None:
     subprocess.run([str(own_python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "csc-figures"],
                    check=True, capture_output=True)
     (root / ".venv" / ".installed").touch()
+
+
+def share_drawings(root: Path) -> None:
+    """The build's kept chart drawings (outputs/runs/drawn: named by the hash of all a drawing depends on, each
+    written whole to a new file and never edited) linked into a copy of the project, as a desk's second checkout
+    would reuse them: the copy's runs convert only the charts the build never drew. Copied where a link cannot be."""
+    kept = paths.OUTPUTS / "runs" / "drawn"
+
+    def link(source, target):
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+    if kept.is_dir():
+        shutil.copytree(kept, root / "outputs" / "runs" / "drawn", copy_function=link, dirs_exist_ok=True)
 
 
 # ---- the guard: nothing in the checkout changes under the tests ------------------------------------

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from conftest import borrowed_environment
+from conftest import borrowed_environment, share_drawings
 from csc_figures import lab, paths, style
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -143,8 +143,9 @@ nbformat.write(nb, path)
 def test_a_lab_session_changes_no_committed_output(tmp_path, browser):
     assert CHROMIUM.exists(), "Debian's chromium is needed at /usr/bin/chromium (apt-get install -y chromium)"
     copy = tmp_path / "tree"
-    ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".make.lock", "*.egg-info")
+    ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".make.lock", "*.egg-info", "drawn")
     shutil.copytree(paths.ROOT, copy, ignore=ignore, copy_function=shutil.copy2, symlinks=True)
+    share_drawings(copy)  # linked, not copied: the build's kept drawings are hundreds of MB
     borrowed_environment(copy)
     env = {**ENV, "CSC_FIGURES_ROOT": str(copy), "RAW_MIRROR": str(copy / "data" / "raw"),
            "PYTHONPATH": str(copy / "src"), "TZ": "UTC", "LC_ALL": "C.UTF-8", "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}

@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 import vl_convert as vlc
 
+from conftest import share_drawings
 from csc_figures import charts, paths
 from csc_figures.regress import WATCHED, Change, ChartChange, Report, collect, compare, summary
 from csc_figures.regress.pictures import difference
@@ -167,6 +168,7 @@ def scratch(tmp_path) -> Path:
     subprocess.run([*GIT, "-C", str(clone), "commit", "--quiet", "--allow-empty", "-m", "baseline: this build"],
                    check=True)
     shutil.copytree(paths.PROCESSED, clone / "data" / "processed")
+    share_drawings(clone)  # the charts the build drew are not converted again
     for raw in paths.RAW.iterdir():
         if not (clone / "data" / "raw" / raw.name).exists():
             (clone / "data" / "raw" / raw.name).symlink_to(raw.resolve())
