@@ -289,8 +289,8 @@ def bench_cleaning(runs: int, rows: list[dict], profile: dict) -> None:
     ours, our_peaks = timed("_clean_everything")
     base, base_peaks = timed("_pandas_baseline")
     b = summarise(f"baseline: {BASELINE_NOTE}, every raw file", base, base_peaks)
-    o = summarise("load and clean every source in one process, two threads (csc_figures)", ours, our_peaks, baseline=b["measure"],
-                  ratio=statistics.median(ours) / b["median_s"], target=TARGETS["cleaning"])
+    o = summarise("load and clean every source in one process, two threads (csc_figures)", ours, our_peaks,
+                  baseline=b["measure"], ratio=statistics.median(ours) / b["median_s"], target=TARGETS["cleaning"])
     rows += [b, o]
     profiled = run_tracked([PY, "-c", "from csc_figures import bench; bench._profile_cleaning()"])[2]
     profile["cleaning"] = json.loads(profiled.strip().splitlines()[-1])
@@ -466,8 +466,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows: list[dict] = []
     profile: dict = {}
-    steps = {"cli": bench_cli, "cleaning": lambda runs, rows: bench_cleaning(runs, rows, profile), "incremental": bench_incremental, "profiles": bench_profiles,
-             "site": bench_site, "rebuild": bench_rebuild,
+    steps = {"cli": bench_cli, "cleaning": lambda runs, rows: bench_cleaning(runs, rows, profile),
+             "incremental": bench_incremental, "profiles": bench_profiles, "site": bench_site, "rebuild": bench_rebuild,
              "notebook": lambda runs, rows: bench_notebook(runs, rows, profile),
              "test": lambda runs, rows: bench_test(rows, profile), "steps": bench_steps}
     started, load_before = time.perf_counter(), os.getloadavg()[0]
