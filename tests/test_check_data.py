@@ -9,14 +9,13 @@ from collections import Counter
 import polars as pl
 import pytest
 
-from csc_figures import check_data, dfe_csv, hexmap, neighbours, paths, sources, spreadsheet, workforce
+from csc_figures import check_data, dfe_csv, hexmap, neighbours, once, paths, sources, spreadsheet, workforce
 from csc_figures.errors import DataError
 
 
 def test_each_raw_file_is_read_once_by_the_check_phase(monkeypatch):
     # nothing kept from earlier tests in this process: every file is read here
-    monkeypatch.setattr(spreadsheet, "_SHEETS", {})
-    monkeypatch.setattr(dfe_csv, "_READ", {})
+    monkeypatch.setattr(once, "_KEPT", {})
     reads: Counter[str] = Counter()
     for module, name in [(spreadsheet, "read_sheet"), (dfe_csv, "check_row_lengths")]:
         original = getattr(module, name)

@@ -9,11 +9,11 @@ row repeated inside the data or a mangled code is refused naming file, column an
 from __future__ import annotations
 
 import csv
-import threading
 from pathlib import Path
 
 import polars as pl
 
+from . import once
 from .errors import DataError
 from .missing import check_text_column
 
@@ -28,24 +28,18 @@ PERIODS = {"year": (r"^\d{4}$", "a four-digit reporting year"),
 def read(path: Path, source: str | None = None, columns: list[str] | None = None) -> pl.DataFrame:
     """A DfE CSV as text columns (BOM stripped); with `columns`, its header must be exactly those (any order)."""
     source = source or Path(path).name
-    # read once per process (geography takes every file's codes, its own step the figures), kept under the
-    # file's identity: a file replaced or rewritten since is read again
-    st = Path(path).stat()
-    key = (str(Path(path).resolve()), st.st_ino, st.st_size, st.st_mtime_ns, source)
-    with _READING:  # the check phase builds on two threads: a file wanted by both is read once, not twice
-        if key not in _READ:
-            check_row_lengths(path, source)
-            df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-            df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})  # some releases start with a BOM
-            _READ[key] = df.with_columns(pl.all().str.strip_chars())  # 'York ' is York: no stray space kept
-    df = _READ[key].clone()
+    # read once per process (geography takes every file's codes, its own step the figures)
+    df = once.read(path, lambda: _read(path, source), source).clone()
     if columns is not None:
         check_header(df.columns, list(columns), source)
     return df
 
 
-_READ: dict[tuple, pl.DataFrame] = {}
-_READING = threading.Lock()
+def _read(path: Path, source: str) -> pl.DataFrame:
+    check_row_lengths(path, source)
+    df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+    df = df.rename({c: c.lstrip("\ufeff").strip() for c in df.columns})  # some releases start with a BOM
+    return df.with_columns(pl.all().str.strip_chars())  # 'York ' is York: no name keeps a stray space
 
 
 def check_row_lengths(path: Path, source: str) -> None:

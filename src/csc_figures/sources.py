@@ -30,7 +30,7 @@ from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
-from . import paths
+from . import once, paths
 from .errors import DataError
 
 # Seconds without a byte from the server before a download gives up (FETCH_TIMEOUT overrides).
@@ -129,16 +129,9 @@ def load_manifest(path: Path | None = None) -> dict[str, Source]:
     manifest edited since (a new release registered) is read again."""
     path = path or paths.SOURCES_TOML
     try:
-        st = Path(path).stat()
+        return dict(once.read(path, lambda: _read_manifest(path)))  # the entries are frozen; the dict is the caller's
     except FileNotFoundError:
         raise SourceError(f"{path}: the raw-file manifest is missing") from None
-    key = (str(Path(path).resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
-    if key not in _MANIFESTS:
-        _MANIFESTS[key] = _read_manifest(path)
-    return dict(_MANIFESTS[key])  # the entries are frozen; the dict is the caller's
-
-
-_MANIFESTS: dict[tuple, dict[str, Source]] = {}
 
 
 def _read_manifest(path: Path) -> dict[str, Source]:

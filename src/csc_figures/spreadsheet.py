@@ -4,11 +4,11 @@ header finder for every .ods/.xlsx the project reads (Ofsted's files, through `o
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import polars as pl
 
+from . import once
 from .errors import DataError
 from .sources import raw_path
 
@@ -40,16 +40,8 @@ def load_sheet(file: str, sheet: str) -> pl.DataFrame:
     geography and inspections take the same sheets, so the sheet is kept under the file's identity (inode,
     size, modification time), and a file replaced or rewritten since is read again."""
     path = raw_path(file)
-    st = path.stat()
-    key = (str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns, sheet)
-    with _READING:  # the check phase builds on two threads: a sheet wanted by both is read once
-        if key not in _SHEETS:
-            _SHEETS[key] = read_sheet(path, sheet)
-    return _SHEETS[key].clone()  # a copy costs nothing (columns are shared) and keeps the kept one intact
-
-
-_SHEETS: dict[tuple, pl.DataFrame] = {}
-_READING = threading.Lock()
+    # a copy costs nothing (columns are shared) and keeps the kept one intact
+    return once.read(path, lambda: read_sheet(path, sheet), sheet).clone()
 
 
 def read_sheet(path, sheet: str) -> pl.DataFrame:
